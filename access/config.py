@@ -1,0 +1,110 @@
+"""The one settings object. Every setting is read from ``ACCESS_*`` environment variables (or a
+``.env`` file); nothing else in the code base reads ``os.environ`` for configuration.
+
+Defaults are the *embedded* mode: SQLite job store and an SQLite-backed Celery broker under the
+data dir, so ``make run`` needs no server. Point ``ACCESS_DATABASE_URL`` at PostgreSQL and
+``ACCESS_BROKER_URL`` at Redis or RabbitMQ for the distributed mode.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class AuthMode(StrEnum):
+    API_KEY = "api_key"      # every request needs Authorization: Bearer <key>
+    NONE = "none"            # single-user local mode: everything runs as tenant "local"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ACCESS_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Jobs' files and the default SQLite databases.")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite under data_dir.")
+    broker_url: str | None = Field(None, description="Celery broker; default embedded SQLite broker.")
+    broker_polling_interval: float = Field(0.05, description="Embedded broker polling interval (s).")
+    broker_visibility_timeout: int = Field(
+        7200, description="Redis: seconds before an unacknowledged task of a lost worker is re-delivered.")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = Field(None, description="Base URL used in artifact links; default from request.")
+
+    auth_mode: AuthMode = AuthMode.API_KEY
+
+    # limits
+    max_upload_bytes: int = Field(200 * 1024 * 1024, description="Largest accepted upload.")
+    max_unpacked_bytes: int = Field(1024 * 1024 * 1024, description="Largest total size inside a zip.")
+    max_pages: int = Field(1000, description="Largest number of pages/slides a document may have.")
+    max_crawl_pages: int = Field(500, description="Upper bound on max_pages for a site audit.")
+    page_timeout: float = Field(30.0, description="Seconds a web page may take to load.")
+    task_time_limit: int = Field(3600, description="Hard time limit of one task (s).")
+    task_soft_time_limit: int = Field(3300, description="Soft time limit of one task (s).")
+
+    # network guard for URL audits
+    allow_private_networks: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="CIDR blocks URL audits may reach although private/loopback (e.g. 127.0.0.0/8).")
+
+    # webhooks
+    webhook_secret: str | None = Field(None, description="HMAC key for callback signatures; per-tenant keys win.")
+    webhook_attempts: int = 5
+    webhook_timeout: float = 10.0
+
+    # embedded worker started by `access serve`
+    embedded_worker: bool = True
+    worker_concurrency: int = 2
+
+    # engines
+    chromium_path: str = "/usr/bin/chromium"
+    chromedriver_path: str = "/usr/bin/chromedriver"
+    axe_path: Path | None = Field(None, description="axe.min.js; default node_modules/axe-core/axe.min.js.")
+
+    # fault injection for tests of the job machinery (seconds a task sleeps before its work)
+    debug_task_delay: float = 0.0
+
+    log_level: str = "INFO"
+
+    @field_validator("allow_private_networks", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if isinstance(value, list):
+            for net in value:
+                ipaddress.ip_network(net, strict=False)
+        return value
+
+    # derived ------------------------------------------------------------------------------
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir.expanduser().resolve()
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.resolved_data_dir / 'access.sqlite'}"
+
+    @property
+    def resolved_broker_url(self) -> str:
+        return self.broker_url or f"sqla+sqlite:///{self.resolved_data_dir / 'broker.sqlite'}"
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.resolved_broker_url.startswith("sqla+")
+
+    @property
+    def files_dir(self) -> Path:
+        return self.resolved_data_dir / "files"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,272 @@
+"""The result model shared by every auditor, and the job/artifact views shared by API and CLI.
+
+One ``Finding`` shape for web pages, PDFs, Word files and slides (see shared/DESIGN.md): a finding
+names the rule, the outcome, the exact place, and the help a learner's teacher needs to fix it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Outcome(StrEnum):
+    VIOLATION = "violation"
+    NEEDS_REVIEW = "needs-review"
+    PASS = "pass"
+    INAPPLICABLE = "inapplicable"
+
+
+class Impact(StrEnum):
+    CRITICAL = "critical"
+    SERIOUS = "serious"
+    MODERATE = "moderate"
+    MINOR = "minor"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse: critical=4 … minor=1."""
+        return {"critical": 4, "serious": 3, "moderate": 2, "minor": 1}[self.value]
+
+
+class Standard(StrEnum):
+    WCAG2A = "wcag2a"
+    WCAG2AA = "wcag2aa"
+    WCAG21AA = "wcag21aa"
+    WCAG22AA = "wcag22aa"
+
+
+DEFAULT_STANDARD = Standard.WCAG22AA
+
+# WCAG 2.2 success criteria → (level, version introduced). Used to decide which criteria a
+# standard covers, to group findings by principle, and to validate rule metadata.
+WCAG_CRITERIA: dict[str, tuple[str, str]] = {
+    "1.1.1": ("A", "2.0"), "1.2.1": ("A", "2.0"), "1.2.2": ("A", "2.0"), "1.2.3": ("A", "2.0"),
+    "1.2.4": ("AA", "2.0"), "1.2.5": ("AA", "2.0"), "1.2.6": ("AAA", "2.0"), "1.2.7": ("AAA", "2.0"),
+    "1.2.8": ("AAA", "2.0"), "1.2.9": ("AAA", "2.0"), "1.3.1": ("A", "2.0"), "1.3.2": ("A", "2.0"),
+    "1.3.3": ("A", "2.0"), "1.3.4": ("AA", "2.1"), "1.3.5": ("AA", "2.1"), "1.3.6": ("AAA", "2.1"),
+    "1.4.1": ("A", "2.0"), "1.4.2": ("A", "2.0"), "1.4.3": ("AA", "2.0"), "1.4.4": ("AA", "2.0"),
+    "1.4.5": ("AA", "2.0"), "1.4.6": ("AAA", "2.0"), "1.4.7": ("AAA", "2.0"), "1.4.8": ("AAA", "2.0"),
+    "1.4.9": ("AAA", "2.0"), "1.4.10": ("AA", "2.1"), "1.4.11": ("AA", "2.1"), "1.4.12": ("AA", "2.1"),
+    "1.4.13": ("AA", "2.1"), "2.1.1": ("A", "2.0"), "2.1.2": ("A", "2.0"), "2.1.3": ("AAA", "2.0"),
+    "2.1.4": ("A", "2.1"), "2.2.1": ("A", "2.0"), "2.2.2": ("A", "2.0"), "2.2.3": ("AAA", "2.0"),
+    "2.2.4": ("AAA", "2.0"), "2.2.5": ("AAA", "2.0"), "2.2.6": ("AAA", "2.1"), "2.3.1": ("A", "2.0"),
+    "2.3.2": ("AAA", "2.0"), "2.3.3": ("AAA", "2.1"), "2.4.1": ("A", "2.0"), "2.4.2": ("A", "2.0"),
+    "2.4.3": ("A", "2.0"), "2.4.4": ("A", "2.0"), "2.4.5": ("AA", "2.0"), "2.4.6": ("AA", "2.0"),
+    "2.4.7": ("AA", "2.0"), "2.4.8": ("AAA", "2.0"), "2.4.9": ("AAA", "2.0"), "2.4.10": ("AAA", "2.0"),
+    "2.4.11": ("AA", "2.2"), "2.4.12": ("AAA", "2.2"), "2.4.13": ("AAA", "2.2"), "2.5.1": ("A", "2.1"),
+    "2.5.2": ("A", "2.1"), "2.5.3": ("A", "2.1"), "2.5.4": ("A", "2.1"), "2.5.5": ("AAA", "2.1"),
+    "2.5.6": ("AAA", "2.1"), "2.5.7": ("AA", "2.2"), "2.5.8": ("AA", "2.2"), "3.1.1": ("A", "2.0"),
+    "3.1.2": ("AA", "2.0"), "3.1.3": ("AAA", "2.0"), "3.1.4": ("AAA", "2.0"), "3.1.5": ("AAA", "2.0"),
+    "3.1.6": ("AAA", "2.0"), "3.2.1": ("A", "2.0"), "3.2.2": ("A", "2.0"), "3.2.3": ("AA", "2.0"),
+    "3.2.4": ("AA", "2.0"), "3.2.5": ("AAA", "2.0"), "3.2.6": ("A", "2.2"), "3.3.1": ("A", "2.0"),
+    "3.3.2": ("A", "2.0"), "3.3.3": ("AA", "2.0"), "3.3.4": ("AA", "2.0"), "3.3.5": ("AAA", "2.0"),
+    "3.3.6": ("AAA", "2.0"), "3.3.7": ("A", "2.2"), "3.3.8": ("AA", "2.2"), "3.3.9": ("AAA", "2.2"),
+    "4.1.1": ("A", "2.0"), "4.1.2": ("A", "2.0"), "4.1.3": ("AA", "2.1"),
+}
+PRINCIPLES = {"1": "perceivable", "2": "operable", "3": "understandable", "4": "robust"}
+
+
+def standard_covers(standard: Standard | str, criterion: str) -> bool:
+    """Whether a WCAG success criterion counts toward conformance to ``standard``."""
+    standard = Standard(standard)
+    level, version = WCAG_CRITERIA.get(criterion, ("AAA", "9"))
+    max_version = {"wcag2a": "2.0", "wcag2aa": "2.0", "wcag21aa": "2.1", "wcag22aa": "2.2"}[standard]
+    levels = ("A",) if standard is Standard.WCAG2A else ("A", "AA")
+    return level in levels and version <= max_version
+
+
+class BBox(BaseModel):
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+class Location(BaseModel):
+    """Where a finding is. Web findings use url/selector/html; documents use page/slide/paragraph."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = None
+    selector: str | None = None
+    html: str | None = None
+    page: int | None = None          # 1-based PDF page
+    slide: int | None = None         # 1-based slide number
+    shape: str | None = None         # PPTX shape name or id
+    paragraph: int | None = None     # 0-based paragraph index in the document body
+    table: int | None = None         # 0-based table index
+    image: int | None = None         # 0-based image index
+    bbox: BBox | None = None
+    excerpt: str | None = None       # a short text excerpt that helps find the place
+    path: str | None = None          # structure path (PDF structure tree, DOCX part)
+
+    def key(self) -> str:
+        """A stable string for de-duplication and baselines."""
+        parts = [self.url, self.selector, self.page, self.slide, self.shape, self.paragraph,
+                 self.table, self.image, self.path]
+        return "|".join("" if p is None else str(p) for p in parts)
+
+
+class Finding(BaseModel):
+    rule: str
+    outcome: Outcome
+    impact: Impact | None = None
+    wcag: list[str] = Field(default_factory=list)
+    standard_refs: list[str] = Field(default_factory=list)
+    location: Location = Field(default_factory=Location)
+    message: str
+    help: str = ""
+    help_url: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        """Identity of a finding across runs (for --baseline): rule + place, not the wording."""
+        return f"{self.rule}@{self.location.key()}"
+
+
+class EngineInfo(BaseModel):
+    name: str
+    version: str
+
+
+class Summary(BaseModel):
+    by_outcome: dict[str, int] = Field(default_factory=dict)
+    by_impact: dict[str, int] = Field(default_factory=dict)
+    by_principle: dict[str, int] = Field(default_factory=dict)
+    by_rule: dict[str, int] = Field(default_factory=dict)
+    violations: int = 0
+    needs_review: int = 0
+
+    @classmethod
+    def of(cls, findings: list[Finding]) -> Summary:
+        counted = [f for f in findings if f.outcome in (Outcome.VIOLATION, Outcome.NEEDS_REVIEW)]
+        by_principle: Counter[str] = Counter()
+        for f in counted:
+            for principle in {PRINCIPLES.get(sc.split(".")[0], "other") for sc in f.wcag} or {"other"}:
+                by_principle[principle] += 1
+        return cls(
+            by_outcome=dict(Counter(f.outcome.value for f in findings)),
+            by_impact=dict(Counter(f.impact.value for f in counted if f.impact)),
+            by_principle=dict(by_principle),
+            by_rule=dict(Counter(f.rule for f in counted)),
+            violations=sum(1 for f in findings if f.outcome is Outcome.VIOLATION),
+            needs_review=sum(1 for f in findings if f.outcome is Outcome.NEEDS_REVIEW),
+        )
+
+
+class AuditedPart(BaseModel):
+    """One page (web or PDF), slide or document part that was audited, with its own status."""
+
+    id: str                          # URL, "page 3", "slide 2", "document"
+    title: str | None = None
+    status: str = "audited"          # audited | failed | skipped
+    error: dict[str, str] | None = None
+    timings: dict[str, float] = Field(default_factory=dict)
+
+
+class Report(BaseModel):
+    target: str
+    target_kind: str                 # web | html | pdf | docx | pptx | epub
+    standard: Standard = DEFAULT_STANDARD
+    engines: list[EngineInfo] = Field(default_factory=list)
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    parts: list[AuditedPart] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    summary: Summary = Field(default_factory=Summary)
+    documents: list[str] = Field(default_factory=list)   # linked documents found (web audits)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    def finish(self) -> Report:
+        """Stamp the finish time and recompute the summary; returns self."""
+        self.finished_at = utcnow()
+        self.summary = Summary.of(self.findings)
+        return self
+
+    def worst_at_or_above(self, threshold: Impact) -> list[Finding]:
+        return [f for f in self.findings
+                if f.outcome is Outcome.VIOLATION and f.impact and f.impact.rank >= threshold.rank]
+
+
+class JobKind(StrEnum):
+    AUDIT = "audit"
+    CONVERSION = "conversion"
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+class ArtifactOut(BaseModel):
+    """A file a pure function produced, before it is stored."""
+
+    name: str
+    media_type: str
+    path: str
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class ConversionResult(BaseModel):
+    """What ``services.convert`` hands back: the files, plus the quality gate per output."""
+
+    artifacts: list[ArtifactOut] = Field(default_factory=list)
+    gate: dict[str, Any] = Field(default_factory=dict)      # target -> {"passed": bool, ...}
+    warnings: list[str] = Field(default_factory=list)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class AuditOptions(BaseModel):
+    """Options of one audit, from the API body, the CLI flags or a job row."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    standard: Standard = DEFAULT_STANDARD
+    max_pages: int = Field(50, ge=1)
+    max_depth: int = Field(3, ge=0)
+    include: list[str] = Field(default_factory=list)      # URL regexes a crawled page must match
+    exclude: list[str] = Field(default_factory=list)      # URL regexes that drop a page
+    audit_documents: bool = False                         # audit PDF/DOCX/PPTX linked from a site
+    axe_only: bool = False                                # web: skip our own browser checks
+    respect_robots: bool = True
+    allow_private: bool = False                           # the local CLI may audit localhost
+
+
+class ConvertOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    targets: list[str] = Field(default_factory=lambda: ["html"])
+    language: str | None = None          # override the document language (BCP 47)
+    voice: str | None = None             # speech voice, e.g. "espeak:en" or "piper:joe"
+    rate: int = Field(175, ge=80, le=450)  # words per minute
+    pitch: int = Field(50, ge=0, le=99)
+    braille_grade: int = Field(2, ge=1, le=2)
+    braille_table: str | None = None     # any installed liblouis table, overrides language/grade
+    braille_cells: int = Field(40, ge=10, le=100)
+    braille_lines: int = Field(25, ge=5, le=100)
+    ocr: bool = True                     # OCR image-only pages
+    validation: str = Field("report", pattern="^(off|report|abort)$")
+
+
+class SourceFile(BaseModel):
+    """An input stored on disk: what the auditors and readers receive."""
+
+    path: str
+    filename: str | None = None
+    format: str                          # html, pdf, docx, pptx, epub, zip, text, markdown

@@ -1,0 +1,44 @@
+"""Zip containers (DOCX, PPTX, EPUB, zips of HTML) opened defensively.
+
+A zip bomb, an absurd compression ratio, path traversal in member names or too many members end
+with ``invalid_document`` before anything is unpacked.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from access.errors import InvalidDocument
+
+MAX_MEMBERS = 20_000
+MAX_RATIO = 200          # uncompressed / compressed, per member and overall
+
+
+def check_zip(path: Path, max_unpacked_bytes: int) -> list[str]:
+    """Validate a zip file's directory; returns the member names."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InvalidDocument(f"The file is not a readable zip container: {exc}") from exc
+    if len(infos) > MAX_MEMBERS:
+        raise InvalidDocument(f"The container holds {len(infos)} files; at most {MAX_MEMBERS} are accepted.")
+    total = 0
+    compressed = 0
+    for info in infos:
+        name = info.filename
+        if name.startswith("/") or ".." in Path(name).parts:
+            raise InvalidDocument(f"The container has an unsafe member name: {name!r}.")
+        total += info.file_size
+        compressed += info.compress_size
+        if info.file_size > 1_000_000 and info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+            raise InvalidDocument(
+                f"The container member {name!r} expands {info.file_size // max(info.compress_size, 1)}-fold: "
+                "this looks like a zip bomb and was not opened.")
+    if total > max_unpacked_bytes:
+        raise InvalidDocument(
+            f"The container would unpack to {total / 1e6:.0f} MB; the limit is {max_unpacked_bytes / 1e6:.0f} MB.")
+    if total > 10_000_000 and compressed and total / compressed > MAX_RATIO:
+        raise InvalidDocument("The container's overall compression ratio looks like a zip bomb; it was not opened.")
+    return [i.filename for i in infos]
