@@ -15,6 +15,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from access.models import WCAG_CRITERIA, Finding, Impact, Location, Outcome
@@ -42,14 +43,12 @@ class Rule:
 
     @property
     def body(self) -> str:
-        lines = inspect.cleandoc(self.doc).splitlines()
-        return "\n".join(lines[1:]).strip()
+        return _doc_body(self.doc)
 
     @property
     def help(self) -> str:
         """The 'How to fix' section of the docstring, or the title when there is none."""
-        match = re.search(r"\*\*How to fix\*\*:?\s*(.+?)(?:\n\s*\*\*|\Z)", self.body, re.S)
-        return " ".join(match.group(1).split()) if match else self.title
+        return _doc_help(self.doc) or self.title
 
     @property
     def help_url(self) -> str:
@@ -81,6 +80,19 @@ class Rule:
         if "**Why it matters**" not in self.doc or "**How to fix**" not in self.doc:
             problems.append(f"{self.id}: docstring needs **Why it matters** and **How to fix** sections")
         return problems
+
+
+@lru_cache(maxsize=4096)
+def _doc_body(doc: str) -> str:
+    """A docstring without its title line (cached: every finding asks for its rule's help)."""
+    lines = inspect.cleandoc(doc).splitlines()
+    return "\n".join(lines[1:]).strip()
+
+
+@lru_cache(maxsize=4096)
+def _doc_help(doc: str) -> str:
+    match = re.search(r"\*\*How to fix\*\*:?\s*(.+?)(?:\n\s*\*\*|\Z)", _doc_body(doc), re.S)
+    return " ".join(match.group(1).split()) if match else ""
 
 
 def rule(*, id: str, target: str, impact: Impact | str, wcag: Iterable[str] = (),

@@ -56,7 +56,7 @@ def detect_format(path: Path, filename: str | None = None, *, max_unpacked_bytes
         raise UnsupportedFormat(f"The file {filename or path.name!r} is not a supported format "
                                 "(pdf, docx, pptx, epub, html, zip of html, text, markdown).")
     lowered = text.lstrip().lower()
-    if suffix in HTML_SUFFIXES or lowered.startswith(("<!doctype html", "<html", "<?xml")) and "<html" in lowered:
+    if suffix in HTML_SUFFIXES or (lowered.startswith(("<!doctype html", "<html", "<?xml")) and "<html" in lowered):
         return "html"
     if suffix in TEXT_SUFFIXES:
         return TEXT_SUFFIXES[suffix]

@@ -84,6 +84,7 @@ class AuditorSpec:
     fn: Any
     queue: str = "documents"        # documents | browser
     description: str = ""
+    task: str | None = None         # Celery task name for jobs of this format; None: "access.audit"
 
 
 class DuplicateRegistration(ValueError):
@@ -108,8 +109,9 @@ class Registry:
             raise DuplicateRegistration(f"{what} {key!r} is registered twice")
         table[key] = value
 
-    def add_auditor(self, fmt: str, fn: Any, *, queue: str = "documents", description: str = "") -> None:
-        self._put(self.auditors, fmt, AuditorSpec(fmt, fn, queue, description), "auditor")
+    def add_auditor(self, fmt: str, fn: Any, *, queue: str = "documents", description: str = "",
+                    task: str | None = None) -> None:
+        self._put(self.auditors, fmt, AuditorSpec(fmt, fn, queue, description, task), "auditor")
 
     def add_reader(self, fmt: str, fn: Reader) -> None:
         self._put(self.readers, fmt, fn, "reader")

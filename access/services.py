@@ -132,6 +132,8 @@ def convert(source: SourceFile, options: ConvertOptions, outdir: Path, ctx: Cont
         ctx.progress(0, f"writing {target}")
         artifacts = spec.writer(document, outdir, options, ctx)
         result.artifacts.extend(artifacts)
+        for art in artifacts:           # writers report job warnings (e.g. a voice fallback) this way
+            result.warnings.extend(w for w in art.metadata.get("warnings", []) if w not in result.warnings)
         if spec.gate is not None and options.validation != "off":
             ctx.progress(95, f"checking {target}")
             gate = spec.gate(artifacts, options, ctx)

@@ -1,0 +1,250 @@
+"""A job's life: run it (load, mark running, call ``access.services``, store the report and the
+files, mark it succeeded or failed with a stable error code), report progress to its row, and
+describe it to the outside world (the JSON the API returns and the webhook posts).
+
+Tasks in ``workers/`` are one call to :func:`run_job`; everything here is testable without a queue.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import mimetypes
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from access import services
+from access.config import Settings, get_settings
+from access.errors import AccessError, Cancelled, EngineUnavailable, Timeout
+from access.models import (
+    AuditOptions,
+    ConvertOptions,
+    JobKind,
+    JobStatus,
+    Report,
+    SourceFile,
+)
+from access.registry import Context, Registry, get_registry
+from access.storage import Storage
+from access.store import Job, Store
+
+log = logging.getLogger(__name__)
+REPORT_ARTIFACT = "report.json"
+
+
+@dataclass
+class Runtime:
+    """The long-lived things a job needs: settings, store, file storage, plugins."""
+
+    settings: Settings
+    store: Store
+    storage: Storage
+    registry: Registry | None = None
+    on_finished: Callable[[Job], None] | None = None     # e.g. enqueue the webhook
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, *, migrate: bool = True) -> Runtime:
+        settings = settings or get_settings()
+        store = Store(settings.resolved_database_url)
+        if migrate:
+            store.ensure_schema()
+        return cls(settings=settings, store=store, storage=Storage(settings.files_dir))
+
+
+# ----------------------------------------------------------------------------- progress
+
+
+class RowProgress:
+    """ctx.progress and ctx.check_cancelled bound to a job row, with writes and reads throttled."""
+
+    def __init__(self, store: Store, job_id: str, interval: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.store, self.job_id, self.interval, self.clock = store, job_id, interval, clock
+        self._last_write = self._last_check = clock()      # the row was just written (running)
+
+    def __call__(self, percent: float, stage: str) -> None:
+        """At most one write per interval: a job shorter than the interval writes none at all."""
+        now = self.clock()
+        if now - self._last_write < self.interval:
+            return
+        self._last_write = now
+        self.store.set_progress(self.job_id, percent, stage)
+
+    def check_cancelled(self) -> None:
+        now = self.clock()
+        if now - self._last_check < self.interval:
+            return
+        self._last_check = now
+        if self.store.status_of(self.job_id) in (None, JobStatus.CANCELLED.value):
+            raise Cancelled("The job was cancelled.")
+
+
+# ----------------------------------------------------------------------------- running
+
+
+def run_job(job_id: str, rt: Runtime, *, may_retry: bool = False) -> JobStatus | None:
+    """Run one job to its end. Returns the final status (None when the job is gone, cancelled or
+    already finished, e.g. a task delivered again after success).
+
+    ``EngineUnavailable`` is re-raised when ``may_retry`` (the task retries it); every other error
+    ends the job ``failed`` with its code, and the worker lives on."""
+    job = rt.store.get_job(job_id)
+    if job is None or job.job_status.finished:
+        log.info("job %s: nothing to do (%s)", job_id, "gone" if job is None else job.status)
+        return None
+    if not rt.store.mark_running(job_id):
+        return None
+    row = RowProgress(rt.store, job_id, rt.settings.progress_interval)
+    ctx = Context(settings=rt.settings, progress=row, check_cancelled=row.check_cancelled,
+                  extra={"job_id": job_id, "tenant": job.tenant, **rt.extra})
+    try:
+        _debug_delay(rt.settings.debug_task_delay, row)
+        run = _run_audit if job.kind == JobKind.AUDIT.value else _run_conversion
+        result = run(job, rt, ctx)
+    except Cancelled:
+        rt.store.cancel(job_id)
+        status = JobStatus.CANCELLED
+    except EngineUnavailable as exc:
+        if may_retry:
+            rt.store.requeue(job_id)
+            raise
+        status = _fail(rt, job_id, exc)
+    except AccessError as exc:
+        status = _fail(rt, job_id, exc)
+    except Exception as exc:
+        if type(exc).__name__ == "SoftTimeLimitExceeded":
+            status = _fail(rt, job_id, Timeout("The job took longer than the time limit "
+                                               f"of {rt.settings.task_soft_time_limit} s."))
+        else:
+            log.exception("job %s failed unexpectedly", job_id)
+            status = _fail(rt, job_id, AccessError(
+                f"The job failed unexpectedly ({type(exc).__name__}: {str(exc)[:300]})."))
+    else:
+        status = (JobStatus.SUCCEEDED if rt.store.finish(job_id, JobStatus.SUCCEEDED, result=result)
+                  else JobStatus.CANCELLED)
+    if job.callback_url:
+        _after(job_id, rt)
+    return status
+
+
+def _fail(rt: Runtime, job_id: str, exc: AccessError) -> JobStatus:
+    rt.store.finish(job_id, JobStatus.FAILED, error_code=exc.code, error_message=exc.message)
+    return JobStatus.FAILED
+
+
+def _after(job_id: str, rt: Runtime) -> None:
+    job = rt.store.get_job(job_id)
+    if job is not None and rt.on_finished is not None and job.callback_url:
+        try:
+            rt.on_finished(job)
+        except Exception:
+            log.exception("job %s: could not schedule its callback", job_id)
+
+
+def _debug_delay(seconds: float, row: RowProgress) -> None:
+    """Fault injection for tests of the machinery: sleep (cancellable) before the work."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        row.check_cancelled()
+        time.sleep(min(0.1, max(0.0, end - time.monotonic())))
+
+
+def _source(job: Job) -> SourceFile:
+    data = job.input
+    return SourceFile(path=data["path"], filename=data.get("filename"), format=data["format"])
+
+
+def _run_audit(job: Job, rt: Runtime, ctx: Context) -> dict[str, Any]:
+    options = AuditOptions.model_validate(job.options)
+    registry = rt.registry or get_registry()
+    ctx.progress(0, "auditing")
+    if job.input.get("url"):
+        report = services.audit_url(job.input["url"], options, ctx, registry)
+    else:
+        report = services.audit_file(_source(job), options, ctx, registry)
+    ctx.check_cancelled()
+    outdir = rt.storage.output_dir(job.tenant, job.id)
+    outdir.mkdir(parents=True, exist_ok=True)
+    path = outdir / REPORT_ARTIFACT
+    path.write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    rt.store.add_artifact(job.id, name=REPORT_ARTIFACT, media_type="application/json",
+                          size=path.stat().st_size, path=str(path), metadata={"kind": "report"})
+    return {"summary": report.summary.model_dump(mode="json"), "parts": len(report.parts),
+            "target_kind": report.target_kind}
+
+
+def _run_conversion(job: Job, rt: Runtime, ctx: Context) -> dict[str, Any]:
+    options = ConvertOptions.model_validate(job.options)
+    outdir = rt.storage.output_dir(job.tenant, job.id)
+    result = services.convert(_source(job), options, outdir, ctx, rt.registry or get_registry())
+    for art in result.artifacts:
+        path = Path(art.path)
+        if not path.is_absolute():
+            path = outdir / path
+        if not path.is_file() or not rt.storage.contains(path):
+            raise AccessError(f"The converter produced no file {art.name!r} inside the job folder.")
+        rt.store.add_artifact(job.id, name=art.name, media_type=art.media_type or _guess_type(path),
+                              size=path.stat().st_size, path=str(path), metadata=art.metadata)
+    return {"gate": result.gate, "warnings": result.warnings, "metadata": result.metadata}
+
+
+def _guess_type(path: Path) -> str:
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def load_report(job: Job) -> Report | None:
+    art = next((a for a in job.artifacts if a.name == REPORT_ARTIFACT), None)
+    if art is None or not Path(art.path).is_file():
+        return None
+    return Report.model_validate_json(Path(art.path).read_text(encoding="utf-8"))
+
+
+# ----------------------------------------------------------------------------- recovery
+
+
+def orphaned_jobs(store: Store) -> list[Job]:
+    """Jobs left ``running`` by a worker that died (embedded mode: only one worker exists, so at
+    its start every running job is an orphan)."""
+    return store.jobs_with_status(JobStatus.RUNNING)
+
+
+# ----------------------------------------------------------------------------- the public view
+
+
+def job_view(job: Job, base_url: str = "") -> dict[str, Any]:
+    """The job as DESIGN.md promises it (GET /v1/jobs/{id}, webhooks)."""
+    base = base_url.rstrip("/")
+    error = ({"code": job.error_code, "message": job.error_message or ""}
+             if job.error_code and job.status != JobStatus.SUCCEEDED.value else None)
+    view: dict[str, Any] = {
+        "id": job.id,
+        "kind": job.kind,
+        "status": job.status,
+        "progress": job.progress,
+        "stage": job.stage,
+        "created_at": _iso(job.created_at),
+        "started_at": _iso(job.started_at),
+        "finished_at": _iso(job.finished_at),
+        "error": error,
+        "artifacts": [{"name": a.name, "media_type": a.media_type, "size": a.size,
+                       "url": f"{base}/v1/jobs/{job.id}/artifacts/{a.name}"} for a in job.artifacts],
+        "attempts": job.attempts,
+        "input": {k: v for k, v in job.input.items() if k != "path"},
+        "options": job.options,
+        "result": job.result or {},
+    }
+    if job.kind == JobKind.AUDIT.value and job.status == JobStatus.SUCCEEDED.value:
+        view["report_url"] = f"{base}/v1/jobs/{job.id}/report"
+    return view
+
+
+def job_json(job: Job, base_url: str = "") -> bytes:
+    return json.dumps(job_view(job, base_url), separators=(",", ":"), sort_keys=True).encode()
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -1,0 +1,1 @@
+"""Alembic migrations of the job store (run by access.store.upgrade_schema)."""

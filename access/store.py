@@ -1,0 +1,451 @@
+"""The job store: jobs, their artifacts, tenants and API keys (SQLAlchemy 2, SQLite or PostgreSQL).
+
+The schema is owned by Alembic (``access/migrations``); :func:`upgrade_schema` brings any database
+to the newest revision and is called by every command on first use, so nobody runs a migration by
+hand. State changes are single conditional UPDATEs, so a cancelled job never flips back to running
+and two workers racing on a redelivered task cannot both finish it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import secrets
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    event,
+    func,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+
+from access.models import JobKind, JobStatus, utcnow
+
+KEY_PREFIX = "acc_"
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+FINISHED = (JobStatus.SUCCEEDED.value, JobStatus.FAILED.value, JobStatus.CANCELLED.value)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps stored as UTC and always read back timezone-aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        value = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (UniqueConstraint("tenant", "idempotency_key", name="uq_jobs_tenant_idempotency"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    input: Mapped[dict[str, Any]] = mapped_column(JSON)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), index=True, default=JobStatus.QUEUED.value)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    stage: Mapped[str | None] = mapped_column(String(200), default="queued")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    error_code: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    callback_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    queue: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    task: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    artifacts: Mapped[list[Artifact]] = relationship(
+        back_populates="job", cascade="all, delete-orphan", lazy="selectin", order_by="Artifact.id")
+
+    @property
+    def job_status(self) -> JobStatus:
+        return JobStatus(self.status)
+
+
+class Artifact(Base):
+    __tablename__ = "artifacts"
+    __table_args__ = (UniqueConstraint("job_id", "name", name="uq_artifacts_job_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(Text)
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
+
+    job: Mapped[Job] = relationship(back_populates="artifacts")
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    webhook_secret: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenant: Mapped[str] = mapped_column(String(100), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for the job store. SQLite gets WAL and a busy timeout: the API and the worker
+    processes write to the same file."""
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    # no pre-ping (a round trip per checkout); connections are recycled instead and a dead one
+    # raises once, which the API answers with a 500 and the next request gets a fresh connection
+    return create_engine(url, pool_recycle=1800, pool_size=10, max_overflow=20)
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` means psycopg 3 here (the only PostgreSQL driver installed)."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain):]
+    return url
+
+
+# ----------------------------------------------------------------------------- migrations
+
+
+def alembic_config(url: str) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+@contextlib.contextmanager
+def _migration_lock(engine: Engine) -> Iterator[Any]:
+    """One upgrader at a time: an advisory lock on PostgreSQL, a file lock next to a SQLite file."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(724242)"))
+            try:
+                yield conn
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(724242)"))
+                conn.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield None
+        return
+    lock_path = Path(database).with_suffix(".migrate.lock")
+    with lock_path.open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield None
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def upgrade_schema(engine: Engine) -> bool:
+    """Bring the schema to the newest revision; returns True when something was applied.
+    Safe to call from several processes at once."""
+    from alembic import command
+
+    head = head_revision()
+    if current_revision(engine) == head:
+        return False
+    with _migration_lock(engine):
+        if current_revision(engine) == head:        # someone else did it while we waited
+            return False
+        cfg = alembic_config(str(engine.url.render_as_string(hide_password=False)))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    return True
+
+
+# ----------------------------------------------------------------------------- the store
+
+
+class Store:
+    """Everything the API, the workers and the CLI do with job rows."""
+
+    def __init__(self, url: str, engine: Engine | None = None) -> None:
+        self.url = normalise_url(url)
+        self.engine = engine or make_engine(self.url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._upgraded = False
+
+    def ensure_schema(self) -> None:
+        if not self._upgraded:
+            upgrade_schema(self.engine)
+            self._upgraded = True
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # jobs -----------------------------------------------------------------------------
+
+    def create_job(self, *, tenant: str, kind: JobKind | str, input: dict[str, Any],
+                   options: dict[str, Any], callback_url: str | None = None,
+                   idempotency_key: str | None = None, queue: str | None = None,
+                   task: str | None = None, job_id: str | None = None) -> tuple[Job, bool]:
+        """Insert a queued job; returns (job, created). With an idempotency key already used by
+        this tenant, returns the existing job and False."""
+        if idempotency_key:
+            existing = self.find_by_idempotency_key(tenant, idempotency_key)
+            if existing is not None:
+                return existing, False
+        job = Job(id=job_id or str(uuid.uuid4()), tenant=tenant, kind=JobKind(kind).value, input=input,
+                  options=options, status=JobStatus.QUEUED.value, progress=0, stage="queued",
+                  created_at=utcnow(), callback_url=callback_url, idempotency_key=idempotency_key,
+                  attempts=0, queue=queue, task=task, result={}, artifacts=[])
+        columns = {c.key: getattr(job, c.key) for c in Job.__table__.columns}
+        try:
+            with self.engine.begin() as conn:        # a Core insert: the submit path's hot spot
+                conn.execute(Job.__table__.insert().values(**columns))
+        except IntegrityError:
+            if idempotency_key:
+                existing = self.find_by_idempotency_key(tenant, idempotency_key)
+                if existing is not None:
+                    return existing, False
+            raise
+        return job, True
+
+    def find_by_idempotency_key(self, tenant: str, key: str) -> Job | None:
+        with self.sessions() as s:
+            return s.scalars(select(Job).where(Job.tenant == tenant, Job.idempotency_key == key)).first()
+
+    def get_job(self, job_id: str, tenant: str | None = None) -> Job | None:
+        with self.sessions() as s:
+            stmt = select(Job).where(Job.id == job_id)
+            if tenant is not None:
+                stmt = stmt.where(Job.tenant == tenant)
+            return s.scalars(stmt).first()
+
+    def list_jobs(self, tenant: str, *, limit: int = 50, offset: int = 0,
+                  status: str | None = None, kind: str | None = None) -> tuple[list[Job], int]:
+        with self.sessions() as s:
+            where = [Job.tenant == tenant]
+            if status:
+                where.append(Job.status == status)
+            if kind:
+                where.append(Job.kind == kind)
+            total = s.scalar(select(func.count()).select_from(Job).where(*where)) or 0
+            rows = s.scalars(select(Job).where(*where).order_by(Job.created_at.desc(), Job.id)
+                             .limit(limit).offset(offset)).all()
+            return list(rows), int(total)
+
+    def status_of(self, job_id: str) -> str | None:
+        with self.sessions() as s:
+            return s.scalar(select(Job.status).where(Job.id == job_id))
+
+    def mark_running(self, job_id: str) -> bool:
+        """queued/running → running (a redelivered task re-runs), counting the attempt.
+        False when the job is gone, cancelled or already finished."""
+        with self.sessions.begin() as s:
+            done = s.execute(update(Job).where(Job.id == job_id, Job.status.in_(ACTIVE)).values(
+                status=JobStatus.RUNNING.value, started_at=utcnow(), attempts=Job.attempts + 1,
+                progress=0, stage="starting", error_code=None, error_message=None))
+            return done.rowcount == 1
+
+    def set_progress(self, job_id: str, progress: float, stage: str | None) -> None:
+        with self.sessions.begin() as s:
+            if self.engine.dialect.name == "postgresql":      # progress is ephemeral: skip the fsync wait
+                s.execute(text("SET LOCAL synchronous_commit TO OFF"))
+            s.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING.value).values(
+                progress=max(0, min(100, int(progress))), stage=(stage or "")[:200]))
+
+    def finish(self, job_id: str, status: JobStatus, *, error_code: str | None = None,
+               error_message: str | None = None, result: dict[str, Any] | None = None) -> bool:
+        """Record the end of a job unless it was cancelled (or finished) meanwhile."""
+        values: dict[str, Any] = {"status": status.value, "finished_at": utcnow(),
+                                  "error_code": error_code, "error_message": error_message}
+        if status is JobStatus.SUCCEEDED:
+            values.update(progress=100, stage="done")
+        else:
+            values["stage"] = status.value
+        if result is not None:
+            values["result"] = result
+        with self.sessions.begin() as s:
+            done = s.execute(update(Job).where(Job.id == job_id, Job.status.in_(ACTIVE)).values(**values))
+            return done.rowcount == 1
+
+    def cancel(self, job_id: str) -> bool:
+        """queued/running → cancelled. False when the job had already finished."""
+        return self.finish(job_id, JobStatus.CANCELLED, error_code="cancelled",
+                           error_message="The job was cancelled.")
+
+    def requeue(self, job_id: str) -> bool:
+        """running → queued (its worker was lost and the task is sent again)."""
+        with self.sessions.begin() as s:
+            done = s.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING.value)
+                             .values(status=JobStatus.QUEUED.value, stage="requeued"))
+            return done.rowcount == 1
+
+    def jobs_with_status(self, status: JobStatus, older_than: timedelta | None = None) -> list[Job]:
+        with self.sessions() as s:
+            stmt = select(Job).where(Job.status == status.value)
+            if older_than is not None:
+                stmt = stmt.where(Job.created_at < utcnow() - older_than)
+            return list(s.scalars(stmt).all())
+
+    def delete_job(self, job_id: str) -> bool:
+        with self.sessions.begin() as s:
+            s.execute(delete(Artifact).where(Artifact.job_id == job_id))
+            return s.execute(delete(Job).where(Job.id == job_id)).rowcount == 1
+
+    # artifacts ------------------------------------------------------------------------
+
+    def add_artifact(self, job_id: str, *, name: str, media_type: str, size: int, path: str,
+                     metadata: dict[str, Any] | None = None) -> None:
+        """Add or replace (a re-run overwrites) one artifact of a job."""
+        with self.sessions.begin() as s:
+            s.execute(delete(Artifact).where(Artifact.job_id == job_id, Artifact.name == name))
+            s.add(Artifact(job_id=job_id, name=name, media_type=media_type, size=size, path=path,
+                           meta=metadata or {}))
+
+    def get_artifact(self, job_id: str, name: str) -> Artifact | None:
+        with self.sessions() as s:
+            return s.scalars(select(Artifact).where(Artifact.job_id == job_id, Artifact.name == name)).first()
+
+    # metrics --------------------------------------------------------------------------
+
+    def counts_by_status(self) -> dict[str, int]:
+        with self.sessions() as s:
+            rows = s.execute(select(Job.status, func.count()).group_by(Job.status)).all()
+        counts = {st.value: 0 for st in JobStatus}
+        counts.update({status: int(n) for status, n in rows})
+        return counts
+
+    def recent_durations(self, limit: int = 1000) -> list[tuple[str, float]]:
+        """(kind, seconds from start to finish) of the most recently finished jobs."""
+        with self.sessions() as s:
+            rows = s.execute(select(Job.kind, Job.started_at, Job.finished_at)
+                             .where(Job.finished_at.is_not(None), Job.started_at.is_not(None))
+                             .order_by(Job.finished_at.desc()).limit(limit)).all()
+        return [(kind, max(0.0, (end - start).total_seconds())) for kind, start, end in rows]
+
+    # tenants and keys -----------------------------------------------------------------
+
+    def ensure_tenant(self, name: str) -> Tenant:
+        with self.sessions() as s:
+            tenant = s.get(Tenant, name)
+            if tenant is not None:
+                return tenant
+        try:
+            with self.sessions.begin() as s:
+                s.add(Tenant(name=name, webhook_secret=secrets.token_hex(32), created_at=utcnow()))
+        except IntegrityError:
+            pass
+        with self.sessions() as s:
+            tenant = s.get(Tenant, name)
+            assert tenant is not None
+            return tenant
+
+    def webhook_secret(self, tenant: str) -> str | None:
+        with self.sessions() as s:
+            row = s.get(Tenant, tenant)
+            return row.webhook_secret if row else None
+
+    def create_api_key(self, tenant: str) -> str:
+        """A new key for ``tenant`` (created with its webhook secret if new). Only the hash is kept."""
+        self.ensure_tenant(tenant)
+        key = KEY_PREFIX + secrets.token_urlsafe(32)
+        with self.sessions.begin() as s:
+            s.add(ApiKey(tenant=tenant, key_hash=hash_key(key), created_at=utcnow()))
+        return key
+
+    def tenant_for_key(self, key: str) -> str | None:
+        """The tenant owning ``key`` (None when unknown); stamps last use at most once a minute."""
+        digest = hash_key(key)
+        with self.sessions() as s:
+            row = s.execute(select(ApiKey.id, ApiKey.tenant, ApiKey.last_used_at)
+                            .where(ApiKey.key_hash == digest)).first()
+        if row is None:
+            return None
+        now = utcnow()
+        if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+            with self.sessions.begin() as s:
+                s.execute(update(ApiKey).where(ApiKey.id == row.id).values(last_used_at=now))
+        return str(row.tenant)

@@ -1,0 +1,48 @@
+"""The FastAPI app factory: ``uvicorn --factory api.app:create_app`` (``access serve`` does it)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+
+from access.config import Settings, get_settings
+from access.queue import make_celery
+from access.registry import Registry, get_registry
+from access.storage import Storage
+from access.store import Store
+from api.deps import Services
+from api.errors import FORM_SLACK, BodyLimitMiddleware, install_error_handlers
+from api.routes import jobs, system
+
+DESCRIPTION = """Audit learning websites and documents for accessibility, and convert learning
+materials into accessible formats. Every `/v1` route needs `Authorization: Bearer <API key>`
+(create one with `access keys create --tenant NAME`). Work is asynchronous: a submission answers
+`202` with a job; poll `GET /v1/jobs/{id}` or pass a `callback_url`. Errors always have the shape
+`{"error": {"code": "...", "message": "..."}}`."""
+
+
+def create_app(settings: Settings | None = None, registry: Registry | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    store = Store(settings.resolved_database_url)
+    svc = Services(settings=settings, store=store, storage=Storage(settings.files_dir),
+                   celery=make_celery(settings), registry=registry or get_registry())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        store.ensure_schema()
+        yield
+        store.dispose()
+
+    app = FastAPI(title="access", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.services = svc
+    metrics = CollectorRegistry(auto_describe=False)
+    metrics.register(system.JobCollector(svc))
+    app.state.metrics = metrics
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_upload_bytes + FORM_SLACK)
+    app.include_router(system.router)
+    app.include_router(jobs.router)
+    return app

@@ -1,0 +1,110 @@
+"""Every error leaves the API in one shape: ``{"error": {"code": ..., "message": ...}}``.
+
+Also the request-body guard: a body larger than the upload limit is refused with 413
+``file_too_large`` from its Content-Length, or while it streams in, before it is all read."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from access.errors import AccessError, FileTooLarge
+from access.storage import human_size
+
+log = logging.getLogger(__name__)
+FORM_SLACK = 1024 * 1024          # multipart boundaries and option fields around the file
+STATUS_CODES = {400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 406: "not_acceptable", 409: "conflict",
+                413: "file_too_large", 415: "unsupported_format", 416: "range_not_satisfiable",
+                422: "invalid_request", 429: "too_many_requests", 503: "unavailable"}
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+
+
+def describe_validation(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header"))
+        parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
+    return "Invalid request: " + "; ".join(parts)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AccessError)
+    async def _access_error(_: Request, exc: AccessError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+        return error_response(exc.http_status, exc.code, exc.message, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, "invalid_request", describe_validation(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = STATUS_CODES.get(exc.status_code, "http_error")
+        message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":
+            message = "No such resource."
+        return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return error_response(500, "internal_error", "An unexpected error occurred; it has been logged.")
+
+
+class BodyTooLarge(FileTooLarge):
+    pass
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over ``limit`` bytes without reading them whole."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        message = f"The upload is larger than the limit of {human_size(self.limit - FORM_SLACK)}."
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            await error_response(413, "file_too_large", message, {"Connection": "close"})(scope, receive, send)
+            return
+        seen = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.limit:
+                    raise BodyTooLarge(message)
+            return msg
+
+        async def tracking_send(msg: Message) -> None:
+            nonlocal started
+            if msg["type"] == "http.response.start":
+                started = True
+            await send(msg)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge as exc:
+            if started:
+                raise
+            await error_response(413, exc.code, exc.message, {"Connection": "close"})(scope, receive, send)
+
+
+def json_error_example(code: str, message: str) -> dict[str, Any]:
+    return {"application/json": {"example": {"error": {"code": code, "message": message}}}}

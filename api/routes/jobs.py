@@ -1,0 +1,187 @@
+"""/v1: submit audits and conversions, follow jobs, fetch reports and artifacts."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from access import jobs, services
+from access.errors import Conflict, NotFound, ValidationFailed
+from access.models import JobKind, JobStatus
+from access.storage import RangeNotSatisfiable, parse_range, read_range
+from access.store import Job
+from api.deps import ServicesDep, TenantDep, base_url
+from api.errors import error_response
+from api.schemas import ERRORS, AuditRequest, JobList, JobOut
+from api.submit import submit_file, submit_url_audit
+
+router = APIRouter(prefix="/v1", tags=["jobs"], responses=ERRORS)
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
+                                              description="Repeat-safe submission: same key, same job.")]
+
+_AUDIT_FORM = {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"},
+                   "standard": {"type": "string", "enum": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]},
+                   "callback_url": {"type": "string"}},
+}
+_CONVERT_FORM = {
+    "type": "object", "required": ["file", "targets"],
+    "properties": {"file": {"type": "string", "format": "binary"},
+                   "targets": {"type": "string", "example": "html,epub,mp3,daisy,brf,easy-read"},
+                   "language": {"type": "string"}, "voice": {"type": "string"},
+                   "rate": {"type": "integer"}, "braille_grade": {"type": "integer"},
+                   "callback_url": {"type": "string"}},
+}
+
+
+def _accepted(request: Request, svc: Any, job: Job, created: bool) -> JSONResponse:
+    headers = {"Location": f"/v1/jobs/{job.id}"}
+    if not created:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(jobs.job_view(job, base_url(request, svc.settings)), status_code=202, headers=headers)
+
+
+async def _form_file(request: Request) -> tuple[UploadFile, list[tuple[str, str]]]:
+    form = await request.form(max_files=1, max_fields=100)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise ValidationFailed("Send the document as a multipart form field named 'file'.")
+    fields = [(k, v) for k, v in form.multi_items() if k != "file" and isinstance(v, str)]
+    return upload, fields
+
+
+@router.post("/audits", status_code=202, response_model=JobOut, summary="Submit an audit (URL or file)",
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/json": {"schema": AuditRequest.model_json_schema()},
+                 "multipart/form-data": {"schema": _AUDIT_FORM}}}})
+async def submit_audit(request: Request, svc: ServicesDep, tenant: TenantDep,
+                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """JSON `{"url": ...}` audits a web page or site; multipart `file=` audits an uploaded
+    document (html, pdf, docx, pptx, epub, zip of html). Options as JSON fields or form fields."""
+    ctype = request.headers.get("content-type", "").lower()
+    if ctype.startswith("multipart/form-data"):
+        upload, fields = await _form_file(request)
+        job, created = await run_in_threadpool(submit_file, svc, tenant, JobKind.AUDIT, upload.file,
+                                               upload.filename, fields, idempotency_key)
+        await upload.close()
+    else:
+        raw = await request.body()
+        try:
+            body = json.loads(raw or b"null")
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ValidationFailed(f"The request body is not valid JSON ({exc}).") from exc
+        if not isinstance(body, dict):
+            raise ValidationFailed("Send a JSON object such as {\"url\": \"https://example.org\"}, "
+                                   "or a multipart form with a file.")
+        job, created = await run_in_threadpool(submit_url_audit, svc, tenant, body, idempotency_key)
+    return _accepted(request, svc, job, created)
+
+
+@router.post("/conversions", status_code=202, response_model=JobOut, summary="Submit a conversion",
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "multipart/form-data": {"schema": _CONVERT_FORM}}}})
+async def submit_conversion(request: Request, svc: ServicesDep, tenant: TenantDep,
+                            idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Multipart `file=` plus `targets=html,epub,...` and conversion options as form fields."""
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        raise ValidationFailed("Send a multipart form with 'file' and 'targets'.")
+    upload, fields = await _form_file(request)
+    job, created = await run_in_threadpool(submit_file, svc, tenant, JobKind.CONVERSION, upload.file,
+                                           upload.filename, fields, idempotency_key)
+    await upload.close()
+    return _accepted(request, svc, job, created)
+
+
+def _job_or_404(svc: Any, tenant: str, job_id: str) -> Job:
+    job = svc.store.get_job(job_id, tenant=tenant)
+    if job is None:
+        raise NotFound(f"No job {job_id!r}.")
+    return job
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's status, progress and files")
+def get_job(job_id: str, request: Request, svc: ServicesDep, tenant: TenantDep) -> dict[str, Any]:
+    return jobs.job_view(_job_or_404(svc, tenant, job_id), base_url(request, svc.settings))
+
+
+@router.get("/jobs", response_model=JobList, summary="Your jobs, newest first")
+def list_jobs(request: Request, svc: ServicesDep, tenant: TenantDep,
+              limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
+              status: JobStatus | None = None, kind: JobKind | None = None) -> dict[str, Any]:
+    rows, total = svc.store.list_jobs(tenant, limit=limit, offset=offset,
+                                      status=status.value if status else None,
+                                      kind=kind.value if kind else None)
+    base = base_url(request, svc.settings)
+    nxt = None
+    if offset + len(rows) < total:
+        query = f"limit={limit}&offset={offset + limit}"
+        query += f"&status={status.value}" if status else ""
+        query += f"&kind={kind.value}" if kind else ""
+        nxt = f"{base}/v1/jobs?{query}"
+    return {"data": [jobs.job_view(j, base) for j in rows], "count": total, "limit": limit,
+            "offset": offset, "next": nxt}
+
+
+@router.delete("/jobs/{job_id}", summary="Cancel a queued or running job; delete a finished one",
+               responses={202: {"model": JobOut}, 204: {"description": "Deleted with its files."}})
+def delete_job(job_id: str, request: Request, svc: ServicesDep, tenant: TenantDep) -> Response:
+    job = _job_or_404(svc, tenant, job_id)
+    if not job.job_status.finished and svc.store.cancel(job.id):
+        with contextlib.suppress(Exception):   # the embedded broker has no broadcast; the task sees the row
+            svc.celery.control.revoke(job.id)
+        cancelled = svc.store.get_job(job.id) or job
+        return JSONResponse(jobs.job_view(cancelled, base_url(request, svc.settings)), status_code=202)
+    svc.storage.delete_job(job.tenant, job.id)
+    svc.store.delete_job(job.id)
+    return Response(status_code=204)
+
+
+@router.get("/jobs/{job_id}/report", summary="The audit report",
+            responses={200: {"content": {"application/json": {}, "text/html": {}, "text/csv": {}}}})
+def get_report(job_id: str, svc: ServicesDep, tenant: TenantDep,
+               format: Annotated[str, Query(description="json, html, csv, sarif, junit, earl")] = "json",
+               ) -> Response:
+    job = _job_or_404(svc, tenant, job_id)
+    if job.kind != JobKind.AUDIT.value:
+        raise NotFound("Conversions have artifacts, not a report.")
+    if job.status != JobStatus.SUCCEEDED.value:
+        raise Conflict(f"The job is {job.status}; its report exists once it has succeeded.")
+    report = jobs.load_report(job)
+    if report is None:
+        raise NotFound("The report file of this job is missing.")
+    body, media_type = services.render_report(report, format.lower(), svc.registry)
+    return Response(body, media_type=media_type)
+
+
+@router.get("/jobs/{job_id}/artifacts/{name}", summary="Download a file (HTTP Range supported)",
+            responses={200: {"content": {"application/octet-stream": {}}},
+                       206: {"description": "Partial content"}, 416: {"description": "Range not satisfiable"}})
+def get_artifact(job_id: str, name: str, svc: ServicesDep, tenant: TenantDep,
+                 range_header: Annotated[str | None, Header(alias="Range")] = None) -> Response:
+    job = _job_or_404(svc, tenant, job_id)
+    art = svc.store.get_artifact(job.id, name)
+    path = Path(art.path) if art else None
+    if art is None or path is None or not path.is_file() or not svc.storage.contains(path):
+        raise NotFound(f"Job {job_id} has no file {name!r}.")
+    size = path.stat().st_size
+    headers = {"Accept-Ranges": "bytes",
+               "Content-Disposition": f'attachment; filename="{art.name}"'}
+    try:
+        wanted = parse_range(range_header, size)
+    except RangeNotSatisfiable as exc:
+        return error_response(416, exc.code, exc.message,
+                              {"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
+    if wanted is None:
+        headers["Content-Length"] = str(size)
+        return StreamingResponse(read_range(path, 0, size), media_type=art.media_type, headers=headers)
+    headers.update({"Content-Range": wanted.content_range(size), "Content-Length": str(wanted.length)})
+    return StreamingResponse(read_range(path, wanted.start, wanted.length), status_code=206,
+                             media_type=art.media_type, headers=headers)

@@ -1,0 +1,133 @@
+"""Health, readiness, Prometheus metrics, capabilities and the landing page."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
+from starlette.concurrency import run_in_threadpool
+
+from access import services
+from access.queue import ping_broker, queue_depths
+from api.deps import Services, ServicesDep
+
+router = APIRouter()
+DURATION_BUCKETS = (0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def landing() -> HTMLResponse:
+    page = resources.files("api").joinpath("static/index.html").read_text(encoding="utf-8")
+    return HTMLResponse(page)
+
+
+@router.get("/healthz", tags=["system"], summary="The process is alive")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def readiness(svc: Services) -> dict[str, Any]:
+    checks: dict[str, Any] = {}
+    try:
+        svc.store.ping()
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = f"{type(exc).__name__}: {exc}"[:300]
+    try:
+        ping_broker(svc.celery)
+        checks["broker"] = "ok"
+    except Exception as exc:
+        checks["broker"] = f"{type(exc).__name__}: {exc}"[:300]
+    checks["plugins"] = "ok" if not svc.registry.failed else {"failed": svc.registry.failed}
+    return checks
+
+
+@router.get("/readyz", tags=["system"], summary="Database, broker and plugins are ready",
+            responses={503: {"description": "Not ready (`not_ready`)"}})
+async def readyz(svc: ServicesDep) -> JSONResponse:
+    checks = await run_in_threadpool(readiness, svc)
+    bad = [name for name, value in checks.items() if value != "ok"]
+    if bad:
+        return JSONResponse({"error": {"code": "not_ready", "message": f"Not ready: {', '.join(bad)}."},
+                             "checks": checks}, status_code=503)
+    return JSONResponse({"status": "ready", "checks": checks})
+
+
+class JobCollector:
+    """Read at scrape time from the job store and the broker (so every API process agrees)."""
+
+    def __init__(self, svc: Services) -> None:
+        self.svc = svc
+
+    def collect(self) -> Any:
+        jobs = GaugeMetricFamily("access_jobs", "Jobs in the store by status.", labels=["status"])
+        for status, n in self.svc.store.counts_by_status().items():
+            jobs.add_metric([status], n)
+        yield jobs
+        depth = GaugeMetricFamily("access_queue_depth", "Messages waiting per queue.", labels=["queue"])
+        try:
+            for queue, n in queue_depths(self.svc.celery).items():
+                depth.add_metric([queue], n)
+        except Exception:
+            pass
+        yield depth
+        by_kind: dict[str, list[float]] = {}
+        for kind, seconds in self.svc.store.recent_durations():
+            by_kind.setdefault(kind, []).append(seconds)
+        hist = HistogramMetricFamily("access_job_duration_seconds",
+                                     "Run time of the last 1000 finished jobs.", labels=["kind"])
+        for kind, values in sorted(by_kind.items()):
+            buckets = [(str(b), sum(1 for v in values if v <= b)) for b in DURATION_BUCKETS]
+            buckets.append(("+Inf", len(values)))
+            hist.add_metric([kind], buckets, sum(values))
+        yield hist
+        failed = GaugeMetricFamily("access_plugins_failed", "Plugins that failed to load.")
+        failed.add_metric([], len(self.svc.registry.failed))
+        yield failed
+
+
+@router.get("/metrics", tags=["system"], summary="Prometheus metrics", response_class=Response)
+async def metrics(request: Request) -> Response:
+    registry: CollectorRegistry = request.app.state.metrics
+    body = await run_in_threadpool(generate_latest, registry)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+
+def capabilities(svc: Services) -> dict[str, Any]:
+    """What this installation can do. A plugin adds a section with
+    ``registry.add_extra("capabilities.<name>", callable_returning_json)``."""
+    reg = svc.registry
+    data: dict[str, Any] = {
+        "audit_formats": [f for f in services.audit_formats(reg) if f != "web"],
+        "web_audits": "web" in reg.auditors,
+        "conversion_inputs": sorted(reg.readers),
+        "conversion_targets": services.convert_targets(reg),
+        "report_formats": services.report_formats(reg),
+        "standards": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"],
+        "limits": {"max_upload_bytes": svc.settings.max_upload_bytes,
+                   "max_crawl_pages": svc.settings.max_crawl_pages},
+    }
+    for name, value in sorted(reg.extras.items()):
+        if name.startswith("capabilities.") and callable(value):
+            data[name.split(".", 1)[1]] = value()
+    return data
+
+
+@router.get("/v1/capabilities", tags=["system"], summary="Formats, targets and report formats available")
+def get_capabilities(svc: ServicesDep) -> dict[str, Any]:
+    return capabilities(svc)
+
+
+@router.get("/v1/voices", tags=["system"], summary="Speech voices available for audio conversions")
+def get_voices(svc: ServicesDep, language: str | None = None) -> dict[str, Any]:
+    """Installed voices (`id` is what `voice=` takes); `?language=sw` narrows to one language."""
+    list_voices = svc.registry.extras.get("speech.voices")
+    voices: list[dict[str, Any]] = list(list_voices()) if callable(list_voices) else []
+    if language:
+        wanted = language.lower()
+        voices = [v for v in voices if str(v.get("language", "")).lower().split("-")[0] == wanted.split("-")[0]]
+    return {"voices": voices}

@@ -1,0 +1,69 @@
+"""Request and response bodies (what /docs shows)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from access.models import AuditOptions
+
+
+class AuditRequest(AuditOptions):
+    """A URL audit: the page or site to audit and how far to crawl."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "example": {"url": "https://example.org/course/", "max_pages": 50, "max_depth": 3,
+                    "standard": "wcag22aa"}})
+
+    url: str = Field(..., description="http(s) address of the page or site to audit.")
+    callback_url: str | None = Field(None, description="POSTed the job JSON on completion (signed).")
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class ArtifactInfo(BaseModel):
+    name: str
+    media_type: str
+    size: int
+    url: str
+
+
+class JobOut(BaseModel):
+    id: str
+    kind: str
+    status: str
+    progress: int
+    stage: str | None = None
+    created_at: str
+    started_at: str | None = None
+    finished_at: str | None = None
+    error: ErrorBody | None = None
+    artifacts: list[ArtifactInfo] = Field(default_factory=list)
+    attempts: int = 0
+    input: dict[str, Any] = Field(default_factory=dict)
+    options: dict[str, Any] = Field(default_factory=dict)
+    result: dict[str, Any] = Field(default_factory=dict)
+    report_url: str | None = None
+
+
+class JobList(BaseModel):
+    data: list[JobOut]
+    count: int
+    limit: int
+    offset: int
+    next: str | None = None
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "Missing or invalid API key (`unauthorized`)."},
+    404: {"model": ErrorOut, "description": "No such job for this tenant (`not_found`)."},
+    422: {"model": ErrorOut, "description": "Invalid request or input (`invalid_request`, ...)."},
+}

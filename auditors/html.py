@@ -1,0 +1,143 @@
+"""The static HTML auditor: an uploaded .html file, or a zip of HTML pages, audited without a browser.
+
+Each page is parsed with lxml (no network, no entities, nothing executed) and every rule in
+``rules.html`` runs on it. Per page and rule the report keeps each violation and needs-review
+finding with its place, plus one ``pass`` finding (the rule applied and nothing failed) or one
+``inapplicable`` finding (nothing on the page for the rule to check), so JUnit and EARL reports can
+show what was tested. Findings whose WCAG criteria all lie outside the chosen standard are dropped.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from access.catalogue import Rule
+from access.errors import AccessError, FileTooLarge, InvalidDocument
+from access.models import (
+    AuditedPart,
+    AuditOptions,
+    EngineInfo,
+    Finding,
+    Location,
+    Outcome,
+    Report,
+    SourceFile,
+    Standard,
+    standard_covers,
+)
+from access.registry import Context, Registry
+from access.safezip import check_zip
+from rules.html import RULES, check_page, fixture_suite
+from rules.html.dom import Page
+
+ENGINE = "access-html"
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
+def engine_info() -> list[EngineInfo]:
+    try:
+        ours = version("access")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        ours = "0+unknown"
+    return [EngineInfo(name=ENGINE, version=ours), EngineInfo(name="lxml", version=etree.__version__)]
+
+
+def in_standard(finding: Finding, standard: Standard) -> bool:
+    """Keep findings with no WCAG criterion (best practice) or at least one the standard covers."""
+    return not finding.wcag or any(standard_covers(standard, sc) for sc in finding.wcag)
+
+
+def summarise_rule(rule: Rule, page: Page, findings: list[Finding]) -> list[Finding]:
+    """One rule's element findings on one page → what the report keeps."""
+    kept = [f for f in findings if f.outcome in (Outcome.VIOLATION, Outcome.NEEDS_REVIEW)]
+    for f in kept:
+        line = page.line_of(f.location.selector)
+        if line:
+            f.data.setdefault("line", line)
+    if kept:
+        return kept
+    where = Location(url=page.name)
+    passed = sum(1 for f in findings if f.outcome is Outcome.PASS)
+    if passed:
+        return [rule.finding(Outcome.PASS, f"{passed} element(s) checked; none failed.", where, elements=passed)]
+    return [rule.finding(Outcome.INAPPLICABLE, "Nothing on the page for this rule to check.", where)]
+
+
+def audit_page(page: Page, standard: Standard = Standard.WCAG22AA, rules: list[Rule] | None = None) -> list[Finding]:
+    """The report findings of one parsed page."""
+    out: list[Finding] = []
+    for r in rules or RULES:
+        out.extend(summarise_rule(r, page, check_page(page, [r])))
+    return [f for f in out if in_standard(f, standard)]
+
+
+def _read_limited(path: Path, limit: int) -> bytes:
+    size = path.stat().st_size
+    if size > limit:
+        raise FileTooLarge(f"The file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB.")
+    return path.read_bytes()
+
+
+def audit_html(source: SourceFile, options: AuditOptions, ctx: Context) -> Report:
+    """Audit one uploaded HTML file."""
+    name = source.filename or Path(source.path).name
+    report = Report(target=name, target_kind="html", standard=options.standard, engines=engine_info())
+    ctx.progress(0, "parsing")
+    page = Page.parse(_read_limited(Path(source.path), ctx.settings.max_upload_bytes), name=name)
+    ctx.check_cancelled()
+    ctx.progress(30, "checking")
+    report.findings = audit_page(page, options.standard)
+    report.parts = [AuditedPart(id=name, title=page.title)]
+    ctx.progress(100, "done")
+    return report.finish()
+
+
+def html_members(names: list[str]) -> list[str]:
+    return sorted(n for n in names if n.lower().endswith(HTML_SUFFIXES) and not n.endswith("/")
+                  and not PurePosixPath(n).name.startswith(".") and "__MACOSX/" not in n)
+
+
+def audit_zip(source: SourceFile, options: AuditOptions, ctx: Context) -> Report:
+    """Audit every HTML page in a zip (a course export, a static site); one part per page."""
+    settings = ctx.settings
+    path = Path(source.path)
+    name = source.filename or path.name
+    members = html_members(check_zip(path, settings.max_unpacked_bytes))
+    if not members:
+        raise InvalidDocument("The zip file holds no HTML pages (.html, .htm).")
+    report = Report(target=name, target_kind="html", standard=options.standard, engines=engine_info(),
+                    metadata={"pages_in_zip": len(members)})
+    limit = min(options.max_pages, settings.max_pages) if "max_pages" in options.model_fields_set \
+        else settings.max_pages
+    with zipfile.ZipFile(path) as zf:
+        for i, member in enumerate(members):
+            ctx.check_cancelled()
+            ctx.progress(100 * i / len(members), f"page {i + 1} of {len(members)}")
+            if i >= limit:
+                report.parts.append(AuditedPart(id=member, status="skipped",
+                                                error={"code": "limit_exceeded",
+                                                       "message": f"Only the first {limit} pages are audited."}))
+                continue
+            try:
+                page = Page.parse(zf.read(member), name=member)
+            except AccessError as exc:
+                report.parts.append(AuditedPart(id=member, status="failed",
+                                                error={"code": exc.code, "message": exc.message}))
+                continue
+            report.findings.extend(audit_page(page, options.standard))
+            report.parts.append(AuditedPart(id=member, title=page.title))
+    ctx.progress(100, "done")
+    return report.finish()
+
+
+def plugin(registry: Registry) -> None:
+    registry.add_rules(RULES)
+    registry.add_auditor("html", audit_html, queue="documents",
+                         description="Static audit of an HTML file (no browser).")
+    registry.add_auditor("zip", audit_zip, queue="documents",
+                         description="Static audit of every HTML page in a zip.")
+    registry.add_extra("rule-fixtures:html", fixture_suite())

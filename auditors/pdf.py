@@ -1,0 +1,48 @@
+"""PDF auditor: PDF/UA-1 (Matterhorn) and WCAG checks with pymupdf and pikepdf.
+
+``audit_pdf`` is a pure function: a SourceFile in, a Report out. It gathers facts in one streaming
+pass over the pages (``rules.pdf.facts.inspect_pdf``) and runs every rule of ``rules.pdf`` on them.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from access.models import AuditedPart, AuditOptions, Report, SourceFile
+from access.registry import Context, Registry
+from auditors.docreport import build_report, check_size, run_rules
+from rules.pdf import RULES
+from rules.pdf.facts import inspect_pdf
+
+
+def audit_pdf(source: SourceFile, options: AuditOptions, ctx: Context) -> Report:
+    started = time.perf_counter()
+    check_size(Path(source.path), ctx.settings)
+    ctx.progress(0, "opening PDF")
+    facts = inspect_pdf(Path(source.path), max_pages=ctx.settings.max_pages,
+                        progress=lambda pct, stage: ctx.progress(pct * 0.9, stage),
+                        check_cancelled=ctx.check_cancelled)
+    inspected = time.perf_counter()
+    ctx.progress(90, "checking rules")
+    findings, errors = run_rules(RULES, facts, options)
+    parts = [AuditedPart(id=f"page {p.number}",
+                         error={"code": "engine_failed", "message": "the page could not be rendered for the "
+                                "contrast check"} if p.render_failed else None)
+             for p in facts.pages]
+    ctx.progress(100, "done")
+    return build_report(
+        target=source.filename or Path(source.path).name, kind="pdf", options=options,
+        engines=facts.engine_versions, parts=parts, findings=findings, errors=errors, started=started,
+        metadata={"pages": facts.page_count, "tagged": facts.tagged, "pdf_version": facts.version,
+                  "structure_elements": facts.struct_elements, "language": facts.lang,
+                  "title": facts.xmp_title or facts.info_title,
+                  "pages_rendered_for_contrast": sum(p.rendered for p in facts.pages),
+                  "repaired": facts.repaired,
+                  "inspect_seconds": round(inspected - started, 3)})
+
+
+def plugin(registry: Registry) -> None:
+    registry.add_auditor("pdf", audit_pdf, queue="documents",
+                         description="PDF/UA-1 (Matterhorn) and WCAG 2.2 checks of PDF files")
+    registry.add_rules(RULES)

@@ -1,0 +1,39 @@
+"""PowerPoint (.pptx) auditor: python-pptx.
+
+``audit_pptx`` is a pure function: a SourceFile in, a Report out. It gathers facts slide by slide
+(``rules.pptx.facts.inspect_pptx``) and runs every rule of ``rules.pptx`` on them.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from access.models import AuditedPart, AuditOptions, Report, SourceFile
+from access.registry import Context, Registry
+from auditors.docreport import build_report, check_size, run_rules
+from rules.pptx import RULES
+from rules.pptx.facts import inspect_pptx
+
+
+def audit_pptx(source: SourceFile, options: AuditOptions, ctx: Context) -> Report:
+    started = time.perf_counter()
+    check_size(Path(source.path), ctx.settings)
+    ctx.progress(0, "reading presentation")
+    facts = inspect_pptx(Path(source.path), max_pages=ctx.settings.max_pages)
+    ctx.check_cancelled()
+    ctx.progress(60, "checking rules")
+    findings, errors = run_rules(RULES, facts, options)
+    ctx.progress(100, "done")
+    return build_report(
+        target=source.filename or Path(source.path).name, kind="pptx", options=options,
+        engines=facts.engine_versions,
+        parts=[AuditedPart(id=f"slide {s.number}", title=s.title) for s in facts.slides],
+        findings=findings, errors=errors, started=started,
+        metadata={"slides": len(facts.slides), "title": facts.title, "languages": sorted(facts.languages)})
+
+
+def plugin(registry: Registry) -> None:
+    registry.add_auditor("pptx", audit_pptx, queue="documents",
+                         description="PowerPoint accessibility checks (Microsoft checker rules and more)")
+    registry.add_rules(RULES)

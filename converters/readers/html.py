@@ -1,0 +1,211 @@
+"""HTML → Document (lxml, no network, nothing executed): the main content (``<main>``, else
+``<article>``, else ``<body>`` without nav/header/footer/aside boilerplate), semantic elements kept
+(headings, paragraphs, lists, tables with header cells, figures with alt, blockquote, pre, links,
+emphasis, lang), scripts, styles, forms and embedded objects dropped."""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+from lxml import etree, html
+
+from access.document import (
+    Cell,
+    Code,
+    Document,
+    Figure,
+    Heading,
+    ListBlock,
+    ListItem,
+    Metadata,
+    Paragraph,
+    Quote,
+    Row,
+    Span,
+    Table,
+)
+from access.errors import InvalidDocument
+from access.models import ConvertOptions, SourceFile
+from access.registry import Context
+from converters.readers.common import finish, read_bytes
+from converters.readers.text import decode
+
+DROP = {"script", "style", "noscript", "template", "iframe", "object", "embed", "form", "button", "input",
+        "select", "textarea", "svg", "canvas", "video", "audio", "nav", "header", "footer", "aside", "head"}
+BLOCK_TAGS = {"p", "div", "section", "article", "main", "ul", "ol", "table", "figure", "blockquote", "pre",
+              "h1", "h2", "h3", "h4", "h5", "h6", "img", "dl", "hr", "address", "details", "summary"}
+DATA_URI = re.compile(r"^data:(image/(png|jpeg|gif|webp));base64,(.+)$", re.S)
+
+
+def read_html(source: SourceFile, options: ConvertOptions, ctx: Context) -> Document:
+    doc = parse_html(decode(read_bytes(source)))
+    return finish(doc, source, options, "html")
+
+
+def parse_html(text: str) -> Document:
+    parser = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True,
+                             encoding="utf-8")
+    try:
+        root = html.document_fromstring(text.encode("utf-8"), parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise InvalidDocument(f"The HTML could not be parsed: {exc}") from exc
+    title_el = root.find(".//title")
+    meta = Metadata(title=" ".join(title_el.text_content().split()) if title_el is not None else None,
+                    language=root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"))
+    author = root.find(".//meta[@name='author']")
+    if author is not None and author.get("content"):
+        meta.authors = [author.get("content")]
+    main = next((el for el in (root.find(".//main"), root.find(".//article"), root.find(".//body"))
+                 if el is not None), root)
+    walker = _Walker()
+    blocks = walker.blocks(main)
+    return Document(metadata=meta, blocks=blocks, warnings=walker.warnings)
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+
+    def blocks(self, el: Any) -> list[Any]:
+        out: list[Any] = []
+        pending: list[Any] = []          # inline content between block elements
+
+        def flush() -> None:
+            spans = _clean(pending)
+            if spans:
+                out.append(Paragraph(inlines=spans))
+            pending.clear()
+
+        if el.text and el.text.strip():
+            pending.append(Span(text=el.text))
+        for child in el:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in DROP:
+                pass
+            elif tag in BLOCK_TAGS or tag in ("li", "dt", "dd"):
+                flush()
+                out.extend(self.block(child, tag))
+            elif tag:
+                pending.extend(self.inlines(child))
+            if child.tail and child.tail.strip():
+                pending.append(Span(text=child.tail))
+        flush()
+        return out
+
+    def block(self, el: Any, tag: str) -> list[Any]:
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            spans = _clean(self.inlines(el, top=True))
+            return [Heading(level=int(tag[1]), inlines=spans)] if spans else []
+        if tag == "p":
+            spans = _clean(self.inlines(el, top=True))
+            return [Paragraph(inlines=spans, lang=el.get("lang"))] if spans else []
+        if tag in ("ul", "ol"):
+            items = [ListItem(blocks=self.blocks(li)) for li in el if getattr(li, "tag", "") == "li"]
+            start = el.get("start", "1")
+            return [ListBlock(ordered=tag == "ol", start=int(start) if start.isdigit() else 1, items=items)] \
+                if items else []
+        if tag == "table":
+            return [self.table(el)]
+        if tag == "img":
+            return [self.image(el, None)]
+        if tag == "figure":
+            cap = el.find(".//figcaption")
+            caption = " ".join(cap.text_content().split()) if cap is not None else None
+            imgs = el.findall(".//img")
+            if imgs:
+                return [self.image(img, caption) for img in imgs]
+            return self.blocks(el)
+        if tag == "blockquote":
+            return [Quote(blocks=self.blocks(el))]
+        if tag == "pre":
+            return [Code(text=el.text_content())]
+        if tag == "hr":
+            return []
+        return self.blocks(el)
+
+    def inlines(self, el: Any, top: bool = False, **flags: Any) -> list[Any]:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in DROP:
+            return []
+        f = dict(flags)
+        if tag in ("strong", "b"):
+            f["strong"] = True
+        elif tag in ("em", "i"):
+            f["emphasis"] = True
+        elif tag == "code":
+            f["code"] = True
+        elif tag == "a" and el.get("href"):
+            f["href"] = el.get("href")
+        if el.get("lang") and not top:
+            f["lang"] = el.get("lang")
+        out: list[Any] = []
+        if tag == "br":
+            out.append(Span(text=" ", **f))
+        if el.text:
+            out.append(Span(text=el.text, **f))
+        for child in el:
+            out.extend(self.inlines(child, **f))
+            if child.tail:
+                out.append(Span(text=child.tail, **flags))
+        return out
+
+    def image(self, img: Any, caption: str | None) -> Figure:
+        alt = img.get("alt")
+        src = img.get("src") or ""
+        m = DATA_URI.match(src.strip())
+        image = media_type = None
+        if m:
+            try:
+                image, media_type = base64.b64decode(m.group(3)), m.group(1)
+            except ValueError:
+                image = None
+        else:
+            self.warnings.append(f"The image {src[:80]!r} is not embedded; the figure is kept without it "
+                                 "(images are never downloaded).")
+        return Figure(image=image, media_type=media_type if image else None, alt=alt,
+                      decorative=alt == "" or img.get("role") in ("presentation", "none"),
+                      caption=caption, source_ref=src[:200] if not m else None)
+
+    def table(self, el: Any) -> Table:
+        rows = []
+        header_rows = 0
+        cap = el.find("caption")
+        for tr in el.iter("tr"):
+            cells = []
+            for c in tr:
+                if getattr(c, "tag", "") not in ("td", "th"):
+                    continue
+                header = c.tag == "th"
+                scope = c.get("scope") if c.get("scope") in ("col", "row") else None
+                cells.append(Cell(blocks=self.blocks(c), header=header, scope=scope,
+                                  colspan=_int(c.get("colspan")), rowspan=_int(c.get("rowspan"))))
+            if cells and all(c.header for c in cells) and len(rows) == header_rows:
+                header_rows += 1
+            rows.append(Row(cells=cells))
+        header_cols = 1 if rows[header_rows:] and all(r.cells and r.cells[0].header for r in rows[header_rows:]) \
+            else 0
+        return Table(rows=rows, header_rows=header_rows, header_cols=header_cols,
+                     caption=" ".join(cap.text_content().split()) if cap is not None else None)
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and 0 < int(value) < 1000 else 1
+
+
+def _clean(spans: list[Any]) -> list[Any]:
+    """Collapse white space across spans; drop empty ones."""
+    out: list[Any] = []
+    for s in spans:
+        text = re.sub(r"\s+", " ", s.text)
+        if not text:
+            continue
+        if out and out[-1].text.endswith(" ") and text.startswith(" "):
+            text = text[1:]
+        if text:
+            out.append(s.model_copy(update={"text": text}))
+    if out:
+        out[0] = out[0].model_copy(update={"text": out[0].text.lstrip()})
+        out[-1] = out[-1].model_copy(update={"text": out[-1].text.rstrip()})
+    return [s for s in out if s.text]

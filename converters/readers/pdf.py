@@ -1,0 +1,309 @@
+"""PDF → Document (pymupdf for text, images and tables; pikepdf for the structure tree; Tesseract
+for scanned pages). Structure is inferred from the layout (see pdf_layout.py); when the PDF is
+tagged, the text alternatives of its Figure elements are kept with the images, in order."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+from typing import Any
+
+from access.document import Document, Figure, Metadata
+from access.errors import EmptyFile, EncryptedDocument, InvalidDocument
+from access.models import ConvertOptions, SourceFile
+from access.registry import Context
+from converters.readers.common import check_page_limit, clean_language, display_name, finish
+from converters.readers.links import apply_links, page_links
+from converters.readers.pdf_layout import Line, PageItems, build_blocks, table_from_rows
+
+MIN_IMAGE_SIDE = 24          # points: smaller images are decoration (bullets, rules)
+OCR_DPI_RANGE = (200, 300)     # render scans at their own resolution, within this range
+SCANNED_TEXT_CHARS = 20      # a page with less text than this and a page-sized image is scanned
+BOLD_STROKE_RATIO = 1.25     # an OCR line whose strokes are this much wider than the median line's is bold
+IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif"}
+
+
+def read_pdf(source: SourceFile, options: ConvertOptions, ctx: Context) -> Document:
+    import pymupdf
+
+    path = Path(source.path)
+    if path.stat().st_size == 0:
+        raise EmptyFile(f"The file {display_name(source)!r} is empty.")
+    try:
+        pdf = pymupdf.open(path, filetype="pdf")
+    except Exception as exc:  # pymupdf raises its own FileDataError / RuntimeError types
+        raise InvalidDocument(f"The PDF could not be opened: {exc}") from exc
+    with pdf:
+        if pdf.needs_pass or pdf.is_encrypted:
+            raise EncryptedDocument("The PDF is password-protected; remove the password and submit it again.")
+        if pdf.page_count == 0:
+            raise InvalidDocument("The PDF has no pages.")
+        check_page_limit(pdf.page_count, ctx)
+        meta = pdf.metadata or {}
+        language = clean_language(_catalog_string(pdf, "Lang")) or options.language
+        tagged = _is_tagged(pdf)
+        alts = figure_alts(path) if tagged else []
+        warnings: list[str] = []
+        ocr_pages: list[int] = []
+        blocks = read_structure(pdf, ctx, alts, warnings) if tagged else None
+        structure = "tags" if blocks is not None else "inferred"
+        if blocks is None:
+            pages, ocr_pages, warnings = extract_pages(pdf, options, ctx, language, alts)
+            blocks = build_blocks(pages)
+        page_count = pdf.page_count
+        apply_links(blocks, [link for page in pdf for link in page_links(page)])
+    doc = Document(metadata=Metadata(title=_good_title(meta.get("title")), language=language,
+                                     authors=[a for a in [meta.get("author", "").strip()] if a],
+                                     subject=meta.get("subject") or None, page_count=page_count))
+    doc.blocks = blocks
+    doc.metadata.extra.update({"tagged": tagged, "structure": structure, "ocr_pages": ocr_pages})
+    doc.warnings.extend(warnings)
+    return finish(doc, source, options, "pdf")
+
+
+def read_structure(pdf: Any, ctx: Context, alts: list[str | None], warnings: list[str]) -> list[Any] | None:
+    """Blocks from the structure tree, or None when the tags do not cover the text (then the
+    layout is inferred instead): a page with text but no structure elements, or a scanned page."""
+    import pymupdf
+
+    from converters.readers.pdf_tagged import TaggedBuilder, has_structure
+
+    flags = (pymupdf.TEXT_COLLECT_STRUCTURE | pymupdf.TEXT_PRESERVE_IMAGES | pymupdf.TEXT_PRESERVE_LIGATURES
+             | pymupdf.TEXT_MEDIABOX_CLIP)
+    builder = TaggedBuilder(lambda img, page_no, alt: _figure(img, page_no, alt, warnings), alts)
+    labels = _labels(pdf)
+    for n, page in enumerate(pdf):
+        ctx.check_cancelled()
+        ctx.progress(100 * n / pdf.page_count, f"reading page {n + 1} of {pdf.page_count}")
+        blocks = page.get_text("dict", flags=flags).get("blocks", [])
+        if not has_structure(blocks) and (page.get_text("text").strip() or page.get_images(full=False)):
+            return None
+        builder.add_page(n + 1, labels[n] if labels else str(n + 1), blocks)
+    if not any(getattr(b, "type", "") != "pagebreak" for b in builder.out):
+        return None
+    return builder.out
+
+
+def _good_title(title: str | None) -> str | None:
+    if not title or not title.strip():
+        return None
+    t = title.strip()
+    if t.lower() in {"untitled", "document", "microsoft word"} or t.lower().endswith((".pdf", ".doc", ".docx")):
+        return None
+    return t
+
+
+def _catalog_string(pdf: Any, key: str) -> str | None:
+    try:
+        kind, value = pdf.xref_get_key(pdf.pdf_catalog(), key)
+    except Exception:
+        return None
+    if kind == "string":
+        return value
+    if kind == "name":
+        return value.lstrip("/")
+    return None
+
+
+def _is_tagged(pdf: Any) -> bool:
+    try:
+        kind, value = pdf.xref_get_key(pdf.pdf_catalog(), "MarkInfo/Marked")
+        has_tree = pdf.xref_get_key(pdf.pdf_catalog(), "StructTreeRoot")[0] != "null"
+    except Exception:
+        return False
+    return kind == "bool" and value == "true" and has_tree
+
+
+def figure_alts(path: Path) -> list[str | None]:
+    """The /Alt of every Figure structure element, in structure (reading) order."""
+    import pikepdf
+
+    alts: list[str | None] = []
+    try:
+        with pikepdf.open(path) as pdf:
+            root = pdf.Root.get("/StructTreeRoot")
+            if root is None:
+                return []
+            stack = [root.get("/K")]
+            seen = 0
+            while stack and seen < 200_000:
+                node = stack.pop()
+                seen += 1
+                if node is None:
+                    continue
+                if isinstance(node, pikepdf.Array):
+                    stack.extend(reversed(list(node)))
+                    continue
+                if not isinstance(node, pikepdf.Dictionary):
+                    continue
+                if node.get("/S") == pikepdf.Name("/Figure") and not _has_figure_kid(node):
+                    alt = node.get("/Alt")
+                    alts.append(str(alt) if alt is not None else None)
+                    continue
+                kids = node.get("/K")
+                if kids is not None:
+                    stack.append(kids)
+    except Exception:
+        return []
+    return alts
+
+
+def _has_figure_kid(node: Any, depth: int = 0) -> bool:
+    """A Figure wrapping other Figures (HTML <figure> around <img>) is a container, not a figure."""
+    import pikepdf
+
+    kids = node.get("/K")
+    items = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+    for kid in items:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid and (
+                kid.get("/S") == pikepdf.Name("/Figure") or (depth < 8 and _has_figure_kid(kid, depth + 1))):
+            return True
+    return False
+
+
+def extract_pages(pdf: Any, options: ConvertOptions, ctx: Context, language: str | None,
+                  alts: list[str | None]) -> tuple[list[PageItems], list[int], list[str]]:
+    import pymupdf
+
+    pages: list[PageItems] = []
+    ocr_pages: list[int] = []
+    warnings: list[str] = []
+    alt_iter = iter(alts)
+    labels = _labels(pdf)
+    for n, page in enumerate(pdf):
+        ctx.check_cancelled()
+        ctx.progress(100 * n / pdf.page_count, f"reading page {n + 1} of {pdf.page_count}")
+        rect = page.rect
+        items = PageItems(number=n + 1, label=labels[n] if labels else str(n + 1),
+                          width=rect.width, height=rect.height)
+        data = page.get_text("dict", flags=pymupdf.TEXT_PRESERVE_IMAGES | pymupdf.TEXT_PRESERVE_LIGATURES
+                             | pymupdf.TEXT_MEDIABOX_CLIP)
+        text_chars = 0
+        big_image = False
+        scan_dpi = OCR_DPI_RANGE[0]
+        for b_no, block in enumerate(data.get("blocks", [])):
+            if block.get("type") == 1:
+                x0, y0, x1, y1 = block["bbox"]
+                if (x1 - x0) * (y1 - y0) > 0.5 * rect.width * rect.height:
+                    big_image = True
+                    native = block.get("width", 0) / max((x1 - x0) / 72, 0.1)
+                    scan_dpi = int(min(max(native, OCR_DPI_RANGE[0]), OCR_DPI_RANGE[1]))
+                if min(x1 - x0, y1 - y0) < MIN_IMAGE_SIDE:
+                    continue
+                items.figures.append((x0, y0, x1, y1, _figure(block, n + 1, next(alt_iter, None), warnings)))
+                continue
+            for line in block.get("lines", []):
+                spans = [s for s in line.get("spans", []) if s.get("text", "").strip()]
+                if not spans:
+                    continue
+                text = "".join(s["text"] for s in line["spans"]).strip()
+                text_chars += len(text)
+                main = max(spans, key=lambda s: len(s["text"].strip()))
+                bold = all((s.get("flags", 0) & 16) or "bold" in s.get("font", "").lower() for s in spans)
+                x0, y0, x1, y1 = line["bbox"]
+                items.lines.append(Line(text, x0, y0, x1, y1, round(main["size"], 1), bool(bold), b_no))
+        if text_chars < SCANNED_TEXT_CHARS and (big_image or not items.lines):
+            if options.ocr and (big_image or items.figures or _has_images(page)):
+                _ocr_page(page, items, language, scan_dpi)
+                if big_image:
+                    items.figures = [f for f in items.figures
+                                     if (f[2] - f[0]) * (f[3] - f[1]) <= 0.5 * rect.width * rect.height]
+                ocr_pages.append(n + 1)
+            elif big_image and not options.ocr:
+                warnings.append(f"Page {n + 1} is a scanned image and OCR is switched off: its text is missing.")
+        elif _has_rules(page):
+            items.tables = _tables(page)
+        pages.append(items)
+    if ocr_pages:
+        warnings.append(f"Text of {len(ocr_pages)} scanned page(s) was recognised by OCR; check it against the "
+                        "original.")
+    return pages, ocr_pages, warnings
+
+
+def _labels(pdf: Any) -> list[str] | None:
+    """The printed page labels (iv, 12, A-3) when the PDF defines them, else None (1, 2, 3…)."""
+    try:
+        if not pdf.has_page_labels():
+            return None
+        return [p.get_label() or str(k + 1) for k, p in enumerate(pdf)]
+    except Exception:       # a damaged /PageLabels tree: fall back to page numbers
+        return None
+
+
+def _figure(block: dict[str, Any] | None, page_no: int, alt: str | None, warnings: list[str]) -> Figure:
+    if block is None:          # a tagged figure drawn with vector graphics: no raster image to keep
+        return Figure(alt=alt, source_ref=f"page {page_no} (vector figure)")
+    ext = str(block.get("ext", "")).lower()
+    media_type = IMAGE_TYPES.get(ext)
+    image = block.get("image")
+    if media_type is None and image:
+        media_type, image = _to_png(image)
+        if media_type is None:
+            warnings.append(f"An image on page {page_no} is in a format that could not be converted ({ext}); "
+                            "it is kept as a marked figure without the image.")
+    return Figure(image=image if media_type else None, media_type=media_type, alt=alt,
+                  source_ref=f"page {page_no}")
+
+
+def _to_png(data: bytes) -> tuple[str | None, bytes | None]:
+    import pymupdf
+
+    try:
+        pix = pymupdf.Pixmap(data)
+        if pix.alpha or pix.n not in (1, 3):
+            pix = pymupdf.Pixmap(pymupdf.csRGB, pix)
+        return "image/png", pix.tobytes("png")
+    except Exception:
+        return None, None
+
+
+def _has_images(page: Any) -> bool:
+    return bool(page.get_images(full=False))
+
+
+def _has_rules(page: Any) -> bool:
+    try:
+        drawings = page.get_cdrawings()
+    except Exception:
+        return False
+    return len(drawings) >= 4
+
+
+def _tables(page: Any) -> list[tuple[float, float, float, float, Any]]:
+    out = []
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):      # pymupdf prints an advert for pymupdf_layout
+            found = page.find_tables()
+    except Exception:
+        return []
+    for tab in found.tables:
+        rows = tab.extract()
+        if len(rows) < 2 or max(len(r) for r in rows) < 2:
+            continue
+        header_rows = 1 if tab.header is not None and not tab.header.external else 0
+        if header_rows == 0 and tab.header is not None and tab.header.names:
+            header_rows = 1
+        x0, y0, x1, y1 = tab.bbox
+        out.append((x0, y0, x1, y1, table_from_rows(rows, header_rows)))
+    return out
+
+
+def _ocr_page(page: Any, items: PageItems, language: str | None, dpi: int) -> None:
+    import pymupdf
+
+    from converters.readers.ocr import ocr_png, stroke_width
+
+    zoom = dpi / 72
+    pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY)
+    lines, _pack = ocr_png(pix.tobytes("png"), language)
+    lines = [ln for ln in lines if ln.text.strip()]
+    # bold type has wider strokes: compare each line with the page's typical (median) line
+    strokes = [stroke_width(pix.samples, pix.stride, ln) for ln in lines]
+    typical = sorted(strokes)[len(strokes) // 2] if strokes else 0.0
+    for ln, stroke in zip(lines, strokes, strict=True):
+        # pixels → points; height of capital letters ≈ 0.7 of the font size
+        size = round(ln.height / zoom / 0.7)
+        bold = typical > 0 and stroke > BOLD_STROKE_RATIO * typical
+        items.lines.append(Line(ln.text, ln.x0 / zoom, ln.y0 / zoom, ln.x1 / zoom, ln.y1 / zoom, float(size),
+                                bold, ln.block * 1000 + ln.par))

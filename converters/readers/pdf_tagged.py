@@ -1,0 +1,240 @@
+"""Tagged PDF → Document blocks from the structure tree (pymupdf's TEXT_COLLECT_STRUCTURE gives,
+per page, the structure elements with the text and images they own, in logical order).
+
+Roles: H/H1-H6 → Heading; P and other text containers → Paragraph; L/LI/Lbl/LBody → lists
+(ordered when the labels are numbers); Table/TR/TH/TD → Table with header cells; Figure → Figure
+(its /Alt, read with pikepdf, in order); Caption → the caption of the figure or table; BlockQuote →
+Quote; Code → Code. Content outside the structure tree is an artifact (running headers, page
+numbers) and is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from access.document import (
+    Cell,
+    Code,
+    Figure,
+    Heading,
+    ListBlock,
+    ListItem,
+    PageBreak,
+    Paragraph,
+    Quote,
+    Row,
+    Span,
+    Table,
+)
+from converters.readers.reflow import ends_sentence, join_lines
+
+CONTAINERS = {"Document", "Part", "Art", "Sect", "Div", "NonStruct", "Private", "Form", "TOC", "TOCI", "Index",
+              "Span", "Quote", "Note", "Reference", "BibEntry", "Link", "Annot", "Ruby", "Warichu", "Title",
+              "Aside", "DocumentFragment", "FENote", "Sub", "Em", "Strong"}
+HEADING = re.compile(r"^H([1-6])?$")
+NUMBER_LABEL = re.compile(r"^\(?\d{1,3}[.)]?$|^[a-zA-Z][.)]$")
+
+
+def role(block: dict[str, Any]) -> str:
+    std = block.get("std") or ""
+    raw = block.get("raw") or ""
+    if std == "NonDtruct":          # pymupdf 1.28 spells NonStruct this way in "std"
+        return "NonStruct"
+    return std or raw
+
+
+def has_structure(page_blocks: list[dict[str, Any]]) -> bool:
+    return any(b.get("type") == 2 for b in page_blocks)
+
+
+def text_of(block: dict[str, Any]) -> str:
+    """All text owned by a block (structure element or text block), lines joined."""
+    out = ""
+    for line in _lines(block):
+        text = "".join(s.get("text", "") for s in line.get("spans", [])).strip()
+        if text:
+            out = join_lines(out, text) if out else text
+    return " ".join(out.split())
+
+
+def _lines(block: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    if block.get("type") == 0:
+        yield from block.get("lines", [])
+    elif block.get("type") == 2:
+        for child in block.get("blocks", []):
+            yield from _lines(child)
+
+
+def _images(block: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    if block.get("type") == 1:
+        yield block
+    elif block.get("type") == 2:
+        for child in block.get("blocks", []):
+            yield from _images(child)
+
+
+def _has_figure_child(block: dict[str, Any]) -> bool:
+    return any(c.get("type") == 2 and (role(c) == "Figure" or _has_figure_child(c)) for c in block.get("blocks", []))
+
+
+class TaggedBuilder:
+    """Walks each page's structure blocks and appends Document blocks to ``out``."""
+
+    def __init__(self, make_figure: Any, alts: list[str | None]) -> None:
+        self.out: list[Any] = []
+        self.make_figure = make_figure          # (image block or None, page number, alt) -> Figure
+        self.alts = iter(alts)                  # /Alt of the Figure elements, in structure order
+        self.page = 0
+
+    def add_page(self, number: int, label: str, blocks: list[dict[str, Any]]) -> None:
+        self.page = number
+        self.out.append(PageBreak(label=label))
+        for b in blocks:
+            if b.get("type") == 2:
+                self.element(b, self.out)
+            # top-level text and images outside the structure tree are artifacts
+
+    def element(self, b: dict[str, Any], out: list[Any]) -> None:
+        r = role(b)
+        m = HEADING.match(r)
+        if m:
+            text = text_of(b)
+            if text:
+                out.append(Heading(level=int(m.group(1) or 2), inlines=[Span(text=text)]))
+            return
+        if r in ("P", "Lbl", "LBody", "TOCI"):
+            self.paragraph(text_of(b), out)
+            return
+        if r == "L":
+            lst = self.list_block(b)
+            if lst.items:
+                out.append(lst)
+            return
+        if r == "Table":
+            out.append(self.table(b))
+            return
+        if r == "Figure" and _has_figure_child(b):
+            inner: list[Any] = []
+            self.children(b, inner)            # <figure> around <img>: the inner Figure carries the alt
+            out.extend(inner)
+            return
+        if r in ("Figure", "Formula"):
+            alt = next(self.alts, None) if r == "Figure" else None
+            images = list(_images(b))
+            if images:
+                out.extend(self.make_figure(img, self.page, alt) for img in images)
+            else:
+                out.append(self.make_figure(None, self.page, alt))
+            return
+        if r == "Caption":
+            caption = text_of(b)
+            last = out[-1] if out else None
+            if isinstance(last, Figure | Table) and not last.caption:
+                last.caption = caption
+            else:
+                self.paragraph(caption, out)
+            return
+        if r == "BlockQuote":
+            inner: list[Any] = []
+            self.children(b, inner)
+            out.append(Quote(blocks=inner))
+            return
+        if r == "Code":
+            out.append(Code(text=text_of(b)))
+            return
+        self.children(b, out)
+
+    def children(self, b: dict[str, Any], out: list[Any]) -> None:
+        for child in b.get("blocks", []):
+            if child.get("type") == 2:
+                self.element(child, out)
+            elif child.get("type") == 0:
+                self.paragraph(text_of(child), out)
+            elif child.get("type") == 1:
+                out.append(self.make_figure(child, self.page, None))
+
+    def paragraph(self, text: str, out: list[Any]) -> None:
+        if not text:
+            return
+        # a paragraph the page cut: continue it (the PageBreak is moved after it)
+        if len(out) >= 2 and isinstance(out[-1], PageBreak) and isinstance(out[-2], Paragraph) \
+                and text[:1].islower() and not ends_sentence(out[-2].text):
+            prev = out[-2]
+            prev.inlines = [Span(text=join_lines(prev.text, text))]
+            return
+        out.append(Paragraph(inlines=[Span(text=text)]))
+
+    def list_block(self, b: dict[str, Any]) -> ListBlock:
+        items: list[ListItem] = []
+        labels: list[str] = []
+        for li in b.get("blocks", []):
+            if li.get("type") != 2:
+                continue
+            if role(li) == "L":              # a nested list directly in L
+                nested = self.list_block(li)
+                if items:
+                    items[-1].blocks.append(nested)
+                else:
+                    items.append(ListItem(blocks=[nested]))
+                continue
+            blocks: list[Any] = []
+            for part in li.get("blocks", []):
+                if part.get("type") == 2 and role(part) == "Lbl":
+                    labels.append(text_of(part))
+                    continue
+                if part.get("type") == 2:
+                    if role(part) in ("LBody", "NonStruct", "Span", "P", "Div"):
+                        nested = [c for c in part.get("blocks", []) if c.get("type") == 2 and role(c) == "L"]
+                        if nested:
+                            self.children(part, blocks)
+                        else:
+                            self.paragraph(text_of(part), blocks)
+                    else:
+                        self.element(part, blocks)
+                elif part.get("type") == 0:
+                    self.paragraph(text_of(part), blocks)
+            if blocks:
+                items.append(ListItem(blocks=blocks))
+        ordered = bool(labels) and all(NUMBER_LABEL.match(lbl.strip()) for lbl in labels if lbl.strip())
+        start = 1
+        if ordered and labels and labels[0].strip().strip("().").isdigit():
+            start = int(labels[0].strip().strip("()."))
+        return ListBlock(ordered=ordered, start=start, items=items)
+
+    def table(self, b: dict[str, Any]) -> Table:
+        rows: list[Row] = []
+        caption = None
+        header_rows = 0
+
+        def collect(el: dict[str, Any], in_head: bool) -> None:
+            nonlocal caption, header_rows
+            for child in el.get("blocks", []):
+                if child.get("type") != 2:
+                    continue
+                r = role(child)
+                if r in ("THead", "TBody", "TFoot"):
+                    collect(child, r == "THead")
+                elif r == "Caption":
+                    caption = text_of(child)
+                elif r == "TR":
+                    cells = []
+                    for c in child.get("blocks", []):
+                        if c.get("type") == 2 and role(c) in ("TH", "TD"):
+                            text = text_of(c)
+                            header = role(c) == "TH"
+                            cells.append(Cell(blocks=[Paragraph(inlines=[Span(text=text)])] if text else [],
+                                              header=header))
+                    if cells and (in_head or all(c.header for c in cells)) and len(rows) == header_rows:
+                        header_rows += 1
+                    rows.append(Row(cells=cells))
+
+        collect(b, False)
+        for row in rows[:header_rows]:
+            for c in row.cells:
+                c.header, c.scope = True, "col"
+        for row in rows[header_rows:]:
+            if row.cells and row.cells[0].header:
+                row.cells[0].scope = "row"
+        return Table(rows=rows, caption=caption, header_rows=header_rows)

@@ -1,0 +1,225 @@
+"""Document -> formatted BRF (North American Braille ASCII), plus Unicode braille and PEF.
+
+Every text goes through liblouis (:mod:`.louis`); :mod:`.pager` lays the braille out on pages.
+The print text of everything translated is kept alongside, so the gate can back-translate the
+BRF and count how many of the source words come back.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from access.document import (
+    Code,
+    Document,
+    Figure,
+    Heading,
+    ListBlock,
+    Math,
+    Notes,
+    PageBreak,
+    Paragraph,
+    Quote,
+    Section,
+    Table,
+    block_text,
+)
+from converters.writers.braille.louis import Louis
+from converters.writers.braille.pager import Pager
+
+# North American Braille ASCII: character i of this string is dot pattern i (U+2800 + i).
+BRF_CHARS = " A1B'K2L@CIF/MSP\"E3H9O6R^DJG>NTQ,*5<-U8V.%[$+X!&;:4\\0Z7(_?W]#Y)="
+BRF_SET = frozenset(BRF_CHARS)
+_TO_UNICODE = {c: chr(0x2800 + i) for i, c in enumerate(BRF_CHARS)}
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def to_unicode_braille(brf: str) -> str:
+    return "".join(_TO_UNICODE.get(c, c) for c in brf)
+
+
+def words_of(text: str) -> list[str]:
+    """Comparable words: lower case letters and digits, punctuation dropped."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def printable(text: str) -> str:
+    """Text liblouis can render: no control characters, emoji or other pictographs."""
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat.startswith("C") or (cat == "So" and ord(ch) > 0xFFFF):
+            out.append(" ")
+        else:
+            out.append(ch)
+    return " ".join("".join(out).split())
+
+
+@dataclass
+class BrfBuilder:
+    louis: Louis
+    table: str
+    cells: int = 40
+    lines: int = 25
+    print_text: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.pager = Pager(self.cells, self.lines, number=self._number)
+
+    def _number(self, n: int) -> str:
+        return self.braille(str(n))
+
+    def braille(self, text: str) -> str:
+        return self.louis.translate(self.table, text).upper()
+
+    def words(self, text: str) -> list[str] | None:
+        text = printable(text)
+        if not text:
+            return None
+        self.print_text.append(text)
+        return self.braille(text).split(" ")
+
+    # ------------------------------------------------------------------------- blocks
+
+    def document(self, doc: Document) -> list[list[str]]:
+        first = next((b for b in doc.blocks if not isinstance(b, PageBreak)), None)
+        title = doc.metadata.title
+        if title and not (isinstance(first, Heading) and first.text.strip() == title.strip()):
+            words = self.words(title)
+            if words:
+                self.pager.centred(words)
+        self.blocks(doc.blocks, depth=0)
+        if doc.footnotes:
+            words = self.words("Notes")
+            if words:
+                self.pager.centred(words)
+            for key, blocks in doc.footnotes.items():
+                text = " ".join(block_text(b) for b in blocks)
+                words = self.words(f"{key}. {text}")
+                if words:
+                    self.pager.paragraph(words, 2, 0)
+        return self.pager.finish()
+
+    def blocks(self, blocks: list[Any], depth: int) -> None:
+        for block in blocks:
+            self.block(block, depth)
+
+    def block(self, block: Any, depth: int) -> None:
+        if isinstance(block, Heading):
+            words = self.words(block.text)
+            if words:
+                if block.level == 1:
+                    self.pager.centred(words)
+                else:
+                    self.pager.cell_heading(words, 5 if block.level == 2 else 7)
+        elif isinstance(block, Paragraph | Math | Code):
+            words = self.words(block_text(block))
+            if words:
+                self.pager.paragraph(words, 2, 0)
+        elif isinstance(block, ListBlock):
+            self.list_block(block, depth)
+        elif isinstance(block, Table):
+            self.table_block(block)
+        elif isinstance(block, Figure):
+            described = block.alt or block.caption
+            if described and not block.decorative:
+                words = self.words(f"Figure: {described}")
+                if words:
+                    self.pager.paragraph(words, 2, 0)
+        elif isinstance(block, PageBreak):
+            label = printable(block.label)
+            if label:
+                self.pager.print_page(self.braille(label).replace(" ", ""))
+        elif isinstance(block, Quote):
+            self.pager.blank()
+            self.blocks(block.blocks, depth)
+            self.pager.blank()
+        elif isinstance(block, Notes):
+            words = self.words("Notes")
+            if words:
+                self.pager.cell_heading(words, 5)
+            self.blocks(block.blocks, depth)
+        elif isinstance(block, Section):
+            if block.label and block.kind == "slide":
+                words = self.words(block.label)
+                if words:
+                    self.pager.cell_heading(words, 5)
+            self.blocks(block.blocks, depth)
+
+    def list_block(self, block: ListBlock, depth: int) -> None:
+        first, runover = 2 * depth, 2 * depth + 2
+        for n, item in enumerate(block.items, start=block.start):
+            lead = f"{n}. " if block.ordered else ""
+            for i, sub in enumerate(item.blocks):
+                if isinstance(sub, ListBlock):
+                    self.list_block(sub, depth + 1)
+                    continue
+                text = block_text(sub)
+                words = self.words(lead + text if i == 0 else text)
+                if words:
+                    self.pager.paragraph(words, first if i == 0 else runover, runover)
+
+    def table_block(self, table: Table) -> None:
+        """Linearised: one 1-3 entry per body row, each cell labelled with its column header."""
+        if table.caption:
+            words = self.words(table.caption)
+            if words:
+                self.pager.paragraph(words, 2, 0)
+        heads = [c.text for c in table.rows[0].cells] if table.header_rows and table.rows else []
+        for row in table.rows[table.header_rows:]:
+            parts = []
+            for i, cell in enumerate(row.cells):
+                value = cell.text
+                head = heads[i] if i < len(heads) else ""
+                parts.append(f"{head}: {value}" if head and value else value or head)
+            words = self.words("; ".join(p for p in parts if p))
+            if words:
+                self.pager.paragraph(words, 0, 2)
+
+
+def pages_to_brf(pages: list[list[str]]) -> str:
+    """Lines end CR LF, each page ends with a form feed (what embossers expect)."""
+    return "".join("".join(line.rstrip() + "\r\n" for line in page) + "\f" for page in pages)
+
+
+def brf_pages(brf: str) -> list[list[str]]:
+    pages = brf.split("\f")
+    if pages and not pages[-1].strip("\r\n"):
+        pages = pages[:-1]
+    return [page.split("\r\n")[:-1] if page.endswith("\r\n") else page.split("\r\n") for page in pages]
+
+
+def body_text(pages: list[list[str]]) -> str:
+    """The braille of the text itself: page-number lines and print page indicators removed."""
+    lines = []
+    for page in pages:
+        for line in page[1:]:
+            if re.fullmatch(r"-{3,}\S*", line.strip()):
+                continue
+            lines.append(line.strip())
+    return " ".join(line for line in lines if line)
+
+
+def pef(pages: list[list[str]], cells: int, lines: int, title: str, language: str) -> str:
+    """PEF 2008-1: one volume, one section, the same pages in Unicode braille."""
+    from xml.sax.saxutils import escape
+
+    body = []
+    for page in pages:
+        rows = "".join(f"<row>{to_unicode_braille(line.rstrip())}</row>" for line in page)
+        body.append(f"<page>{rows}</page>")
+    ident = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-") or "document"
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<pef version="2008-1" xmlns="http://www.daisy.org/ns/2008/pef">'
+        '<head><meta xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<dc:format>application/x-pef+xml</dc:format><dc:identifier>{escape(ident)}</dc:identifier>"
+        f"<dc:title>{escape(title)}</dc:title><dc:language>{escape(language)}</dc:language>"
+        "</meta></head><body>"
+        f'<volume cols="{cells}" rows="{lines}" rowgap="0" duplex="false"><section>'
+        + "".join(body)
+        + "</section></volume></body></pef>\n"
+    )

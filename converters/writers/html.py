@@ -1,0 +1,125 @@
+"""Accessible HTML writer: one self-contained file a screen-reader user can navigate.
+
+``lang``, ``<title>``, a skip link, landmarks (header, nav, main, footer), one ``<h1>`` and a
+heading hierarchy without gaps, a table of contents, lists, tables with ``<th scope>``, figures with
+their text alternative (a missing one is marked for the reviewer, never invented), page-number
+anchors with a page list, images inlined as data URIs, and display options (text size, contrast,
+spacing) that work without script.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from access.document import Document, Heading
+from access.models import ArtifactOut, ConvertOptions
+from access.registry import Context
+from converters.writers.css import html_css
+from converters.writers.markup import (
+    Renderer,
+    esc,
+    figure_summary,
+    plan_headings,
+    slug,
+    title_of,
+    toc_html,
+)
+
+TOC_MAX_LEVEL = 3
+
+
+def write_html(doc: Document, outdir: Path, options: ConvertOptions, ctx: Context) -> list[ArtifactOut]:
+    ctx.progress(10, "writing html")
+    page = render_html(doc)
+    name = f"{output_stem(doc)}.html"
+    path = outdir / name
+    path.write_text(page, encoding="utf-8")
+    ctx.progress(90, "html written")
+    return [ArtifactOut(name=name, media_type="text/html", path=str(path),
+                        metadata={"language": doc.metadata.language, **figure_summary(doc)})]
+
+
+def output_stem(doc: Document) -> str:
+    source = doc.metadata.source_name
+    return slug(Path(source).stem) if source else slug(title_of(doc))
+
+
+def title_is_first_heading(doc: Document) -> bool:
+    """True when the document opens with a level-1 heading that can serve as the page's <h1>."""
+    first = next((b for b in doc.blocks if getattr(b, "type", "") != "pagebreak"), None)
+    return isinstance(first, Heading) and first.level == 1 and bool(first.text.strip())
+
+
+def render_html(doc: Document) -> str:
+    title = title_of(doc)
+    own_h1 = title_is_first_heading(doc)
+    plan = plan_headings(doc, base=2, first_is_title=own_h1)
+    renderer = Renderer(plan)
+    body = renderer.blocks(doc.blocks)
+    notes = renderer.footnotes(doc, 2)
+    lang = doc.metadata.language or "und"
+    h1 = "" if own_h1 else f"<h1>{esc(title)}</h1>\n"
+    toc = toc_html(plan, TOC_MAX_LEVEL, lambda p: f"#{p.id}")
+    nav = (f'<nav class="toc" aria-labelledby="toc-heading">\n<h2 id="toc-heading">Contents</h2>\n{toc}\n'
+           f"{_page_list(renderer.pages)}</nav>\n") if toc or renderer.pages else ""
+    review = ""
+    if renderer.missing_alt:
+        n = len(renderer.missing_alt)
+        review = (f'<p class="review-note" data-access-review="summary">{n} image{"s" if n != 1 else ""} '
+                  "in this document had no text alternative in the source; each is marked below for a "
+                  "reviewer to describe.</p>\n")
+    source = esc(doc.metadata.source_name or "")
+    return f"""<!DOCTYPE html>
+<html lang="{esc(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)}</title>
+<style>{html_css()}</style>
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to main content</a>
+<header>
+<p class="doc-source">{"Accessible version of " + source if source else "Accessible document"}</p>
+{_display_options()}
+</header>
+{nav}<main id="main" tabindex="-1">
+{h1}{review}{body}
+{notes}
+</main>
+<footer>
+<p>Converted by access. Text size, contrast and spacing can be changed under “Display options”.</p>
+</footer>
+</body>
+</html>
+"""
+
+
+def _page_list(pages: list[tuple[str, str]]) -> str:
+    if not pages:
+        return ""
+    links = "\n".join(f'<li><a href="#{ident}">{esc(label)}</a></li>' for label, ident in pages)
+    return (f'<details class="page-list">\n<summary>Go to a page of the original</summary>\n'
+            f'<nav class="page-list" aria-label="Pages of the original">\n<ol>\n{links}\n</ol>\n</nav>\n'
+            "</details>\n")
+
+
+def _radio_group(name: str, legend: str, choices: list[tuple[str, str]]) -> str:
+    inputs = []
+    for k, (value, label) in enumerate(choices):
+        checked = " checked" if k == 0 else ""
+        ident = f"{name}-{value}"
+        inputs.append(f'<input type="radio" name="{name}" id="{ident}" value="{value}"{checked}>'
+                      f'<label for="{ident}">{label}</label>')
+    return f"<fieldset>\n<legend>{legend}</legend>\n" + "\n".join(inputs) + "\n</fieldset>"
+
+
+def _display_options() -> str:
+    groups = [
+        _radio_group("size", "Text size", [("normal", "Standard"), ("large", "Large"), ("larger", "Larger")]),
+        _radio_group("contrast", "Colours", [("default", "Standard"), ("high", "High contrast"),
+                                             ("dark", "Light on dark")]),
+        _radio_group("spacing", "Spacing", [("normal", "Standard"), ("wide", "Dyslexia-friendly")]),
+    ]
+    return ('<details class="display-options">\n<summary>Display options</summary>\n'
+            + "\n".join(groups) + "\n</details>")

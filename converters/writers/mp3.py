@@ -1,0 +1,149 @@
+"""The "mp3" target: one MP3 of the whole document, 64 kbps mono by default, with ID3v2 title, author
+and language and one ID3 chapter (CHAP, listed in a CTOC) per heading, so that players can jump
+between sections. Long documents also get one MP3 per top-level section and an M3U playlist, zipped.
+
+Audio comes from ``converters.speech.book`` (spoken once per job, chapter by chapter); the chapter
+files are MPEG frame streams, so the book is their concatenation and every chapter offset is exact.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from mutagen.id3 import CHAP, CTOC, ID3, TALB, TIT2, TLAN, TPE1, TRCK, CTOCFlags
+
+from access.document import Document
+from access.models import ArtifactOut, ConvertOptions
+from access.registry import Context
+from converters.speech.book import SpokenBook, release, spoken_book
+from converters.speech.script import Chapter
+
+# ISO 639-1 → ISO 639-2/B, which the ID3 TLAN frame wants (a few dozen common ones; others pass as is)
+ISO639_2 = {
+    "af": "afr", "am": "amh", "ar": "ara", "bg": "bul", "bn": "ben", "ca": "cat", "cs": "cze", "cy": "wel",
+    "da": "dan", "de": "ger", "el": "gre", "en": "eng", "es": "spa", "et": "est", "eu": "baq", "fa": "per",
+    "fi": "fin", "fr": "fre", "ga": "gle", "gu": "guj", "ha": "hau", "he": "heb", "hi": "hin", "hr": "hrv",
+    "hu": "hun", "hy": "arm", "id": "ind", "ig": "ibo", "is": "ice", "it": "ita", "ja": "jpn", "ka": "geo",
+    "kk": "kaz", "km": "khm", "kn": "kan", "ko": "kor", "lt": "lit", "lv": "lav", "mk": "mac", "ml": "mal",
+    "mr": "mar", "ms": "may", "mt": "mlt", "my": "bur", "nb": "nob", "ne": "nep", "nl": "dut", "no": "nor",
+    "om": "orm", "pa": "pan", "pl": "pol", "pt": "por", "ro": "rum", "ru": "rus", "rw": "kin", "sk": "slo",
+    "sl": "slv", "so": "som", "sq": "alb", "sr": "srp", "sv": "swe", "sw": "swa", "ta": "tam", "te": "tel",
+    "th": "tha", "tn": "tsn", "tr": "tur", "uk": "ukr", "ur": "urd", "vi": "vie", "xh": "xho", "yo": "yor",
+    "zh": "chi", "zu": "zul",
+}
+MEDIA_TYPE = "audio/mpeg"
+
+
+def iso639_2(language: str) -> str:
+    base = language.split("-")[0].lower()
+    return ISO639_2.get(base, base if len(base) == 3 else "und")
+
+
+def concatenate(paths: list[Path], target: Path) -> None:
+    """Append the chapter files (MPEG frame streams) to ``target``, which may already hold the ID3 tag."""
+    with target.open("ab") as out:
+        for path in paths:
+            with path.open("rb") as src:
+                shutil.copyfileobj(src, out, 1024 * 1024)
+
+
+def tag(path: Path, *, title: str, authors: list[str], language: str,
+        chapters: list[tuple[str, float, float]], track: str | None = None, album: str | None = None) -> None:
+    """Write a new file holding only the ID3v2.3 tag (title/author/language, a CHAP frame per (title, start s,
+    end s) and a top-level CTOC); the audio is appended after it, so a long book is never rewritten."""
+    path.write_bytes(b"")
+    tags = ID3()
+    tags.add(TIT2(encoding=3, text=title))
+    if authors:
+        tags.add(TPE1(encoding=3, text=authors))
+    tags.add(TLAN(encoding=3, text=iso639_2(language)))
+    if album:
+        tags.add(TALB(encoding=3, text=album))
+    if track:
+        tags.add(TRCK(encoding=3, text=track))
+    ids = [f"chp{n}" for n in range(1, len(chapters) + 1)]
+    if chapters:
+        tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+                      sub_frames=[TIT2(encoding=3, text=title)]))
+    for element_id, (name, start, end) in zip(ids, chapters, strict=True):
+        tags.add(CHAP(element_id=element_id, start_time=round(start * 1000), end_time=round(end * 1000),
+                      start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
+                      sub_frames=[TIT2(encoding=3, text=name)]))
+    tags.save(path, v2_version=3)
+
+
+def _chapter_marks(book: SpokenBook, chapters: list[Chapter]) -> list[tuple[str, float, float]]:
+    marks, at = [], 0.0
+    for chapter in chapters:
+        duration = book.rendering.chapters[chapter.id].duration
+        marks.append((chapter.title, at, at + duration))
+        at += duration
+    return marks
+
+
+def write_sections(book: SpokenBook, outdir: Path) -> ArtifactOut:
+    """One MP3 per top-level section and an M3U playlist, in ``<name>-sections.zip``."""
+    work = outdir / f".{book.name}-sections"
+    work.mkdir(parents=True, exist_ok=True)
+    script = book.script
+    playlist = ["#EXTM3U", f"#PLAYLIST:{script.title}"]
+    names: list[str] = []
+    sections: list[dict[str, Any]] = []
+    parts = script.parts()
+    for n, chapters in enumerate(parts, start=1):
+        title = chapters[0].title
+        slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower())[:40].strip("-") or "section"
+        name = f"{n:02d}-{slug}.mp3"
+        path = work / name
+        marks = _chapter_marks(book, chapters)
+        tag(path, title=title, authors=script.authors, language=script.language, chapters=marks,
+            track=f"{n}/{len(parts)}", album=script.title)
+        concatenate([book.rendering.chapters[c.id].path for c in chapters], path)
+        duration = marks[-1][2]
+        playlist += [f"#EXTINF:{round(duration)},{title}", name]
+        names.append(name)
+        sections.append({"file": name, "title": title, "duration": round(duration, 3)})
+    (work / "playlist.m3u").write_text("\n".join(playlist) + "\n", encoding="utf-8")
+    archive = outdir / f"{book.name}-sections.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zf:
+        zf.write(work / "playlist.m3u", "playlist.m3u", compress_type=zipfile.ZIP_DEFLATED)
+        for name in names:
+            zf.write(work / name, name)
+    shutil.rmtree(work, ignore_errors=True)
+    return ArtifactOut(name=archive.name, media_type="application/zip", path=str(archive),
+                       metadata={"kind": "mp3-sections", "sections": sections,
+                                 "duration": round(book.rendering.duration, 3)})
+
+
+def write_mp3(doc: Document, outdir: Path, options: ConvertOptions, ctx: Context) -> list[ArtifactOut]:
+    book = spoken_book(doc, options, ctx, outdir)
+    ctx.check_cancelled()
+    ctx.progress(85, "writing the MP3")
+    t0 = time.perf_counter()
+    script = book.script
+    path = outdir / f"{book.name}.mp3"
+    marks = _chapter_marks(book, script.chapters)
+    tag(path, title=script.title or book.name, authors=script.authors, language=script.language,
+        chapters=marks)
+    concatenate([book.rendering.chapters[c.id].path for c in script.chapters], path)
+    duration = book.rendering.duration
+    metadata: dict[str, Any] = {
+        "kind": "mp3", "duration": round(duration, 3),
+        "chapters": [{"title": t, "start": round(s, 3), "end": round(e, 3)} for t, s, e in marks],
+        "language": script.language, "voices": [v.id for v in book.rendering.voices],
+        "words": script.spoken_words(), "rate": options.rate, "bitrate": ctx.settings.audio_bitrate,
+        "warnings": list(book.warnings),
+        "timings": {"script": round(book.script_seconds, 3),
+                    **{k: round(v, 3) for k, v in book.rendering.timings.items()}},
+    }
+    artifacts = [ArtifactOut(name=path.name, media_type=MEDIA_TYPE, path=str(path), metadata=metadata)]
+    if duration > ctx.settings.audio_split_seconds and len(script.parts()) > 1:
+        ctx.progress(92, "writing one MP3 per section")
+        artifacts.append(write_sections(book, outdir))
+    metadata["timings"]["packaging"] = round(time.perf_counter() - t0, 3)
+    release(ctx, options, "mp3")
+    return artifacts

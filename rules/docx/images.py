@@ -1,0 +1,104 @@
+"""Word rules about pictures, charts, SmartArt and shapes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from access.catalogue import rule
+from access.models import Finding, Location, Outcome
+from rules.docx.facts import DocxFacts
+from rules.textmetrics import is_poor_alt
+
+TEXTY_ALT = re.compile(r"\b(?:screenshot|screen shot|text|quote|quotation|table|slide|equation|formula|"
+                       r"worksheet|says|reads|handout|scan(?:ned)?)\b|[\"“”]", re.I)
+
+
+@rule(id="docx-image-alt", target="docx", impact="critical", wcag=["1.1.1"],
+      refs=["ms-checker:missing-alt-text"])
+def docx_image_alt(facts: DocxFacts) -> Iterator[Finding]:
+    """Pictures, charts, SmartArt and shapes have alternative text
+
+    Every picture, chart, SmartArt graphic, shape and group needs alt text that says what it shows,
+    or must be marked as decorative. Alt text that is only a file name ("IMG_2041.jpg") or a generic
+    word ("picture") counts as missing.
+
+    **Why it matters**: a blind learner's screen reader says "picture" and moves on; the diagram,
+    the chart of results or the photo the lesson depends on is lost to them.
+
+    **How to fix**: Word: right-click the object › View Alt Text (or Format Picture › Alt Text) and
+    describe it in one or two sentences, or tick "Mark as decorative". LibreOffice Writer:
+    right-click › Properties › Options › Alternative (Text only).
+    """
+    if not facts.drawings:
+        yield docx_image_alt.finding(Outcome.INAPPLICABLE, "The document has no pictures or shapes.")
+        return
+    failed = 0
+    for d in facts.drawings:
+        if d.decorative:
+            continue
+        if not d.alt:
+            failed += 1
+            yield docx_image_alt.finding(Outcome.VIOLATION, f"{d.kind.capitalize()} {d.name!r} has no alt text.",
+                                         d.where, kind=d.kind, name=d.name)
+        elif is_poor_alt(d.alt):
+            failed += 1
+            yield docx_image_alt.finding(Outcome.VIOLATION, f"{d.kind.capitalize()} alt text {d.alt!r} is only a "
+                                         "file name or a generic word.", d.where, kind=d.kind, alt=d.alt)
+    if not failed:
+        yield docx_image_alt.finding(Outcome.PASS, f"{len(facts.drawings)} objects have alt text or are "
+                                     "decorative.")
+
+
+@rule(id="docx-floating-object", target="docx", impact="moderate", wcag=["1.3.2"],
+      refs=["ms-checker:object-not-inline"])
+def docx_floating_object(facts: DocxFacts) -> Iterator[Finding]:
+    """Objects are in line with text
+
+    Pictures and shapes should be placed "In Line with Text", not floating (square, tight, behind or
+    in front of text wrapping).
+
+    **Why it matters**: screen readers and reading tools follow the text order; a floating picture or
+    text box may be read at the wrong point, skipped, or be unreachable with the keyboard, and it
+    often lands in the wrong place when the document is converted to large print or EPUB.
+
+    **How to fix**: Word: select the object › Layout Options › "In Line with Text". LibreOffice:
+    right-click › Anchor › As Character.
+    """
+    floating = [d for d in facts.drawings if not d.inline and not d.decorative]
+    for d in floating:
+        yield docx_floating_object.finding(Outcome.VIOLATION, f"{d.kind.capitalize()} {d.name!r} floats "
+                                           "instead of being in line with text.", d.where, kind=d.kind)
+    if facts.drawings and not floating:
+        yield docx_floating_object.finding(Outcome.PASS, "All objects are in line with text.")
+    elif not facts.drawings:
+        yield docx_floating_object.finding(Outcome.INAPPLICABLE, "The document has no objects.")
+
+
+@rule(id="docx-image-of-text", target="docx", impact="moderate", wcag=["1.4.5"], needs_review_only=True,
+      refs=["technique:G140"])
+def docx_image_of_text(facts: DocxFacts) -> Iterator[Finding]:
+    """Pictures are not images of text
+
+    Pictures whose alt text suggests they show text (a screenshot, a scanned worksheet, a quote, a
+    table or an equation) are listed for review: the text should be real text.
+
+    **Why it matters**: text in a picture cannot be enlarged without blurring, re-coloured for
+    dyslexia-friendly reading, searched, translated or read by braille displays.
+
+    **How to fix**: type the text, table or equation into the document (Word: Insert › Table,
+    Insert › Equation) and keep the picture only if it adds something, or use this service's
+    conversion (``access convert``), which OCRs images of text.
+    """
+    found = 0
+    for d in facts.drawings:
+        if d.kind == "picture" and d.alt and TEXTY_ALT.search(d.alt):
+            found += 1
+            yield docx_image_of_text.finding(Outcome.NEEDS_REVIEW, f"Picture may be an image of text "
+                                             f"(alt: {d.alt[:60]!r}).", d.where, alt=d.alt)
+    if not found:
+        yield docx_image_of_text.finding(Outcome.PASS if facts.drawings else Outcome.INAPPLICABLE,
+                                         "No picture looks like an image of text.", Location())
+
+
+RULES = [docx_image_alt, docx_floating_object, docx_image_of_text]

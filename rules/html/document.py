@@ -1,0 +1,135 @@
+"""Page-level rules: the page's language and its title (WCAG 3.1.1, 3.1.2, 2.4.2)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import langcodes
+
+from access.catalogue import rule
+from access.models import Finding, Location, Outcome
+from rules.html.dom import Page
+
+BCP47_SHAPE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
+GENERIC_TITLES = {"untitled", "untitled document", "document", "page", "new page", "home", "index"}
+
+
+def lang_is_valid(value: str) -> bool:
+    """A well-formed BCP 47 tag whose language subtag is registered (`en`, `fr-CA`, `zh-Hant`)."""
+    value = value.strip()
+    if not BCP47_SHAPE.match(value) and not value.lower().startswith(("x-", "i-")):
+        return False
+    try:
+        return bool(langcodes.tag_is_valid(value))
+    except (ValueError, LookupError):
+        return False
+
+
+@rule(id="html-lang", target="html", impact="serious", wcag=["3.1.1"],
+      refs=["act:b5c3f8", "axe:html-has-lang"])
+def html_lang(page: Page) -> Iterator[Finding]:
+    """The page declares its language
+
+    The `<html>` element needs a non-empty `lang` attribute, e.g. `<html lang="en">`.
+
+    **Why it matters**: screen readers and text-to-speech choose their pronunciation rules from the
+    page language; without it a French lesson is read with English sounds and is hard to follow.
+    Braille translation and automatic captions depend on it too.
+
+    **How to fix**: add `lang` with the BCP 47 code of the main language to the `<html>` start
+    tag, e.g. `<html lang="es">`.
+    """
+    el = page.root
+    lang = (el.get("lang") or "").strip()
+    where = Location(url=page.name, selector="html", html=page.start_tag(el))
+    if lang:
+        yield html_lang.finding(Outcome.PASS, f"The page language is {lang!r}.", where)
+    elif (el.get("xml:lang") or "").strip():
+        yield html_lang.finding(Outcome.VIOLATION, "The <html> element has only xml:lang, which browsers and "
+                                "screen readers ignore in HTML; add lang with the same value.", where)
+    else:
+        yield html_lang.finding(Outcome.VIOLATION, "The <html> element has no lang attribute.", where)
+
+
+@rule(id="html-lang-valid", target="html", impact="serious", wcag=["3.1.1"],
+      refs=["act:bf051a", "axe:html-lang-valid"])
+def html_lang_valid(page: Page) -> Iterator[Finding]:
+    """The page language is a valid language code
+
+    The `lang` of `<html>` must be a valid BCP 47 language tag such as `en`, `en-GB` or
+    `pt-BR` — not a language name (`english`) or an underscore form (`en_US`).
+
+    **Why it matters**: an unknown code is ignored by assistive technology, so speech falls back to
+    the reader's default voice and mispronounces the lesson.
+
+    **How to fix**: use the two- or three-letter ISO 639 code, optionally with a region:
+    `<html lang="en-GB">`.
+    """
+    el = page.root
+    lang = (el.get("lang") or "").strip()
+    if not lang:
+        return
+    where = Location(url=page.name, selector="html", html=page.start_tag(el))
+    if lang_is_valid(lang):
+        yield html_lang_valid.finding(Outcome.PASS, f"{lang!r} is a valid language tag.", where)
+    else:
+        yield html_lang_valid.finding(Outcome.VIOLATION, f"{lang!r} is not a valid BCP 47 language tag.",
+                                      where, lang=lang)
+
+
+@rule(id="html-element-lang-valid", target="html", impact="serious", wcag=["3.1.2"],
+      refs=["act:de46e4", "axe:valid-lang"])
+def element_lang_valid(page: Page) -> Iterator[Finding]:
+    """Language changes inside the page use valid language codes
+
+    A `lang` attribute on an element inside the page (a quotation, a vocabulary list in another
+    language) must be a valid BCP 47 tag.
+
+    **Why it matters**: language learners rely on text-to-speech switching voices for the foreign
+    passages; an invalid code means the passage is read with the wrong pronunciation.
+
+    **How to fix**: correct the `lang` value to a valid code, e.g. `<span lang="de">`.
+    """
+    for el in page.root.iter():
+        if not isinstance(el.tag, str) or el is page.root or el.get("lang") is None or page.is_hidden(el):
+            continue
+        lang = el.get("lang", "").strip()
+        if not lang:
+            continue
+        if lang_is_valid(lang):
+            yield element_lang_valid.finding(Outcome.PASS, f"{lang!r} is a valid language tag.",
+                                             page.location(el))
+        else:
+            yield element_lang_valid.finding(Outcome.VIOLATION, f"{lang!r} is not a valid BCP 47 language tag.",
+                                             page.location(el), lang=lang)
+
+
+@rule(id="html-title", target="html", impact="serious", wcag=["2.4.2"],
+      refs=["act:2779a5", "axe:document-title"])
+def page_title(page: Page) -> Iterator[Finding]:
+    """The page has a title
+
+    The `<head>` needs a `<title>` with text that says what the page is, e.g.
+    "Week 3: Photosynthesis – Biology 101". Generic titles such as "Untitled" are flagged for review.
+
+    **Why it matters**: the title is the first thing a screen reader announces and the name of the
+    browser tab; learners with many course tabs open find their place by it.
+
+    **How to fix**: add `<title>` to `<head>` naming the lesson and the course.
+    """
+    title_el = page.root.find(".//title")
+    if title_el is None:
+        yield page_title.finding(Outcome.VIOLATION, "The page has no <title> element.",
+                                 Location(url=page.name, selector="head"))
+        return
+    where = Location(url=page.name, selector=page.selector(title_el), html=page.snippet(title_el))
+    text = page.title or ""
+    if not text:
+        yield page_title.finding(Outcome.VIOLATION, "The page <title> is empty.", where)
+    elif text.lower() in GENERIC_TITLES:
+        yield page_title.finding(Outcome.NEEDS_REVIEW, f"The page title {text!r} does not describe the page.",
+                                 where, impact="moderate")
+    else:
+        yield page_title.finding(Outcome.PASS, f"The page title is {text!r}.", where)
+

@@ -1,0 +1,102 @@
+"""Text alternatives for images: <img>, <input type="image"> and image-map <area> (WCAG 1.1.1)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from access.catalogue import rule
+from access.models import Finding, Outcome
+from rules.html.dom import Page
+
+FILENAME_ALT = re.compile(r"^\S+\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?|avif)$", re.I)
+PLACEHOLDER_ALT = {"image", "img", "picture", "photo", "graphic", "icon", "logo", "spacer", "untitled", "alt"}
+
+
+@rule(id="html-img-alt", target="html", impact="critical", wcag=["1.1.1"],
+      refs=["act:23a2a8", "axe:image-alt"])
+def img_alt(page: Page) -> Iterator[Finding]:
+    """Images have a text alternative
+
+    Every `<img>` shown to people needs an `alt` attribute (or an `aria-label` /
+    `aria-labelledby`). An image that only decorates takes an empty `alt=""`. An `alt` that is
+    a file name or a placeholder word such as "image" is flagged for a person to review.
+
+    **Why it matters**: a learner who is blind hears the screen reader announce the image's file
+    name, or nothing at all, and misses the diagram, chart or photo the lesson depends on.
+
+    **How to fix**: add an `alt` attribute that says what the image shows or does in the lesson
+    (for a chart, its key message); use `alt=""` only for purely decorative images.
+    """
+    for img in page.elements("img"):
+        if page.is_hidden(img):
+            continue
+        role = page.role(img)
+        alt = img.get("alt")
+        if role in ("presentation", "none") and not (alt or "").strip():
+            yield img_alt.finding(Outcome.PASS, "The image is marked decorative.", page.location(img))
+            continue
+        name = page.accessible_name(img)
+        if alt is None and not name:
+            yield img_alt.finding(Outcome.VIOLATION, "The image has no alt attribute and no accessible name.",
+                                  page.location(img))
+        elif alt is not None and not alt.strip() and not name:
+            yield img_alt.finding(Outcome.PASS, "The image is marked decorative (alt=\"\").", page.location(img))
+        elif FILENAME_ALT.match(name) or name.strip().lower() in PLACEHOLDER_ALT:
+            yield img_alt.finding(Outcome.NEEDS_REVIEW,
+                                  f"The image's text alternative {name!r} looks like a file name or a "
+                                  "placeholder; check that it describes the image.", page.location(img),
+                                  impact="serious", alt=name)
+        else:
+            yield img_alt.finding(Outcome.PASS, f"The image has the text alternative {name!r}.",
+                                  page.location(img))
+
+
+@rule(id="html-input-image-alt", target="html", impact="critical", wcag=["1.1.1", "4.1.2"],
+      refs=["act:59796f", "axe:input-image-alt"])
+def input_image_alt(page: Page) -> Iterator[Finding]:
+    """Image buttons have a text alternative
+
+    An `<input type="image">` is a button drawn as a picture; its `alt` (or `aria-label`)
+    is the button's name.
+
+    **Why it matters**: without a name a screen reader announces only "button", so a learner cannot
+    tell whether it submits the quiz, opens help or deletes their answer.
+
+    **How to fix**: give the image button an `alt` attribute naming its action, e.g.
+    `alt="Submit answers"`.
+    """
+    for el in page.elements("input"):
+        if (el.get("type") or "").lower() != "image" or page.is_hidden(el):
+            continue
+        name = page.accessible_name(el)
+        if name:
+            yield input_image_alt.finding(Outcome.PASS, f"The image button is named {name!r}.",
+                                          page.location(el))
+        else:
+            yield input_image_alt.finding(Outcome.VIOLATION, "The image button has no accessible name.",
+                                          page.location(el))
+
+
+@rule(id="html-area-alt", target="html", impact="critical", wcag=["1.1.1", "2.4.4", "4.1.2"],
+      refs=["act:c487ae", "axe:area-alt"])
+def area_alt(page: Page) -> Iterator[Finding]:
+    """Image-map areas have a text alternative
+
+    Each clickable `<area href>` of an image map is a link; its `alt` is the link text.
+
+    **Why it matters**: a learner using a screen reader or voice control cannot tell the regions of
+    a clickable map or diagram apart, so the parts of the lesson behind them are out of reach.
+
+    **How to fix**: give every `<area>` with an `href` an `alt` attribute naming where the
+    link goes (e.g. `alt="Chapter 2: the heart"`).
+    """
+    for el in page.elements("area"):
+        if el.get("href") is None:
+            continue
+        name = page.accessible_name(el)
+        if name:
+            yield area_alt.finding(Outcome.PASS, f"The map area is named {name!r}.", page.location(el))
+        else:
+            yield area_alt.finding(Outcome.VIOLATION, "The image-map area link has no text alternative.",
+                                   page.location(el))

@@ -1,0 +1,79 @@
+"""Links have names that say where they go (WCAG 2.4.4, 4.1.2)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from access.catalogue import rule
+from access.models import Finding, Outcome
+from rules.html.dom import Page
+
+GENERIC_LINK_TEXT = {
+    "click here", "click", "here", "more", "read more", "more info", "more information", "learn more",
+    "link", "this link", "this", "go", "details", "continue", "download", "click this link", "see more",
+    "find out more", "info",
+}
+PUNCTUATION = re.compile(r"[\s.,:;!?»›>…\-–—]+$")
+
+
+def _links(page: Page) -> Iterator:
+    for a in page.elements("a"):
+        if a.get("href") is not None and not page.is_hidden(a) and page.role(a) in ("", "link"):
+            yield a
+
+
+@rule(id="html-link-name", target="html", impact="serious", wcag=["2.4.4", "4.1.2"],
+      refs=["act:c487ae", "axe:link-name"])
+def link_name(page: Page) -> Iterator[Finding]:
+    """Links have text
+
+    Every link (`<a href>`) needs an accessible name: text inside it, an image inside it with
+    `alt` text, or an `aria-label`. Icon-only links and images without `alt` inside links
+    are the usual culprits.
+
+    **Why it matters**: screen reader users often navigate by the list of links; an empty link is
+    announced as its web address or just "link", so the next lesson, the assignment or the download
+    it points to cannot be found.
+
+    **How to fix**: put descriptive text in the link, give the image inside it an `alt` that says
+    where the link goes, or add `aria-label` to an icon-only link.
+    """
+    for a in _links(page):
+        name = page.accessible_name(a)
+        if name:
+            yield link_name.finding(Outcome.PASS, f"The link is named {name!r}.", page.location(a))
+        else:
+            yield link_name.finding(Outcome.VIOLATION, "The link has no accessible name.", page.location(a),
+                                    href=a.get("href", "")[:200])
+
+
+@rule(id="html-link-text-generic", target="html", impact="moderate", wcag=["2.4.4"],
+      refs=["technique:F84", "technique:G91"])
+def link_text_generic(page: Page) -> Iterator[Finding]:
+    """Link text says where the link goes
+
+    Links whose whole text is generic — "click here", "read more", "here", "download" — are flagged
+    for a person to review: WCAG accepts them only when the surrounding sentence makes the purpose
+    clear.
+
+    **Why it matters**: screen reader users skim a page through its list of links, out of context; a
+    list of ten "read more" links tells them nothing, and voice-control users cannot say which one
+    they want.
+
+    **How to fix**: write the destination into the link text, e.g. "Read the week 2 reading list"
+    instead of "click here", or add the missing words with `aria-label` that starts with the visible
+    text.
+    """
+    for a in _links(page):
+        name = page.accessible_name(a)
+        if not name:
+            continue
+        plain = PUNCTUATION.sub("", name.lower()).strip()
+        if plain in GENERIC_LINK_TEXT:
+            yield link_text_generic.finding(Outcome.NEEDS_REVIEW,
+                                            f"The link text {name!r} does not say where the link goes.",
+                                            page.location(a))
+        else:
+            yield link_text_generic.finding(Outcome.PASS, f"The link text {name!r} is specific.",
+                                            page.location(a))

@@ -1,0 +1,257 @@
+"""Document-level PDF rules: tagging, title, language, PDF/UA identifier, security, bookmarks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import langcodes
+
+from access.catalogue import rule
+from access.models import Finding, Impact, Location, Outcome
+from rules.pdf.facts import PdfFacts
+
+CATALOG = Location(path="/Catalog")
+BCP47_SHAPE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
+BOOKMARKS_FROM_PAGES = 21
+
+
+@rule(id="pdf-tagged", target="pdf", impact="critical", wcag=["1.3.1"],
+      refs=["matterhorn:01-005", "pdfua:7.1"],
+      matterhorn="01-005",
+      condition="The catalog has no /MarkInfo with /Marked true, or no /StructTreeRoot: the document is "
+                "not a tagged PDF, so no content is tagged as real content.")
+def pdf_tagged(facts: PdfFacts) -> Iterator[Finding]:
+    """The PDF is tagged
+
+    A tagged PDF carries a structure tree (headings, paragraphs, lists, tables, figures) and says so
+    with ``/MarkInfo /Marked true`` in its catalog. Without tags, every other structural check fails.
+
+    **Why it matters**: screen readers, read-aloud tools and reflow on phones rely on the tags to
+    know what is a heading, a list or a table and in which order to read it. An untagged lecture PDF
+    is read as one undifferentiated stream of text, often in the wrong order.
+
+    **How to fix**: export with tags turned on. Word: File › Save as › PDF › Options › "Document
+    structure tags for accessibility". PowerPoint: the same option. LibreOffice: File › Export as
+    PDF › "Universal Accessibility (PDF/UA)". For an existing file, Acrobat Pro: All tools › Prepare
+    for accessibility › Automatically tag PDF, then check the tags.
+    """
+    if facts.tagged:
+        yield pdf_tagged.finding(Outcome.PASS, f"The PDF is tagged ({facts.struct_elements} structure "
+                                               "elements).", CATALOG)
+        return
+    missing = []
+    if not facts.marked:
+        missing.append("/MarkInfo /Marked is not true")
+    if facts.struct_root is None:
+        missing.append("there is no structure tree (/StructTreeRoot)")
+    yield pdf_tagged.finding(Outcome.VIOLATION, "The PDF is not tagged: " + " and ".join(missing) + ".",
+                             CATALOG, missing=missing)
+
+
+@rule(id="pdf-title", target="pdf", impact="serious", wcag=["2.4.2"],
+      refs=["matterhorn:06-003", "matterhorn:07-001", "matterhorn:07-002", "pdfua:7.1"],
+      matterhorn="06-003, 07-001, 07-002",
+      condition="The XMP metadata has no dc:title (06-003); the ViewerPreferences have no DisplayDocTitle "
+                "(07-001) or it is false (07-002).")
+def pdf_title(facts: PdfFacts) -> Iterator[Finding]:
+    """The PDF has a title that viewers display
+
+    The document needs a title in its metadata (the Info ``/Title`` and XMP ``dc:title``) and
+    ``/DisplayDocTitle true`` so that viewers show the title instead of the file name.
+
+    **Why it matters**: a learner with several course files open hears the window title first; a
+    title such as "Week 3 – Photosynthesis" tells them which one they are in, "lec03_final_v2.pdf"
+    does not.
+
+    **How to fix**: Word and PowerPoint: File › Info › Properties › Title, then save as PDF.
+    LibreOffice: File › Properties › Description › Title; the PDF/UA export sets the display option.
+    Acrobat Pro: File › Properties › Description › Title, and Initial View › Show: Document Title.
+    """
+    title = (facts.xmp_title or facts.info_title or "").strip()
+    problems = []
+    if not title:
+        problems.append("the document has no title in its metadata")
+    elif not facts.xmp_title:
+        problems.append("the title is not in the XMP metadata (dc:title)")
+    if facts.display_doc_title is None:
+        problems.append("viewers are not told to display the title (no /DisplayDocTitle)")
+    elif facts.display_doc_title is False:
+        problems.append("/DisplayDocTitle is false, so viewers show the file name")
+    if not title or facts.display_doc_title is not True:
+        yield pdf_title.finding(Outcome.VIOLATION, "Title problem: " + "; ".join(problems) + ".", CATALOG,
+                                problems=problems, title=title or None)
+    elif problems:     # a title that viewers show, only missing from XMP: PDF/UA only, no WCAG failure
+        yield pdf_title.finding(Outcome.VIOLATION, "Title problem: " + "; ".join(problems) + ".", CATALOG,
+                                impact=Impact.MODERATE, wcag=[], refs=["matterhorn:06-003"], problems=problems,
+                                title=title)
+    else:
+        yield pdf_title.finding(Outcome.PASS, f"The title is {title!r} and viewers display it.", CATALOG)
+
+
+@rule(id="pdf-language", target="pdf", impact="serious", wcag=["3.1.1"],
+      refs=["matterhorn:11-001", "matterhorn:11-006", "pdfua:7.2"],
+      matterhorn="11-001, 11-006",
+      condition="The natural language of page content and metadata cannot be determined: the catalog "
+                "has no /Lang and the structure elements do not declare one.")
+def pdf_language(facts: PdfFacts) -> Iterator[Finding]:
+    """The PDF declares its language
+
+    The catalog ``/Lang`` entry (for example ``en-GB``) gives the language of the document;
+    passages in another language carry their own ``/Lang`` on the structure element.
+
+    **Why it matters**: text-to-speech picks its pronunciation from the language. Without it a
+    Spanish reading is spoken with English rules and becomes unintelligible to a learner who
+    listens rather than reads.
+
+    **How to fix**: Word: Review › Language › Set Proofing Language before exporting. PowerPoint:
+    the same. LibreOffice: Tools › Options › Language Settings › Languages › Western. Acrobat Pro:
+    File › Properties › Advanced › Reading Options › Language.
+    """
+    if facts.lang:
+        yield pdf_language.finding(Outcome.PASS, f"The document language is {facts.lang!r}.", CATALOG)
+        return
+    langs = {e.lang for e in facts.elements() if e.lang}
+    if langs and facts.struct_root is not None:
+        top = facts.struct_root.children[:1]
+        if top and top[0].lang:
+            yield pdf_language.finding(
+                Outcome.VIOLATION, f"The catalog has no /Lang; only the structure root declares "
+                f"{top[0].lang!r}, so metadata (title, bookmarks) has no language.", CATALOG,
+                impact=Impact.MODERATE, wcag=[], refs=["matterhorn:11-006"])
+            return
+    yield pdf_language.finding(Outcome.VIOLATION, "The document does not declare its language (no /Lang "
+                               "in the catalog).", CATALOG)
+
+
+def lang_is_valid(value: str) -> bool:
+    """A well-formed BCP 47 tag with a registered language subtag (``en``, ``fr-CA``)."""
+    value = value.strip()
+    if not BCP47_SHAPE.match(value):
+        return False
+    try:
+        return bool(langcodes.tag_is_valid(value))
+    except (ValueError, LookupError):
+        return False
+
+
+@rule(id="pdf-language-valid", target="pdf", impact="serious", wcag=["3.1.1", "3.1.2"],
+      refs=["pdfua:7.2"], matterhorn=None,
+      condition="A /Lang value (catalog or structure element) is not a valid BCP 47 language tag, so the "
+                "language of the document or of a passage cannot be determined.")
+def pdf_language_valid(facts: PdfFacts) -> Iterator[Finding]:
+    """Language codes are valid, for the document and for passages in other languages
+
+    The catalog ``/Lang`` and every ``/Lang`` on a structure element (a quotation in French, a
+    glossary term in Latin) must be a valid BCP 47 code such as ``en``, ``fr-CA`` or ``sw`` — not
+    a language name such as ``English``.
+
+    **Why it matters**: assistive technology ignores codes it does not know, so the passage is read
+    with the wrong pronunciation; language learners depend on hearing the other language correctly.
+
+    **How to fix**: Word: select the passage › Review › Language › Set Proofing Language, then
+    export. LibreOffice: Format › Character › Font › Language. Acrobat Pro: Tags panel › the
+    element › Properties › Language, or File › Properties › Advanced › Language for the document.
+    """
+    values = []
+    if facts.lang:
+        values.append((facts.lang, CATALOG))
+    for el in facts.elements():
+        if el.lang:
+            values.append((el.lang, Location(page=el.page, path=el.path)))
+    if not values:
+        yield pdf_language_valid.finding(Outcome.INAPPLICABLE, "No language is declared (see pdf-language).")
+        return
+    bad = [(v, where) for v, where in values if not lang_is_valid(v)]
+    for value, where in bad:
+        yield pdf_language_valid.finding(Outcome.VIOLATION, f"{value!r} is not a valid language code.", where,
+                                         wcag=["3.1.1"] if where.path == "/Catalog" else ["3.1.2"], lang=value)
+    if not bad:
+        langs = sorted({v for v, _ in values})
+        yield pdf_language_valid.finding(Outcome.PASS, "Valid language codes: " + ", ".join(langs) + ".")
+
+
+@rule(id="pdf-ua-identifier", target="pdf", impact="minor", wcag=[],
+      refs=["matterhorn:06-001", "matterhorn:06-002", "pdfua:5"],
+      matterhorn="06-001, 06-002",
+      condition="The document has no XMP metadata stream (06-001) or it lacks the PDF/UA identifier "
+                "pdfuaid:part (06-002).")
+def pdf_ua_identifier(facts: PdfFacts) -> Iterator[Finding]:
+    """The PDF identifies itself as PDF/UA
+
+    A file that claims PDF/UA-1 conformance says so in its XMP metadata (``pdfuaid:part = 1``).
+    This is a PDF/UA requirement with no WCAG success criterion.
+
+    **Why it matters**: procurement rules and checkers (PAC, veraPDF) only treat a file as PDF/UA when
+    it claims to be; assistive technology may use the claim to trust the tags.
+
+    **How to fix**: LibreOffice: File › Export as PDF › "Universal Accessibility (PDF/UA)". Word
+    (Microsoft 365): File › Save as › PDF › Options › "PDF/UA compliant". Acrobat Pro: the Preflight
+    fixup "Convert to PDF/UA". Only claim it once the other PDF checks pass.
+    """
+    if facts.pdfua_part:
+        yield pdf_ua_identifier.finding(Outcome.PASS, f"The XMP metadata claims PDF/UA-{facts.pdfua_part}.",
+                                        CATALOG)
+    elif not facts.has_xmp:
+        yield pdf_ua_identifier.finding(Outcome.VIOLATION, "The PDF has no XMP metadata stream, so it "
+                                        "has no PDF/UA identifier.", CATALOG, refs=["matterhorn:06-001"])
+    else:
+        yield pdf_ua_identifier.finding(Outcome.VIOLATION, "The XMP metadata has no PDF/UA identifier "
+                                        "(pdfuaid:part).", CATALOG)
+
+
+@rule(id="pdf-security-at", target="pdf", impact="critical", wcag=["4.1.2"],
+      refs=["matterhorn:26-002", "pdfua:7.16"],
+      matterhorn="26-002",
+      condition="The file is encrypted and the permission bit 10 (content extraction for accessibility) "
+                "is not set.")
+def pdf_security_at(facts: PdfFacts) -> Iterator[Finding]:
+    """Security settings let assistive technology read the text
+
+    A PDF may be encrypted with an owner password that restricts copying or printing, but it must
+    keep the "content extraction for accessibility" permission.
+
+    **Why it matters**: with that permission off, screen readers and text-to-speech tools may refuse
+    to read the document at all, locking blind and dyslexic learners out of the material.
+
+    **How to fix**: Acrobat Pro: File › Properties › Security › Security Method: No Security, or
+    keep password security but tick "Enable text access for screen reader devices". Re-export from
+    Word, PowerPoint or LibreOffice without restrictions.
+    """
+    if not facts.encrypted:
+        yield pdf_security_at.finding(Outcome.INAPPLICABLE, "The PDF is not encrypted.", CATALOG)
+    elif facts.accessibility_permitted:
+        yield pdf_security_at.finding(Outcome.PASS, "The PDF is encrypted but allows extraction for "
+                                      "accessibility.", CATALOG)
+    else:
+        yield pdf_security_at.finding(Outcome.VIOLATION, "The PDF's security settings block text access "
+                                      "for assistive technology.", CATALOG)
+
+
+@rule(id="pdf-bookmarks", target="pdf", impact="moderate", wcag=["2.4.5"],
+      refs=["technique:PDF2"],
+      matterhorn=None,
+      condition=f"A document of {BOOKMARKS_FROM_PAGES} or more pages has no outline (bookmarks).")
+def pdf_bookmarks(facts: PdfFacts) -> Iterator[Finding]:
+    """Long PDFs have bookmarks
+
+    Documents of more than 20 pages need an outline (bookmarks) that mirrors the headings.
+
+    **Why it matters**: bookmarks let a learner jump straight to the chapter they need instead of
+    paging through a long reader with a screen reader or magnifier, one page at a time.
+
+    **How to fix**: Word: File › Save as › PDF › Options › "Create bookmarks using: Headings" (use
+    heading styles). LibreOffice: Export as PDF › "Export outlines". Acrobat Pro: Bookmarks panel ›
+    Options › "New Bookmarks from Structure".
+    """
+    if facts.page_count < BOOKMARKS_FROM_PAGES:
+        yield pdf_bookmarks.finding(Outcome.INAPPLICABLE, f"The PDF has only {facts.page_count} pages.",
+                                    CATALOG)
+    elif facts.outline_items:
+        yield pdf_bookmarks.finding(Outcome.PASS, f"The PDF has {facts.outline_items} bookmarks.", CATALOG)
+    else:
+        yield pdf_bookmarks.finding(Outcome.VIOLATION, f"The PDF has {facts.page_count} pages and no "
+                                    "bookmarks.", CATALOG, pages=facts.page_count)
+
+
+RULES = [pdf_tagged, pdf_title, pdf_language, pdf_language_valid, pdf_ua_identifier, pdf_security_at, pdf_bookmarks]

@@ -1,0 +1,262 @@
+"""PDF structure-tree rules: figures, headings, tables, lists, untagged content."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from access.catalogue import rule
+from access.models import Finding, Location, Outcome
+from rules.pdf.facts import Elem, PdfFacts
+
+HEADING = re.compile(r"^H([1-6])$")
+LIST_CHILDREN = {"LI", "Caption", "L"}
+LI_CHILDREN = {"Lbl", "LBody"}
+TABLE_ROWS = {"TR", "THead", "TBody", "TFoot", "Caption"}
+
+
+def at(el: Elem) -> Location:
+    text = el.alt or el.actual_text
+    return Location(page=el.page, path=el.path or "/", excerpt=text[:80] if text else None)
+
+
+def _not_tagged(rule_obj, facts: PdfFacts) -> Iterator[Finding]:
+    yield rule_obj.finding(Outcome.INAPPLICABLE, "The PDF is not tagged (see pdf-tagged).",
+                           Location(path="/Catalog"))
+
+
+@rule(id="pdf-figure-alt", target="pdf", impact="critical", wcag=["1.1.1"],
+      refs=["matterhorn:13-004", "pdfua:7.3"],
+      matterhorn="13-004", condition="A Figure structure element has neither /Alt nor /ActualText.")
+def pdf_figure_alt(facts: PdfFacts) -> Iterator[Finding]:
+    """Figures have alternative text
+
+    Every ``Figure`` tag needs an ``/Alt`` (or ``/ActualText``) entry describing the image. Images that
+    are pure decoration should be artifacts, not figures.
+
+    **Why it matters**: a blind learner hears "figure" and nothing else: the diagram of the cell, the
+    graph of the experiment result or the photo of the historical source is lost to them.
+
+    **How to fix**: Word and PowerPoint: right-click the picture › View Alt Text, describe what it
+    shows (or tick "Mark as decorative"), then export again. LibreOffice: right-click › Properties ›
+    Options › Alternative (Text only). Acrobat Pro: Accessibility › Set Alternate Text, or in the
+    Tags panel, Figure › Properties › Alternate text.
+    """
+    if not facts.tagged:
+        yield from _not_tagged(pdf_figure_alt, facts)
+        return
+    figures = facts.elements("Figure")
+    if not figures:
+        yield pdf_figure_alt.finding(Outcome.INAPPLICABLE, "The PDF has no Figure tags.")
+    for el in figures:
+        text = (el.alt or el.actual_text or "").strip()
+        if text:
+            yield pdf_figure_alt.finding(Outcome.PASS, f"Figure has alternative text {text[:60]!r}.", at(el))
+        else:
+            yield pdf_figure_alt.finding(Outcome.VIOLATION, "Figure has no alternative text.", at(el))
+
+
+@rule(id="pdf-heading-order", target="pdf", impact="moderate", wcag=["1.3.1"],
+      refs=["matterhorn:14-002", "matterhorn:14-003", "pdfua:7.4.2"],
+      matterhorn="14-002, 14-003",
+      condition="The first numbered heading is not H1 (14-002), or heading levels are skipped going "
+                "down (14-003), e.g. H3 directly after H1.")
+def pdf_heading_order(facts: PdfFacts) -> Iterator[Finding]:
+    """Heading levels start at H1 and are not skipped
+
+    Numbered heading tags must begin with ``H1`` and go down one level at a time (H1 → H2 → H3); going
+    back up any number of levels is fine.
+
+    **Why it matters**: screen-reader users move through a document by headings and use the levels
+    to understand how chapters and sections nest. A jump from H1 to H3 suggests a missing section and
+    breaks the outline a learner navigates by.
+
+    **How to fix**: Word and PowerPoint: use the built-in Heading 1, Heading 2 … styles in order (the
+    Navigation pane shows the outline). LibreOffice: Heading 1, 2 … paragraph styles. Acrobat Pro:
+    change the tag type in the Tags panel (Properties › Type).
+    """
+    if not facts.tagged:
+        yield from _not_tagged(pdf_heading_order, facts)
+        return
+    headings = [(int(m.group(1)), el) for el in facts.elements() if (m := HEADING.match(el.type))]
+    if not headings:
+        yield pdf_heading_order.finding(Outcome.INAPPLICABLE, "The PDF has no numbered heading tags.")
+        return
+    bad = False
+    first_level, first = headings[0]
+    if first_level != 1:
+        bad = True
+        yield pdf_heading_order.finding(Outcome.VIOLATION, f"The first heading is H{first_level}, not H1.",
+                                        at(first), refs=["matterhorn:14-002"], level=first_level)
+    previous = first_level
+    for level, el in headings[1:]:
+        if level > previous + 1:
+            bad = True
+            yield pdf_heading_order.finding(
+                Outcome.VIOLATION, f"Heading level skipped: H{level} follows H{previous}.", at(el),
+                refs=["matterhorn:14-003"], level=level, previous=previous)
+        previous = level
+    if not bad:
+        yield pdf_heading_order.finding(Outcome.PASS, f"{len(headings)} headings in a valid order.")
+
+
+@rule(id="pdf-headings-present", target="pdf", impact="moderate", wcag=["2.4.6", "1.3.1"],
+      refs=["matterhorn:14-001"],
+      matterhorn="14-001", condition="A tagged document of more than two pages has no heading tags.")
+def pdf_headings_present(facts: PdfFacts) -> Iterator[Finding]:
+    """Longer documents are organised with headings
+
+    A tagged document of three or more pages should have heading tags (H1–H6 or H).
+
+    **Why it matters**: headings are how screen-reader and keyboard users skim a reader or lecture
+    notes; without them a learner has to listen to every word to find the section they need.
+
+    **How to fix**: apply heading styles in the source (Word/LibreOffice: Heading 1, Heading 2 …;
+    PowerPoint slide titles become headings) and export again, or retag headings in Acrobat Pro's
+    Tags panel.
+    """
+    if not facts.tagged or facts.page_count < 3:
+        yield pdf_headings_present.finding(Outcome.INAPPLICABLE, "Untagged or short document.")
+        return
+    n = sum(1 for el in facts.elements() if el.type == "H" or HEADING.match(el.type))
+    if n:
+        yield pdf_headings_present.finding(Outcome.PASS, f"{n} heading tags.")
+    else:
+        yield pdf_headings_present.finding(Outcome.VIOLATION, f"The {facts.page_count}-page document has "
+                                           "no heading tags.", Location(path="/StructTreeRoot"))
+
+
+def _cells(table: Elem) -> list[Elem]:
+    return [el for el in table.iter() if el.type in ("TH", "TD")]
+
+
+@rule(id="pdf-table-headers", target="pdf", impact="serious", wcag=["1.3.1"],
+      refs=["matterhorn:15-003", "matterhorn:15-005", "pdfua:7.5"],
+      matterhorn="15-003, 15-005",
+      condition="A table has no TH cells so headers cannot be determined (15-005), or a TH has no /Scope "
+                "in a table that does not use /Headers and /ID (15-003).")
+def pdf_table_headers(facts: PdfFacts) -> Iterator[Finding]:
+    """Data tables have header cells associated with their data
+
+    Tables need ``TH`` cells for their headers, and each header must be associated with its data
+    cells: with a ``/Scope`` (Row, Column, Both) on the TH, or ``/Headers`` on the TD pointing at TH
+    ``/ID`` values.
+
+    **Why it matters**: a screen reader announces the column and row header with each cell ("Week 4,
+    Reading: Chapter 7"). Without headers a timetable or a results table becomes a stream of
+    unconnected numbers.
+
+    **How to fix**: Word: select the first row › Table Design › Header Row, and Table Properties ›
+    Row › "Repeat as header row at the top of each page". PowerPoint: Table Design › Header Row.
+    LibreOffice: use the Table Heading paragraph style for the first row. Acrobat Pro: Tags panel,
+    change TD to TH, then Table Editor › Table Cell Properties › Scope.
+    """
+    if not facts.tagged:
+        yield from _not_tagged(pdf_table_headers, facts)
+        return
+    tables = facts.elements("Table")
+    if not tables:
+        yield pdf_table_headers.finding(Outcome.INAPPLICABLE, "The PDF has no Table tags.")
+    for table in tables:
+        cells = _cells(table)
+        ths = [c for c in cells if c.type == "TH"]
+        if not ths:
+            yield pdf_table_headers.finding(Outcome.VIOLATION, f"Table has {len(cells)} cells and no "
+                                            "header (TH) cells.", at(table), refs=["matterhorn:15-005"])
+            continue
+        uses_headers = any("Headers" in c.attrs for c in cells if c.type == "TD")
+        no_scope = [th for th in ths if "Scope" not in th.attrs]
+        if no_scope and not uses_headers:
+            yield pdf_table_headers.finding(
+                Outcome.VIOLATION, f"{len(no_scope)} header cell(s) have no /Scope and the table does "
+                "not use /Headers.", at(no_scope[0]), refs=["matterhorn:15-003"])
+        else:
+            yield pdf_table_headers.finding(Outcome.PASS, f"Table has {len(ths)} associated header cells.",
+                                            at(table))
+
+
+@rule(id="pdf-list-structure", target="pdf", impact="moderate", wcag=["1.3.1"],
+      refs=["matterhorn:09-005", "pdfua:7.6"],
+      matterhorn="09-005",
+      condition="A list-related structure element is used in a way that does not conform to ISO 32000-1 "
+                "Table 336: L holds only LI (or Caption, L), LI holds only Lbl and LBody, LI/Lbl/LBody "
+                "outside their parent.")
+def pdf_list_structure(facts: PdfFacts) -> Iterator[Finding]:
+    """Lists are tagged L › LI › Lbl + LBody
+
+    A list is an ``L`` element whose children are ``LI`` items; each ``LI`` holds an optional ``Lbl``
+    (the bullet or number) and an ``LBody`` (the item's content).
+
+    **Why it matters**: a screen reader announces "list, 5 items" and lets a learner step through and
+    skip the list. With broken list tags instructions and steps are read as loose paragraphs and
+    the learner cannot tell how many steps there are or where the list ends.
+
+    **How to fix**: use real lists in the source (Word/PowerPoint: Home › Bullets or Numbering;
+    LibreOffice: Format › Bullets and Numbering), not typed dashes. Acrobat Pro: in the Tags panel
+    make each item an LI with an Lbl and an LBody.
+    """
+    if not facts.tagged:
+        yield from _not_tagged(pdf_list_structure, facts)
+        return
+    lists = facts.elements("L")
+    stray = facts.elements("LI")
+    parents = {id(c): p for p in facts.elements() for c in p.children}
+    problems = 0
+    for el in stray:
+        parent = parents.get(id(el))
+        if parent is not None and parent.type != "L":
+            problems += 1
+            yield pdf_list_structure.finding(Outcome.VIOLATION, f"LI is inside {parent.type}, not L.", at(el))
+    for lst in lists:
+        wrong = [c for c in lst.children if c.type not in LIST_CHILDREN]
+        bad_items = [(li, [c.type for c in li.children if c.type not in LI_CHILDREN])
+                     for li in lst.children if li.type == "LI"]
+        bad_items = [(li, types) for li, types in bad_items if types]
+        if wrong:
+            problems += 1
+            yield pdf_list_structure.finding(Outcome.VIOLATION, f"List holds {wrong[0].type} where only LI "
+                                             "items belong.", at(wrong[0]))
+        if bad_items:
+            problems += 1
+            li, types = bad_items[0]
+            yield pdf_list_structure.finding(
+                Outcome.VIOLATION, f"{len(bad_items)} list item(s) hold {', '.join(sorted(set(types)))} "
+                "instead of Lbl and LBody.", at(li), items=len(bad_items))
+    if not lists and not stray:
+        yield pdf_list_structure.finding(Outcome.INAPPLICABLE, "The PDF has no list tags.")
+    elif not problems:
+        yield pdf_list_structure.finding(Outcome.PASS, f"{len(lists)} well-formed list(s).")
+
+
+@rule(id="pdf-content-tagged", target="pdf", impact="serious", wcag=["1.3.1", "1.3.2"],
+      refs=["matterhorn:01-005", "pdfua:7.1"],
+      matterhorn="01-005",
+      condition="Content is neither marked as Artifact nor tagged as real content: text or image "
+                "painting operators outside any marked-content sequence.")
+def pdf_content_tagged(facts: PdfFacts) -> Iterator[Finding]:
+    """All page content is tagged or marked as an artifact
+
+    In a tagged PDF every piece of text and every image is either inside the structure tree (via
+    marked content) or explicitly marked as an artifact (headers, footers, decoration).
+
+    **Why it matters**: untagged content is skipped or read out of order by screen readers — a
+    learner may miss a paragraph, a formula or an answer option without knowing it existed.
+
+    **How to fix**: this usually comes from content added after export (stamps, comments flattened,
+    edited pages). Re-export from the source with tags on. Acrobat Pro: Accessibility › Reading
+    Order tool, select the untagged content and tag it, or mark it as background/artifact.
+    """
+    if not facts.tagged:
+        yield from _not_tagged(pdf_content_tagged, facts)
+        return
+    pages = [p for p in facts.pages if p.untagged_ops]
+    for p in pages:
+        yield pdf_content_tagged.finding(Outcome.VIOLATION, f"Page {p.number} has {p.untagged_ops} text or "
+                                         "image drawing operation(s) outside tagged content.",
+                                         Location(page=p.number), operations=p.untagged_ops)
+    if not pages:
+        yield pdf_content_tagged.finding(Outcome.PASS, "All page content is tagged or marked as artifact.")
+
+
+RULES = [pdf_figure_alt, pdf_heading_order, pdf_headings_present, pdf_table_headers, pdf_list_structure,
+         pdf_content_tagged]

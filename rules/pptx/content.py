@@ -1,0 +1,189 @@
+"""PowerPoint content rules: alt text, tables, links, language, media, contrast."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from access.catalogue import rule
+from access.models import Finding, Location, Outcome
+from rules.pptx.facts import PptxFacts
+from rules.textmetrics import contrast_ratio, is_poor_alt, is_raw_url, is_vague_link, required_contrast, rgb_hex
+
+NEEDS_ALT = {"picture", "chart", "group", "smartart", "object"}
+DEFAULT_PT = 18.0
+
+
+@rule(id="pptx-alt-text", target="pptx", impact="critical", wcag=["1.1.1"], refs=["ms-checker:missing-alt-text"])
+def pptx_alt_text(facts: PptxFacts) -> Iterator[Finding]:
+    """Pictures, charts, SmartArt and groups have alternative text
+
+    Every picture, chart, SmartArt graphic and group needs alt text describing it, or must be
+    marked as decorative. A file name or "Picture 3" does not count.
+
+    **Why it matters**: slides are mostly visual; without alt text a blind learner hears "picture"
+    for the graph or diagram the teacher is talking about, and misses the point of the slide.
+
+    **How to fix**: PowerPoint: right-click the object › View Alt Text, describe it, or tick "Mark
+    as decorative". LibreOffice Impress: right-click › Description… › Title and Description.
+    """
+    total = bad = 0
+    for s in facts.slides:
+        for sh in s.shapes:
+            if sh.kind not in NEEDS_ALT or sh.decorative:
+                continue
+            total += 1
+            if not sh.alt:
+                bad += 1
+                yield pptx_alt_text.finding(Outcome.VIOLATION, f"{sh.kind.capitalize()} {sh.name!r} on slide "
+                                            f"{s.number} has no alt text.", sh.where(s.number), kind=sh.kind)
+            elif is_poor_alt(sh.alt):
+                bad += 1
+                yield pptx_alt_text.finding(Outcome.VIOLATION, f"{sh.kind.capitalize()} alt text {sh.alt!r} is only "
+                                            "a file name or a generic word.", sh.where(s.number), kind=sh.kind)
+    if total and not bad:
+        yield pptx_alt_text.finding(Outcome.PASS, f"{total} pictures/charts/groups have alt text.")
+    elif not total:
+        yield pptx_alt_text.finding(Outcome.INAPPLICABLE, "No pictures, charts or groups.")
+
+
+@rule(id="pptx-table-header", target="pptx", impact="serious", wcag=["1.3.1"], refs=["ms-checker:table-header"])
+def pptx_table_header(facts: PptxFacts) -> Iterator[Finding]:
+    """Tables have a header row
+
+    Tables on slides need "Header Row" turned on so the first row is marked as headers.
+
+    **Why it matters**: screen readers announce the column header with each cell only when the
+    header row is marked; otherwise a table of dates and tasks is a list of unrelated words.
+
+    **How to fix**: PowerPoint: click the table › Table Design › tick "Header Row", and make the first
+    row hold the column names. LibreOffice Impress: Table Design › Header.
+    """
+    tables = [(s.number, sh) for s in facts.slides for sh in s.shapes if sh.kind == "table"]
+    missing = [(n, sh) for n, sh in tables if not sh.table_header]
+    for n, sh in missing:
+        yield pptx_table_header.finding(Outcome.VIOLATION, f"Table {sh.name!r} on slide {n} has no header row.",
+                                        sh.where(n))
+    if tables and not missing:
+        yield pptx_table_header.finding(Outcome.PASS, f"{len(tables)} tables have header rows.")
+    elif not tables:
+        yield pptx_table_header.finding(Outcome.INAPPLICABLE, "No tables.")
+
+
+@rule(id="pptx-link-text", target="pptx", impact="serious", wcag=["2.4.4"], refs=["ms-checker:hyperlink-text"])
+def pptx_link_text(facts: PptxFacts) -> Iterator[Finding]:
+    """Link text describes the destination
+
+    Link text must say where it goes, not show a raw web address or say "click here".
+
+    **Why it matters**: screen readers read raw addresses character by character, and "click here"
+    out of context tells a learner nothing about the resource.
+
+    **How to fix**: PowerPoint: right-click the link › Edit Link › "Text to display". LibreOffice
+    Impress: Insert › Hyperlink › Text.
+    """
+    total = bad = 0
+    for s in facts.slides:
+        for sh in s.shapes:
+            for text, address in sh.links:
+                total += 1
+                if is_raw_url(text) or is_vague_link(text):
+                    bad += 1
+                    yield pptx_link_text.finding(Outcome.VIOLATION, f"Link text {text.strip()!r} does not describe "
+                                                 "the destination.", sh.where(s.number), target=address)
+    if total and not bad:
+        yield pptx_link_text.finding(Outcome.PASS, f"{total} links have descriptive text.")
+    elif not total:
+        yield pptx_link_text.finding(Outcome.INAPPLICABLE, "No links.")
+
+
+@rule(id="pptx-language", target="pptx", impact="serious", wcag=["3.1.1"], refs=["ms-checker:language"])
+def pptx_language(facts: PptxFacts) -> Iterator[Finding]:
+    """The presentation declares its language
+
+    Text needs a language (``lang`` on the text, or in the presentation's default text style).
+
+    **Why it matters**: screen readers and read-aloud choose their voice and pronunciation from the
+    language; without it a learner hears the text spoken with the wrong language's rules.
+
+    **How to fix**: PowerPoint: select all text (in the Outline view) › Review › Language › choose the
+    language; set the default with File › Options › Language. LibreOffice: Tools › Language › For
+    All Text.
+    """
+    if facts.languages:
+        yield pptx_language.finding(Outcome.PASS, "Language declared: " + ", ".join(sorted(facts.languages)) + ".")
+    else:
+        yield pptx_language.finding(Outcome.VIOLATION, "No text in the presentation declares a language.",
+                                    Location(path="ppt/presentation.xml"))
+
+
+@rule(id="pptx-media-captions", target="pptx", impact="critical", wcag=["1.2.2", "1.2.1"],
+      refs=["ms-checker:video-captions"])
+def pptx_media_captions(facts: PptxFacts) -> Iterator[Finding]:
+    """Video and audio have captions or a transcript
+
+    Each video needs captions and each audio clip a transcript. A slide with media but no caption
+    file (.vtt, .srt) attached is listed for review: captions may be burnt into the video, or a
+    transcript may be in the speaker notes.
+
+    **Why it matters**: deaf and hard-of-hearing learners, and anyone in a noisy or silent place,
+    miss everything said in an uncaptioned clip.
+
+    **How to fix**: PowerPoint (Microsoft 365): select the video › Playback › Insert Captions and
+    choose a WebVTT file. Put a transcript of audio in the speaker notes or on a following slide.
+    """
+    found = 0
+    media = [(s, sh) for s in facts.slides for sh in s.shapes if sh.kind == "media"]
+    for s, sh in media:
+        if s.caption_files:
+            continue
+        found += 1
+        transcript = "transcript" in s.notes.lower()
+        yield pptx_media_captions.finding(
+            Outcome.NEEDS_REVIEW, f"{(sh.media or 'media').capitalize()} {sh.name!r} on slide {s.number} has no "
+            "caption file" + (" (the notes mention a transcript)." if transcript else "."), sh.where(s.number),
+            media=sh.media, notes_transcript=transcript)
+    if media and not found:
+        yield pptx_media_captions.finding(Outcome.PASS, f"{len(media)} media clips have caption files.")
+    elif not media:
+        yield pptx_media_captions.finding(Outcome.INAPPLICABLE, "No video or audio.")
+
+
+@rule(id="pptx-contrast", target="pptx", impact="serious", wcag=["1.4.3"], refs=["ms-checker:text-contrast"])
+def pptx_contrast(facts: PptxFacts) -> Iterator[Finding]:
+    """Text has enough contrast with its background
+
+    Text with an explicit colour is compared with the shape's fill, else the plain background colour
+    of the slide, its layout or its master (theme colours resolved). 4.5:1 is needed, 3:1 for large
+    text (18 pt, or 14 pt bold). Text in theme colours, and text over picture or gradient
+    backgrounds, is not judged.
+
+    **Why it matters**: projected slides lose contrast in bright rooms; pale text on coloured
+    backgrounds is unreadable for learners with low vision or colour-vision differences.
+
+    **How to fix**: PowerPoint: choose a darker font colour or lighter fill (Home › Font Color;
+    Shape Format › Shape Fill); Review › Check Accessibility flags hard-to-read text. Prefer a
+    high-contrast design theme. LibreOffice Impress: Format › Character › Font Effects.
+    """
+    checked = bad = 0
+    for s in facts.slides:
+        for sh in s.shapes:
+            if sh.fill is None and not s.background_known:
+                continue                    # text over a picture or gradient background: not judged
+            bg = sh.fill or s.background
+            for r in sh.runs:
+                if r.color is None:
+                    continue
+                checked += 1
+                ratio = round(contrast_ratio(r.color, bg), 2)
+                need = required_contrast(r.size or DEFAULT_PT, r.bold)
+                if ratio < need:
+                    bad += 1
+                    yield pptx_contrast.finding(
+                        Outcome.VIOLATION, f"Text {rgb_hex(r.color)} on {rgb_hex(bg)} has contrast {ratio}:1; "
+                        f"{need}:1 is needed.", sh.where(s.number).model_copy(update={"excerpt": r.text[:80]}),
+                        ratio=ratio, required=need, foreground=rgb_hex(r.color), background=rgb_hex(bg))
+    if not bad:
+        yield pptx_contrast.finding(Outcome.PASS, f"{checked} coloured text runs have sufficient contrast.")
+
+
+RULES = [pptx_alt_text, pptx_table_header, pptx_link_text, pptx_language, pptx_media_captions, pptx_contrast]

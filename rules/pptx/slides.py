@@ -1,0 +1,117 @@
+"""PowerPoint slide rules: titles and reading order."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from access.catalogue import rule
+from access.models import Finding, Location, Outcome
+from rules.pptx.facts import PptxFacts, ShapeFacts
+
+ROW_TOLERANCE_PT = 20.0
+
+
+@rule(id="pptx-slide-title", target="pptx", impact="serious", wcag=["2.4.6", "1.3.1"],
+      refs=["ms-checker:missing-slide-title"])
+def pptx_slide_title(facts: PptxFacts) -> Iterator[Finding]:
+    """Every slide has a title
+
+    Each slide needs a title in its title placeholder (it can be hidden off-slide if the design
+    needs it).
+
+    **Why it matters**: screen-reader users jump between slides by their titles, and the titles
+    become the headings and bookmarks of a PDF or handout made from the deck; untitled slides all
+    sound the same.
+
+    **How to fix**: PowerPoint: Home › Layout › choose a layout with a title, or Review › Check
+    Accessibility › Missing slide title › Add slide title. LibreOffice Impress: Slide › Layout ›
+    "Title, Content".
+    """
+    missing = [s for s in facts.slides if not (s.title or "").strip()]
+    for s in missing:
+        why = "an empty title" if s.has_title_placeholder else "no title placeholder"
+        yield pptx_slide_title.finding(Outcome.VIOLATION, f"Slide {s.number} has {why}.", Location(slide=s.number))
+    if facts.slides and not missing:
+        yield pptx_slide_title.finding(Outcome.PASS, f"All {len(facts.slides)} slides have titles.")
+    elif not facts.slides:
+        yield pptx_slide_title.finding(Outcome.INAPPLICABLE, "The presentation has no slides.")
+
+
+@rule(id="pptx-duplicate-title", target="pptx", impact="moderate", wcag=["2.4.6"],
+      refs=["ms-checker:duplicate-slide-title"])
+def pptx_duplicate_title(facts: PptxFacts) -> Iterator[Finding]:
+    """Slide titles are unique
+
+    No two slides share the same title; continued slides say so ("Results (2 of 3)").
+
+    **Why it matters**: when a learner lists the slides by title, three slides called "Results"
+    cannot be told apart and the one they need is hard to find.
+
+    **How to fix**: PowerPoint: edit the titles to be distinct, e.g. add "(continued)" or a
+    subtitle-like detail. Review › Check Accessibility lists duplicate titles.
+    """
+    by_title: dict[str, list[int]] = defaultdict(list)
+    for s in facts.slides:
+        if s.title and s.title.strip():
+            by_title[" ".join(s.title.lower().split())].append(s.number)
+    dups = {t: n for t, n in by_title.items() if len(n) > 1}
+    for title, numbers in dups.items():
+        for n in numbers[1:]:
+            yield pptx_duplicate_title.finding(Outcome.VIOLATION, f"Slide {n} repeats the title {title!r} of "
+                                               f"slide {numbers[0]}.", Location(slide=n, excerpt=title),
+                                               slides=numbers)
+    if by_title and not dups:
+        yield pptx_duplicate_title.finding(Outcome.PASS, "Slide titles are unique.")
+    elif not by_title:
+        yield pptx_duplicate_title.finding(Outcome.INAPPLICABLE, "No slide titles.")
+
+
+def visual_order(shapes: list[ShapeFacts]) -> list[ShapeFacts]:
+    """Top-to-bottom, then left-to-right, treating shapes whose tops are close as one row."""
+    placed = [s for s in shapes if s.box is not None]
+    rows: list[list[ShapeFacts]] = []
+    for s in sorted(placed, key=lambda s: (s.box or (0, 0, 0, 0))[1]):
+        if rows and abs((rows[-1][0].box or (0, 0, 0, 0))[1] - (s.box or (0, 0, 0, 0))[1]) <= ROW_TOLERANCE_PT:
+            rows[-1].append(s)
+        else:
+            rows.append([s])
+    return [s for row in rows for s in sorted(row, key=lambda s: (s.box or (0, 0, 0, 0))[0])]
+
+
+@rule(id="pptx-reading-order", target="pptx", impact="moderate", wcag=["1.3.2"], needs_review_only=True,
+      refs=["ms-checker:reading-order"])
+def pptx_reading_order(facts: PptxFacts) -> Iterator[Finding]:
+    """The reading order of slide content matches what learners see
+
+    Screen readers read shapes in the slide's object order, not by position. Slides whose object
+    order differs from the visual top-to-bottom, left-to-right order are listed for review.
+
+    **Why it matters**: a learner may hear the conclusion before the question, or a picture's
+    caption before the title, and lose the thread of the lesson.
+
+    **How to fix**: PowerPoint: Home › Arrange › Selection Pane (or Review › Check Accessibility ›
+    Reading Order pane) and drag the objects so the title comes first and the rest follows the
+    order a sighted reader would follow (the list reads bottom-to-top in the Selection Pane).
+    """
+    flagged = 0
+    for s in facts.slides:
+        content = [sh for sh in s.shapes if sh.box is not None and not sh.decorative and
+                   (sh.text or sh.kind in ("picture", "chart", "table", "group", "smartart", "media"))]
+        if len(content) < 2:
+            continue
+        order = [sh.id for sh in content]
+        seen = [sh.id for sh in visual_order(content)]
+        if order != seen:
+            flagged += 1
+            first_diff = next(sh for sh, want in zip(content, seen, strict=False) if sh.id != want)
+            yield pptx_reading_order.finding(
+                Outcome.NEEDS_REVIEW, f"Slide {s.number}: the reading order differs from the visual order "
+                f"({first_diff.name!r} is read out of place).", first_diff.where(s.number),
+                reading_order=[sh.name for sh in content],
+                visual_order=[sh.name for sh in visual_order(content)])
+    if not flagged:
+        yield pptx_reading_order.finding(Outcome.PASS, "Reading order matches the visual order on every slide.")
+
+
+RULES = [pptx_slide_title, pptx_duplicate_title, pptx_reading_order]

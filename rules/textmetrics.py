@@ -1,0 +1,107 @@
+"""Small text and colour measures the document rules share (PDF, Word, PowerPoint).
+
+Pure functions, no engine: WCAG relative luminance and contrast ratio, a reading-grade estimate
+(Flesch-Kincaid with a vowel-group syllable count, good enough to ask a person to review), and the
+link-text and typed-list patterns the Office checkers look for.
+"""
+
+from __future__ import annotations
+
+import re
+
+Rgb = tuple[int, int, int]
+
+WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:['’][A-Za-z]+)?")
+SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)")
+VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+RAW_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.I)
+VAGUE_LINK = re.compile(
+    r"^\s*(?:click here|here|click|this|link|this link|more|read more|more info|learn more|"
+    r"go|details|continue)\s*[.!:]?\s*$", re.I)
+TYPED_LIST = re.compile(r"^\s*(?:[-–•*·o▪►]\s+|\(?\d{1,2}[.)]\s+|\(?[a-zA-Z][.)]\s+)")
+FILE_NAME_ALT = re.compile(r"^\s*\S+\.(?:png|jpe?g|gif|bmp|tiff?|svg|emf|wmf|webp)\s*$", re.I)
+GENERIC_ALT = re.compile(r"^\s*(?:image|picture|graphic|photo|img|chart|figure|diagram)\s*\d*\s*$", re.I)
+
+
+def hex_to_rgb(value: str) -> Rgb | None:
+    """'1F2E3D' or '#1F2E3D' → (31, 46, 61); None for 'auto' or anything unreadable."""
+    value = value.strip().lstrip("#")
+    if len(value) != 6:
+        return None
+    try:
+        return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+    except ValueError:
+        return None
+
+
+def int_to_rgb(value: int) -> Rgb:
+    """pymupdf's sRGB integer colour → (r, g, b)."""
+    return (value >> 16) & 255, (value >> 8) & 255, value & 255
+
+
+def luminance(rgb: Rgb) -> float:
+    """WCAG 2 relative luminance of an sRGB colour."""
+
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: Rgb, b: Rgb) -> float:
+    """WCAG contrast ratio between two colours, 1.0 to 21.0."""
+    la, lb = luminance(a), luminance(b)
+    hi, lo = max(la, lb), min(la, lb)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def required_contrast(size_pt: float, bold: bool) -> float:
+    """4.5:1 for normal text, 3:1 for large text (18 pt, or 14 pt bold) — WCAG 1.4.3."""
+    return 3.0 if size_pt >= 18 or (bold and size_pt >= 14) else 4.5
+
+
+def rgb_hex(rgb: Rgb) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def syllables(word: str) -> int:
+    word = word.lower()
+    count = len(VOWEL_GROUPS.findall(word))
+    if word.endswith("e") and not word.endswith(("le", "ee")) and count > 1:
+        count -= 1
+    return max(1, count)
+
+
+def reading_grade(text: str) -> tuple[float, int]:
+    """(Flesch-Kincaid grade level, number of words) of English-like text."""
+    words = WORD.findall(text)
+    if not words:
+        return 0.0, 0
+    sentences = max(1, len(SENTENCE_END.findall(text)))
+    syl = sum(syllables(w) for w in words)
+    grade = 0.39 * len(words) / sentences + 11.8 * syl / len(words) - 15.59
+    return round(grade, 1), len(words)
+
+
+def is_raw_url(text: str) -> bool:
+    return bool(RAW_URL.match(text))
+
+
+def is_vague_link(text: str) -> bool:
+    return bool(VAGUE_LINK.match(text))
+
+
+def is_typed_list_item(text: str) -> bool:
+    return bool(TYPED_LIST.match(text))
+
+
+def is_poor_alt(text: str) -> bool:
+    """Alt text that is only a file name or a generic word ('image', 'Picture 3')."""
+    return bool(FILE_NAME_ALT.match(text) or GENERIC_ALT.match(text))
+
+
+def excerpt(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

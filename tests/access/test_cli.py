@@ -1,0 +1,110 @@
+"""The `access` command: local audits (no server), keys, rules."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from access.cli import app
+from access.config import get_settings
+from access.store import Store
+
+CLEAN_HTML = (b"<!DOCTYPE html><html lang=\"en\"><head><title>Fractions</title></head><body><main>"
+              b"<h1>Fractions</h1><p>Half of two is one.</p></main></body></html>")
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    monkeypatch.setenv("ACCESS_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def lesson(tmp_path: Path, sample_html: bytes) -> Path:
+    path = tmp_path / "lesson.html"
+    path.write_bytes(sample_html)
+    return path
+
+
+def test_audit_prints_the_json_report_on_stdout(runner: CliRunner, lesson: Path) -> None:
+    result = runner.invoke(app, ["audit", str(lesson)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["target_kind"] == "html" and report["summary"]["violations"] >= 2
+    assert "violation(s)" in result.stderr
+
+
+def test_fail_on_threshold_exits_2(runner: CliRunner, lesson: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    result = runner.invoke(app, ["audit", str(lesson), "--fail-on", "critical", "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert json.loads(out.read_text())["findings"]
+    clean = tmp_path / "clean.html"
+    clean.write_bytes(CLEAN_HTML)
+    assert runner.invoke(app, ["audit", str(clean), "--fail-on", "minor", "-o", str(out)]).exit_code == 0
+
+
+def test_baseline_keeps_only_new_findings(runner: CliRunner, lesson: Path, tmp_path: Path) -> None:
+    base = tmp_path / "base.json"
+    assert runner.invoke(app, ["audit", str(lesson), "-o", str(base)]).exit_code == 0
+    result = runner.invoke(app, ["audit", str(lesson), "--baseline", str(base), "--fail-on", "minor"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["findings"] == []
+
+
+def test_unsupported_input_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    image = tmp_path / "photo.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    result = runner.invoke(app, ["audit", str(image)])
+    assert result.exit_code == 1 and "unsupported_format" in result.stderr
+    missing = runner.invoke(app, ["audit", str(tmp_path / "nope.html")])
+    assert missing.exit_code == 1 and "No such file" in missing.stderr
+    bad_format = runner.invoke(app, ["audit", str(image), "--format", "docx"])
+    assert bad_format.exit_code == 1 and "Unknown report format" in bad_format.stderr
+
+
+def test_convert_to_an_unknown_target_fails_clearly(runner: CliRunner, lesson: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["convert", str(lesson), "--to", "hologram", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "hologram" in result.stderr
+
+
+def test_rules_markdown_lists_the_catalogue(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["rules", "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert "| html-img-alt |" in result.stdout and "## html-img-alt" in result.stdout
+    listed = json.loads(runner.invoke(app, ["rules", "--format", "json", "--target", "html"]).stdout)
+    assert listed and all(r["target"] == "html" for r in listed)
+
+
+def test_keys_create_prints_only_the_key(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCESS_")}
+    env["ACCESS_DATA_DIR"] = str(tmp_path / "data")
+    result = subprocess.run([sys.executable, "-m", "access.cli", "keys", "create", "--tenant", "school-7"],
+                            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert result.returncode == 0, result.stderr
+    key = result.stdout.strip()
+    assert "\n" not in key and key.startswith("acc_")
+    store = Store(f"sqlite:///{tmp_path / 'data' / 'access.sqlite'}")
+    assert store.tenant_for_key(key) == "school-7", "the schema was created on first use"
+    store.dispose()
+
+
+def test_convert_writes_outputs_and_prints_the_gate(runner: CliRunner, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    lesson = tmp_path / "lesson.txt"
+    lesson.write_text("Fractions\n\nHalf of two is one. A quarter of four is one.\n")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["convert", str(lesson), "--to", "html", "-o", "out"])
+    assert result.exit_code == 0, result.output
+    produced = list((tmp_path / "out").glob("*.html"))
+    assert produced and "Half of two is one" in produced[0].read_text()
+    assert "quality gate html: passed" in result.stderr

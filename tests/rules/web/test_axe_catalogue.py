@@ -1,0 +1,49 @@
+"""The axe-core catalogue: generated from the pinned axe-core, one entry per axe rule, our guidance."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from access.models import WCAG_CRITERIA
+from rules.axe import axe_metadata, axe_rule, axe_rules, catalogue_axe_version, guidance
+from rules.axe.build_catalogue import build, sc_from_tag
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_catalogue_matches_the_installed_axe_core() -> None:
+    """Regenerate with `python -m rules.axe.build_catalogue` after changing package.json."""
+    installed = json.loads((ROOT / "node_modules" / "axe-core" / "package.json").read_text())["version"]
+    assert catalogue_axe_version() == installed
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/axe-core"]["version"] == installed
+    assert build(ROOT / "node_modules" / "axe-core") == axe_metadata()
+
+
+def test_every_axe_rule_has_an_entry_with_our_guidance() -> None:
+    rules = axe_rules()
+    assert len(rules) == len(axe_metadata()["rules"]) >= 100
+    fixes = guidance()["fix_by_rule"]
+    categories = guidance()["why_by_category"]
+    for meta in axe_metadata()["rules"]:
+        entry = rules[meta["id"]]
+        assert entry.id == f"axe-{meta['id']}" and entry.validate() == []
+        assert f"axe:{meta['id']}" in entry.standard_refs
+        assert all(f"act:{a}" in entry.standard_refs for a in meta["act_ids"])
+        assert all(sc in WCAG_CRITERIA for sc in entry.wcag)
+        assert meta["id"] in fixes and meta["category"] in categories
+        assert entry.help == " ".join(fixes[meta["id"]].split())
+    assert set(fixes) <= set(rules), "guidance for rules axe does not have"
+
+
+def test_wcag_criteria_come_from_axe_tags() -> None:
+    assert sc_from_tag("wcag1410") == "1.4.10" and sc_from_tag("wcag111") == "1.1.1"
+    assert sc_from_tag("wcag21aa") is None and sc_from_tag("wcag2a") is None
+    assert axe_rules()["target-size"].wcag == ("2.5.8",)
+    assert axe_rules()["color-contrast"].wcag == ("1.4.3",)
+
+
+def test_unknown_axe_ids_still_get_a_usable_entry() -> None:
+    entry = axe_rule("rule-from-a-newer-axe")
+    assert entry.id == "axe-rule-from-a-newer-axe" and entry.validate() == []

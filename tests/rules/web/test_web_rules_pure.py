@@ -1,0 +1,105 @@
+"""Our browser rules' logic on recorded data (the browser runs are in the shared catalogue test,
+``rule-fixtures:web``, and in tests/auditors/web)."""
+
+from __future__ import annotations
+
+import pytest
+
+from access.models import Outcome
+from rules.web import WEB_RULES
+from rules.web.keyboard import KeyboardLog, focus_order, focus_visible, keyboard_trap, trapped_at
+from rules.web.layout import reflow, text_spacing
+from rules.web.readability import measure, syllables
+from rules.web.reading_level import reading_level
+
+URL = "http://example.org/lesson"
+
+
+def element(selector: str, **kw) -> dict:
+    return {"selector": selector, "html": f"<a id='{selector}'>", "tag": "a", "tabindex": 0, "modal": False, **kw}
+
+
+def log_of(tabbables: int, keys: list[int], focus: list[int], active: int, **kw) -> KeyboardLog:
+    elements = [element(f"e{i}") for i in range(tabbables)]
+    for i, extra in kw.pop("elements", {}).items():
+        elements[i].update(extra)
+    return KeyboardLog(url=URL, tabbables=list(range(tabbables)), unfocused={i: f"look{i}" for i in range(tabbables)},
+                       keys=keys, focus=[{"i": i, "look": f"focused{i}", "x": 0, "y": 30 * i, "w": 10, "h": 10}
+                                         for i in focus],
+                       elements=elements, active=active, presses=len(keys))
+
+
+def test_tabbing_through_and_out_is_no_trap() -> None:
+    log = log_of(3, keys=[-1, 0, 1, 2, -1, 0], focus=[0, 1, 2, 0], active=0)
+    assert trapped_at(log) is None
+    assert [f.outcome for f in keyboard_trap.check(log)] == [Outcome.PASS]
+
+
+def test_focus_that_stops_moving_is_a_trap() -> None:
+    log = log_of(4, keys=[-1, 0, 1, 1, 1, 1, 1], focus=[0, 1], active=1)
+    assert trapped_at(log) == ("stuck", [1])
+    (finding,) = keyboard_trap.check(log)
+    assert finding.outcome is Outcome.VIOLATION and finding.location.selector == "e1"
+    assert finding.wcag == ["2.1.2"] and "act:80af7b" in finding.standard_refs
+
+
+def test_focus_circling_a_group_is_a_trap_unless_modal() -> None:
+    log = log_of(5, keys=[-1, 0, 1, 2, 1, 2, 1, 2], focus=[0, 1, 2, 1, 2, 1, 2], active=1)
+    kind, loop = trapped_at(log)
+    assert kind == "cycle" and set(loop) == {1, 2}
+    modal = log_of(5, keys=[-1, 0, 1, 2, 1, 2, 1, 2], focus=[0, 1, 2, 1, 2, 1, 2], active=1,
+                   elements={0: {"modal": True}, 1: {"modal": True}, 2: {"modal": True}})
+    assert trapped_at(modal) is None
+
+
+def test_focus_visible_compares_looks() -> None:
+    log = log_of(2, keys=[-1, 0, 1], focus=[0, 1], active=1)
+    log.focus[1]["look"] = "look1"                    # element 1 looks the same focused
+    outcomes = [(f.outcome, f.location.selector) for f in focus_visible.check(log)]
+    assert outcomes == [(Outcome.VIOLATION, "e1")]
+
+
+def test_focus_order_flags_positive_tabindex_and_backward_jumps() -> None:
+    natural = log_of(3, keys=[-1, 0, 1, 2], focus=[0, 1, 2], active=2)
+    assert [f.outcome for f in focus_order.check(natural)] == [Outcome.PASS]
+    jumpy = log_of(3, keys=[-1, 0, 1, 2], focus=[0, 2, 1], active=1)
+    jumpy.focus[1]["y"], jumpy.focus[2]["y"] = 500, 100
+    (finding,) = focus_order.check(jumpy)
+    assert finding.outcome is Outcome.NEEDS_REVIEW and finding.data["jumps"] == [["e2", "e1"]]
+
+
+def test_reflow_and_text_spacing_outcomes() -> None:
+    assert [f.outcome for f in reflow.check({"width": 320, "overflow": 0, "culprits": []}, URL)] == [Outcome.PASS]
+    wide = {"width": 320, "overflow": 600, "culprits": [
+        {"selector": "div", "html": "<div>", "right": 920, "exempt": False}]}
+    assert [f.outcome for f in reflow.check(wide, URL)] == [Outcome.VIOLATION]
+    table = {"width": 320, "overflow": 300, "culprits": [
+        {"selector": "table", "html": "<table>", "right": 620, "exempt": True}]}
+    assert [f.outcome for f in reflow.check(table, URL)] == [Outcome.NEEDS_REVIEW]
+    spacing = {"checked": 3, "clipped": [{"selector": "p", "html": "<p>", "lost": 12}], "spilled": []}
+    assert [f.outcome for f in text_spacing.check(spacing, URL)] == [Outcome.VIOLATION]
+
+
+@pytest.mark.parametrize(("word", "count"), [("cat", 1), ("water", 2), ("photosynthesis", 5),
+                                             ("education", 4), ("zorblatt", 2)])
+def test_syllables(word: str, count: int) -> None:
+    assert syllables(word) == count
+
+
+def test_reading_level_grades_and_is_never_a_violation() -> None:
+    easy = " ".join(["The cat sat on the mat."] * 30)
+    hard = " ".join(["Institutional accountability necessitates comprehensive organisational "
+                     "documentation of pedagogical methodologies."] * 15)
+    assert measure(easy).grade < 3 < 14 < measure(hard).grade
+    assert [f.outcome for f in reading_level.check({"text": easy, "lang": "en"}, URL)] == [Outcome.PASS]
+    (review,) = reading_level.check({"text": hard, "lang": "en-GB"}, URL)
+    assert review.outcome is Outcome.NEEDS_REVIEW and review.data["grade"] > 9 and review.wcag == ["3.1.5"]
+    assert list(reading_level.check({"text": hard, "lang": "fr"}, URL)) == []      # English only
+    assert list(reading_level.check({"text": "Too short.", "lang": "en"}, URL)) == []
+
+
+def test_every_web_rule_is_documented_and_has_a_check() -> None:
+    assert len(WEB_RULES) == 11
+    for rule in WEB_RULES:
+        assert rule.validate() == [] and rule.check is not None and rule.target == "web"
+        assert rule.id.startswith("web-")
