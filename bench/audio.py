@@ -35,7 +35,7 @@ from converters.writers.mp3 import write_mp3
 from converters.writers.talking_epub import write_talking_epub
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = Path("/work/shared/corpus/unesco-iite-strategy-2022-2025.txt")
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "unesco-iite-strategy-2022-2025.txt"
 RESULTS = REPO / "bench" / "results" / "audio.json"
 TARGET_SECONDS = 30.0
 

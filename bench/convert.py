@@ -35,7 +35,7 @@ from converters.writers.html import write_html
 
 RUNNING_HEADER = "Learning guide - generated lecture notes"
 RESULTS = Path(__file__).parent / "results" / "convert.json"
-CORPUS = Path("/work/shared/corpus/unesco-iite-strategy-2022-2025.txt")
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "unesco-iite-strategy-2022-2025.txt"
 WORDS = [
     "learners", "teachers", "classroom", "light", "water", "energy", "plants", "cells", "growth",
     "evidence", "method", "result", "question", "answer", "reading", "writing", "numbers",

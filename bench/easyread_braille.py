@@ -24,7 +24,7 @@ from access.models import ConvertOptions
 from access.registry import get_registry
 from access.services import make_context, source_file
 
-CORPUS = Path("/work/shared/corpus/unesco-iite-strategy-2022-2025.txt")
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "unesco-iite-strategy-2022-2025.txt"
 RESULTS = Path(__file__).parent / "results" / "easyread_braille.json"
 TARGET_SECONDS = {"easy-read": 10.0, "brf": 2.0}
 

@@ -11,7 +11,7 @@ from access.models import ConvertOptions
 from access.registry import get_registry
 from access.services import make_context, source_file
 
-CORPUS = Path("/work/shared/corpus/unesco-iite-strategy-2022-2025.txt")
+CORPUS = Path(__file__).resolve().parents[3] / "tests" / "data" / "unesco-iite-strategy-2022-2025.txt"
 
 
 @pytest.fixture(scope="session")

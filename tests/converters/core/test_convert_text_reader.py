@@ -13,7 +13,7 @@ from access.services import make_context
 from converters.readers.markdown import parse_markdown
 from converters.readers.text import parse_text, read_text
 
-CORPUS = Path("/work/shared/corpus/unesco-iite-strategy-2022-2025.txt")
+CORPUS = Path(__file__).resolve().parents[3] / "tests" / "data" / "unesco-iite-strategy-2022-2025.txt"
 
 
 @pytest.fixture(scope="module")

@@ -120,7 +120,7 @@ def test_input_cannot_inject_markup(png_bytes: bytes) -> None:
 
 
 def test_unesco_text_to_html_and_epub_end_to_end(tmp_path: Path) -> None:
-    corpus = Path("/work/shared/corpus/unesco-iite-strategy-2022-2025.txt")
+    corpus = Path(__file__).resolve().parents[3] / "tests" / "data" / "unesco-iite-strategy-2022-2025.txt"
     result = convert(source_file(corpus), ConvertOptions(targets=["html"]), tmp_path, make_context())
     assert result.gate["html"]["passed"], result.gate["html"]["problems"]
     tree = lxml_html.fromstring(Path(result.artifacts[0].path).read_text())
@@ -150,7 +150,7 @@ def test_html_output_passes_the_browser_auditor(tmp_path: Path) -> None:
     from access.models import AuditOptions
     from access.services import audit_url
 
-    corpus = Path("/work/shared/corpus/unesco-iite-strategy-2022-2025.txt")
+    corpus = Path(__file__).resolve().parents[3] / "tests" / "data" / "unesco-iite-strategy-2022-2025.txt"
     result = convert(source_file(corpus), ConvertOptions(targets=["html"]), tmp_path, make_context())
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

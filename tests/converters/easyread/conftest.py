@@ -11,7 +11,7 @@ import pytest
 from access.models import ConvertOptions
 from access.services import convert, make_context, source_file
 
-CORPUS = Path("/work/shared/corpus/unesco-iite-strategy-2022-2025.txt")
+CORPUS = Path(__file__).resolve().parents[3] / "tests" / "data" / "unesco-iite-strategy-2022-2025.txt"
 
 
 @pytest.fixture(scope="session")
