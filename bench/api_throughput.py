@@ -83,6 +83,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=500, help="jobs to submit")
     parser.add_argument("-c", type=int, default=20, help="concurrent clients")
     parser.add_argument("--worker-concurrency", type=int, default=2)
+    parser.add_argument("--api-workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for all jobs")
     parser.add_argument("--worker-nice", type=int, default=10,
                         help="run the worker at this nice level, as `access serve` does (0: same priority)")
@@ -108,7 +109,7 @@ def main() -> None:
         log = (tmp / "processes.log").open("wb")
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning", "--no-access-log"],
+             "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(args.api_workers)],
             env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
         nice = args.worker_nice
         procs.append(subprocess.Popen(
@@ -153,7 +154,7 @@ def main() -> None:
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                         "platform": platform.platform()},
-            "deployment": f"uvicorn x1 + access worker (prefork -c {args.worker_concurrency}, nice "
+            "deployment": f"uvicorn x{args.api_workers} + access worker (prefork -c {args.worker_concurrency}, nice "
                           f"{args.worker_nice}), Redis broker, "
                           "PostgreSQL job store, all on this machine",
             "jobs": args.n, "clients": args.c, "paced_rate_per_s": args.rate,
@@ -194,7 +195,7 @@ def main() -> None:
     print(f"{'lost jobs':<24}{result['lost_jobs']}")
     print(f"{'target p99 < 50 ms':<24}{'met' if result['target']['met'] else 'NOT met'}")
     print(f"{'paced rate (/s)':<24}{args.rate or 'none (closed loop)'}")
-    suffix = f"-rate{args.rate:g}" if args.rate else ""
+    suffix = (f"-rate{args.rate:g}" if args.rate else "") + (f"-api{args.api_workers}" if args.api_workers > 1 else "")
     out = REPO / "bench" / "results" / f"api_throughput-c{args.c}{suffix}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")

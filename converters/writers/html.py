@@ -55,7 +55,11 @@ def render_html(doc: Document) -> str:
     own_h1 = title_is_first_heading(doc)
     plan = plan_headings(doc, base=2, first_is_title=own_h1)
     renderer = Renderer(plan)
-    body = renderer.blocks(doc.blocks)
+    # The title (<h1>) stands in the header before the contents, as Pandoc places it: navigating by
+    # headings meets the title first, and the skip link jumps over title and contents to the text.
+    opening_end = next(i for i, b in enumerate(doc.blocks) if isinstance(b, Heading)) + 1 if own_h1 else 0
+    opening = renderer.blocks(doc.blocks[:opening_end])
+    body = renderer.blocks(doc.blocks[opening_end:])
     notes = renderer.footnotes(doc, 2)
     lang = doc.metadata.language or "und"
     h1 = "" if own_h1 else f"<h1>{esc(title)}</h1>\n"
@@ -82,9 +86,10 @@ def render_html(doc: Document) -> str:
 <header>
 <p class="doc-source">{"Accessible version of " + source if source else "Accessible document"}</p>
 {_display_options()}
+{h1}{opening}
 </header>
 {nav}<main id="main" tabindex="-1">
-{h1}{review}{body}
+{review}{body}
 {notes}
 </main>
 <footer>
