@@ -1,19 +1,18 @@
 """Small text and colour measures the document rules share (PDF, Word, PowerPoint).
 
-Pure functions, no engine: WCAG relative luminance and contrast ratio, a reading-grade estimate
-(Flesch-Kincaid with a vowel-group syllable count, good enough to ask a person to review), and the
-link-text and typed-list patterns the Office checkers look for.
+Pure functions, no engine: WCAG relative luminance and contrast ratio, the reading grade (from
+``access.readability``, the one implementation the project uses), and the link-text and typed-list
+patterns the Office checkers look for.
 """
 
 from __future__ import annotations
 
 import re
 
+from access.readability import measure_text
+
 Rgb = tuple[int, int, int]
 
-WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:['’][A-Za-z]+)?")
-SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)")
-VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 RAW_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.I)
 VAGUE_LINK = re.compile(
     r"^\s*(?:click here|here|click|this|link|this link|more|read more|more info|learn more|"
@@ -66,23 +65,10 @@ def rgb_hex(rgb: Rgb) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
-def syllables(word: str) -> int:
-    word = word.lower()
-    count = len(VOWEL_GROUPS.findall(word))
-    if word.endswith("e") and not word.endswith(("le", "ee")) and count > 1:
-        count -= 1
-    return max(1, count)
-
-
 def reading_grade(text: str) -> tuple[float, int]:
     """(Flesch-Kincaid grade level, number of words) of English-like text."""
-    words = WORD.findall(text)
-    if not words:
-        return 0.0, 0
-    sentences = max(1, len(SENTENCE_END.findall(text)))
-    syl = sum(syllables(w) for w in words)
-    grade = 0.39 * len(words) / sentences + 11.8 * syl / len(words) - 15.59
-    return round(grade, 1), len(words)
+    stats = measure_text(text)
+    return stats.grade, stats.words
 
 
 def is_raw_url(text: str) -> bool:

@@ -7,8 +7,8 @@ from typing import Any
 
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
+from access.readability import measure_text
 from rules.web.page import BrowserPage, script
-from rules.web.readability import measure
 
 MIN_WORDS = 100
 LOWER_SECONDARY_GRADE = 9.0      # WCAG 3.1.5: "more advanced than the lower secondary education level"
@@ -39,7 +39,7 @@ def reading_level(data: dict[str, Any], url: str) -> Iterator[Finding]:
     lang = (data.get("lang") or "en").lower()
     if not lang.startswith("en"):
         return
-    stats = measure(data.get("text", ""))
+    stats = measure_text(data.get("text", ""))
     if stats.words < MIN_WORDS:
         return
     where = Location(url=url, selector=data.get("selector") or "body")

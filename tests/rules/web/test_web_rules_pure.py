@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 
 from access.models import Outcome
+from access.readability import measure_text as measure
+from access.readability import syllables
 from rules.web import WEB_RULES
 from rules.web.keyboard import KeyboardLog, focus_order, focus_visible, keyboard_trap, trapped_at
 from rules.web.layout import reflow, text_spacing
-from rules.web.readability import measure, syllables
 from rules.web.reading_level import reading_level
 
 URL = "http://example.org/lesson"
