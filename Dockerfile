@@ -1,6 +1,7 @@
 # One image for the API and the workers (docker-compose.yml runs it twice with different commands).
 FROM python:3.11-slim-bookworm
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 ACCESS_DATA_DIR=/data
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 ACCESS_DATA_DIR=/data \
+    ACCESS_AXE_PATH=/app/node_modules/axe-core/axe.min.js
 WORKDIR /app
 COPY scripts/apt-packages.txt scripts/apt-packages.txt
 RUN apt-get update \

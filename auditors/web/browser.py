@@ -41,10 +41,17 @@ CHROMIUM_FLAGS = (
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--no-first-run", "--disable-quic", "--disable-extensions", "--disable-default-apps",
-    "--disable-features=Translate,OptimizationHints,MediaRouter,InterestFeedContentSuggestions",
+    # BackForwardCache + RenderDocument off: no kept-alive previous document and no fresh render
+    # frame (with its DevTools agent and the preloaded axe re-attached) per navigation; together
+    # about 18 % less CPU per page here, invisible to the page (we never navigate back)
+    "--disable-features=Translate,OptimizationHints,MediaRouter,InterestFeedContentSuggestions,"
+    "BackForwardCache,RenderDocument",
     "--mute-audio", "--autoplay-policy=no-user-gesture-required", "--hide-scrollbars",
     "--window-size=1280,1024", "--metrics-recording-only", "--no-default-browser-check",
     "--password-store=basic", "--use-mock-keychain",
+    # nothing the audited site stores reaches the disk, and no history/session writes per page
+    # (about 3 % less CPU per page here)
+    "--incognito",
 )
 
 
@@ -103,6 +110,10 @@ class BrowserSession:
                  {"source": HOOKS_JS.read_text(encoding="utf-8") + "\n" + self._axe_source})
         return self
 
+    @property
+    def axe_source(self) -> str:
+        return self._axe_source
+
     def use_timeout(self, seconds: float) -> None:
         """Page-load and script timeout (set again only when it changes)."""
         if seconds != self.timeout:
@@ -139,6 +150,10 @@ class BrowserSession:
         for _ in range(times):
             chain.send_keys(named.get(key, key))
         chain.perform()
+
+    def devtools(self) -> DevToolsSocket:
+        """The DevTools socket of the session's tab (connected on first use, again if it broke)."""
+        return self._devtools()
 
     def _devtools(self) -> DevToolsSocket:
         handle = self.driver.current_window_handle

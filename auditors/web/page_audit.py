@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from axe_selenium_python import Axe
@@ -13,6 +15,7 @@ from selenium.common.exceptions import TimeoutException, WebDriverException
 from access.models import AuditedPart, AuditOptions, Finding
 from auditors.web.axe_run import RUN_AXE, adapt, axe_options, decode
 from auditors.web.browser import BrowserSession, axe_script_path
+from auditors.web.devtools import CommandFailed, DevToolsSocket, DevToolsTimeout, DevToolsUnavailable
 from rules.web import run_own_checks
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,14 @@ def audit_page(session: BrowserSession, url: str, options: AuditOptions,
     """Everything about one page; a page that fails to load is a failed part, never an exception."""
     if page_timeout:
         session.use_timeout(page_timeout)
+    if options.axe_only:
+        try:
+            socket = session.devtools()
+            socket.enable_page_events(time.monotonic() + min(10.0, session.timeout or 30.0))
+        except (DevToolsUnavailable, DevToolsTimeout, CommandFailed):
+            log.debug("DevTools socket unavailable; auditing through WebDriver", exc_info=True)
+        else:
+            return audit_page_devtools(session, socket, url, options)
     timings: dict[str, float] = {}
     started = time.perf_counter()
     try:
@@ -72,21 +83,8 @@ def audit_page(session: BrowserSession, url: str, options: AuditOptions,
         if raw.get("error") == "axe-missing":        # a document the preload did not reach
             Axe(session.driver, script_url=str(axe_script_path(session.settings))).inject()
             raw = decode(session.run_async(RUN_AXE, axe_options(options.standard)))
-        facts = raw.get("facts") or {}
-        result.final_url = facts.get("url") or url
-        result.links = list(facts.get("links", []))
-        result.part.title = facts.get("title") or None
-        status = int(facts.get("status") or 0)
-        if status >= 400 or result.final_url.startswith("chrome-error:"):
-            blocked = _blocked(session, result.final_url if status else url)
-            message = (f"The address is not allowed: {blocked}" if blocked else
-                       f"The server answered HTTP {status}." if status else "The page could not be loaded.")
-            result.part = _failed(url, "url_forbidden" if blocked else "url_unreachable", message, timings)
+        if not _take_axe_results(session, result, raw, url, timings):
             return result
-        if raw.get("error"):
-            raise WebDriverException(f"axe-core failed: {raw['error']}")
-        session.axe_version = str(raw.get("version") or session.axe_version)     # the version that ran
-        result.findings.extend(adapt(raw, url))
         timings["axe"] = round(time.perf_counter() - t, 4)
         if not options.axe_only:
             t = time.perf_counter()
@@ -113,6 +111,28 @@ def audit_page(session: BrowserSession, url: str, options: AuditOptions,
     return result
 
 
+def _take_axe_results(session: BrowserSession, result: PageResult, raw: dict[str, Any], url: str,
+                      timings: dict[str, float]) -> bool:
+    """Page facts and axe findings into ``result``; False when the page turned out to be an error
+    page (the part is then failed). Raises WebDriverException when axe-core itself failed."""
+    facts = raw.get("facts") or {}
+    result.final_url = facts.get("url") or url
+    result.links = list(facts.get("links", []))
+    result.part.title = facts.get("title") or None
+    status = int(facts.get("status") or 0)
+    if status >= 400 or result.final_url.startswith("chrome-error:"):
+        blocked = _blocked(session, result.final_url if status else url)
+        message = (f"The address is not allowed: {blocked}" if blocked else
+                   f"The server answered HTTP {status}." if status else "The page could not be loaded.")
+        result.part = _failed(url, "url_forbidden" if blocked else "url_unreachable", message, timings)
+        return False
+    if raw.get("error"):
+        raise WebDriverException(f"axe-core failed: {raw['error']}")
+    session.axe_version = str(raw.get("version") or session.axe_version)     # the version that ran
+    result.findings.extend(adapt(raw, url))
+    return True
+
+
 def _blocked(session: BrowserSession, url: str) -> str | None:
     """Why the guarding proxy refused this URL's host, if it did."""
     if session.proxy is None:
@@ -122,3 +142,91 @@ def _blocked(session: BrowserSession, url: str) -> str | None:
         if blocked_host.strip("[]").lower() == host:
             return reason
     return None
+
+
+# RUN_AXE as one Runtime.evaluate expression: the script's ``arguments`` are (options, done).
+AXE_EXPRESSION = "new Promise(done => (function () {\n%s\n}).apply(null, [%s, done]))"
+
+
+def audit_page_devtools(session: BrowserSession, socket: DevToolsSocket, url: str,
+                        options: AuditOptions) -> PageResult:
+    """The axe-only audit straight down the tab's DevTools socket: ``Page.navigate``, wait for the
+    main frame's ``load``, one ``Runtime.evaluate`` of RUN_AXE. Same results as the WebDriver path
+    (same script, same options, same load point), without chromedriver's round trips."""
+    timeout = session.timeout or 30.0
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    try:
+        error = _navigate(socket, url, time.monotonic() + timeout)
+        session.pages_loaded += 1
+    except DevToolsTimeout:
+        timings["load"] = round(time.perf_counter() - started, 4)
+        return PageResult(url, _failed(url, "timeout", f"The page did not load within {timeout:g} s.", timings),
+                          session_broken=True)
+    except (DevToolsUnavailable, CommandFailed) as exc:
+        timings["load"] = round(time.perf_counter() - started, 4)
+        blocked = _blocked(session, url)
+        return PageResult(url, _failed(url, "url_forbidden" if blocked else "url_unreachable",
+                                       f"The page could not be loaded: {blocked or exc}", timings),
+                          session_broken=not session.alive())
+    timings["load"] = round(time.perf_counter() - started, 4)
+    if error:
+        blocked = _blocked(session, url)
+        return PageResult(url, _failed(url, "url_forbidden" if blocked else "url_unreachable",
+                                       f"The page could not be loaded: {blocked or error}", timings))
+    result = PageResult(url, AuditedPart(id=url, timings=timings))
+    t = time.perf_counter()
+    try:
+        raw = _evaluate_axe(socket, options, time.monotonic() + timeout)
+        if raw.get("error") == "axe-missing":        # a document the preload did not reach
+            _evaluate(socket, session.axe_source, time.monotonic() + timeout, promise=False)
+            raw = _evaluate_axe(socket, options, time.monotonic() + timeout)
+    except DevToolsTimeout:
+        result.part = _failed(url, "timeout", f"The page's scripts did not finish within {timeout:g} s.", timings)
+        result.session_broken = True
+        return result
+    except (DevToolsUnavailable, CommandFailed) as exc:
+        alive = session.alive()
+        result.part = _failed(url, "url_unreachable" if not alive else "engine_failed",
+                              f"The page could not be audited: {str(exc)[:300]}", timings)
+        result.session_broken = not alive
+        return result
+    try:
+        if not _take_axe_results(session, result, raw, url, timings):
+            return result
+    except WebDriverException as exc:
+        result.part = _failed(url, "engine_failed", f"The page could not be audited: {exc.msg}", timings)
+        result.findings = []
+        return result
+    timings["axe"] = round(time.perf_counter() - t, 4)
+    timings["total"] = round(time.perf_counter() - started, 4)
+    result.part.timings = timings
+    return result
+
+
+def _navigate(socket: DevToolsSocket, url: str, deadline: float) -> str | None:
+    """Load ``url`` in the tab and wait for its main frame's load event; the network error, if any."""
+    socket.backlog.clear()                       # events of earlier pages
+    navigation = socket.call("Page.navigate", {"url": url}, deadline)
+    if navigation.get("errorText"):
+        return str(navigation["errorText"])
+    loader, frame = navigation.get("loaderId"), navigation.get("frameId")
+    if loader:                                   # none for a same-document navigation
+        socket.wait_event(lambda e: e.get("method") == "Page.lifecycleEvent"
+                          and e["params"].get("name") == "load" and e["params"].get("loaderId") == loader
+                          and e["params"].get("frameId") == frame, deadline)
+    return None
+
+
+def _evaluate(socket: DevToolsSocket, expression: str, deadline: float, *, promise: bool) -> Any:
+    answer = socket.call("Runtime.evaluate", {"expression": expression, "awaitPromise": promise,
+                                              "returnByValue": True}, deadline)
+    if "exceptionDetails" in answer:
+        details = answer["exceptionDetails"]
+        raise CommandFailed(str((details.get("exception") or {}).get("description") or details.get("text")))
+    return (answer.get("result") or {}).get("value")
+
+
+def _evaluate_axe(socket: DevToolsSocket, options: AuditOptions, deadline: float) -> dict[str, Any]:
+    expression = AXE_EXPRESSION % (RUN_AXE, json.dumps(axe_options(options.standard)))
+    return decode(_evaluate(socket, expression, deadline, promise=True))

@@ -87,6 +87,8 @@ SITES: dict[str, bytes] = {
                    '<a href="/hang/after">After</a></p>'),
     "/hang/loop": page("Loop", "<p>Busy.</p><script>while (true) {}</script>"),
     "/hang/after": page("After", "<p>Still audited.</p>"),
+    # --- a page that opens a dialog while it loads (it must not block the audit)
+    "/dialog.html": page("Dialog", "<p>Welcome.</p><script>alert('Welcome to the course')</script>"),
     # --- guarded mode: a page pulling from and redirecting to a private address
     "/leak/": page("Leak", '<p><a href="/go-private">Go</a></p><img alt="beacon" src="{private}/beacon.png">'
                    '<iframe title="x" src="{private}/frame.html"></iframe>'),
