@@ -132,6 +132,15 @@ class Finding(BaseModel):
         """Identity of a finding across runs (for --baseline): rule + place, not the wording."""
         return f"{self.rule}@{self.location.key()}"
 
+    def counts_toward(self, standard: Standard | str) -> bool:
+        """Whether the finding belongs in a report against ``standard``: best practice (no WCAG
+        criterion), a criterion the standard includes, or advice on a level-AAA criterion that
+        never counts as a violation (e.g. reading level, 3.1.5)."""
+        if not self.wcag or any(standard_covers(standard, sc) for sc in self.wcag):
+            return True
+        return self.outcome is not Outcome.VIOLATION and all(
+            WCAG_CRITERIA.get(sc, ("",))[0] == "AAA" for sc in self.wcag)
+
 
 class EngineInfo(BaseModel):
     name: str

@@ -25,7 +25,6 @@ from access.models import (
     Location,
     Outcome,
     Report,
-    standard_covers,
 )
 
 log = logging.getLogger(__name__)
@@ -40,10 +39,6 @@ def check_size(path: Path, settings: Settings) -> None:
                            f"{settings.max_upload_bytes / 1e6:.0f} MB.")
 
 
-def counts_toward(finding: Finding, standard: str) -> bool:
-    return not finding.wcag or any(standard_covers(standard, sc) for sc in finding.wcag)
-
-
 def run_rules(rules: Iterable[Rule], facts: Any, options: AuditOptions) -> tuple[list[Finding], dict[str, str]]:
     """(findings, {rule id: error}) of every rule run on ``facts``."""
     findings: list[Finding] = []
@@ -52,7 +47,7 @@ def run_rules(rules: Iterable[Rule], facts: Any, options: AuditOptions) -> tuple
         if r.check is None:
             continue
         try:
-            produced = [f for f in r.check(facts) if counts_toward(f, options.standard)]
+            produced = [f for f in r.check(facts) if f.counts_toward(options.standard)]
         except Exception as exc:  # one broken rule must not lose the whole report
             log.exception("rule %s failed", r.id)
             errors[r.id] = f"{type(exc).__name__}: {exc}"

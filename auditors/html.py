@@ -27,7 +27,6 @@ from access.models import (
     Report,
     SourceFile,
     Standard,
-    standard_covers,
 )
 from access.registry import Context, Registry
 from access.safezip import check_zip
@@ -44,11 +43,6 @@ def engine_info() -> list[EngineInfo]:
     except PackageNotFoundError:  # running from a source tree that is not installed
         ours = "0+unknown"
     return [EngineInfo(name=ENGINE, version=ours), EngineInfo(name="lxml", version=etree.__version__)]
-
-
-def in_standard(finding: Finding, standard: Standard) -> bool:
-    """Keep findings with no WCAG criterion (best practice) or at least one the standard covers."""
-    return not finding.wcag or any(standard_covers(standard, sc) for sc in finding.wcag)
 
 
 def summarise_rule(rule: Rule, page: Page, findings: list[Finding]) -> list[Finding]:
@@ -72,7 +66,7 @@ def audit_page(page: Page, standard: Standard = Standard.WCAG22AA, rules: list[R
     out: list[Finding] = []
     for r in rules or RULES:
         out.extend(summarise_rule(r, page, check_page(page, [r])))
-    return [f for f in out if in_standard(f, standard)]
+    return [f for f in out if f.counts_toward(standard)]
 
 
 def _read_limited(path: Path, limit: int) -> bytes:

@@ -224,7 +224,8 @@ def assemble(start: str, options: AuditOptions, parts: list[AuditedPart], findin
              documents: list[str], engines: list[EngineInfo], facts: dict[str, Any],
              started_at: Any = None) -> Report:
     report = Report(target=start, target_kind="web", standard=options.standard, engines=engines,
-                    parts=parts, findings=findings, documents=documents,
+                    parts=parts, findings=[f for f in findings if f.counts_toward(options.standard)],
+                    documents=documents,
                     metadata={"crawl": facts, "axe_only": options.axe_only})
     if started_at is not None:
         report.started_at = started_at

@@ -130,3 +130,16 @@ def test_document_round_trips_through_json() -> None:
     assert [h.text for h in again.headings()] == ["Week 1", "Slide"]
     assert again.figures()[0].alt_missing and again.figures()[0].image == b"\x89PNG\r\n\x1a\n\x00"
     assert "Monday" in again.plain_text() and again.word_count() >= 8
+
+
+def test_counts_toward_keeps_what_the_standard_includes() -> None:
+    def finding(outcome: Outcome, *wcag: str) -> Finding:
+        return Finding(rule="r", outcome=outcome, wcag=list(wcag), message="m")
+
+    reflow = finding(Outcome.VIOLATION, "1.4.10")                 # WCAG 2.1 AA
+    assert reflow.counts_toward(Standard.WCAG21AA) and not reflow.counts_toward(Standard.WCAG2AA)
+    assert finding(Outcome.VIOLATION).counts_toward(Standard.WCAG2A)               # best practice
+    assert finding(Outcome.VIOLATION, "1.4.3", "1.4.10").counts_toward(Standard.WCAG2AA)
+    reading = finding(Outcome.NEEDS_REVIEW, "3.1.5")               # AAA advice is kept ...
+    assert reading.counts_toward(Standard.WCAG2A) and reading.counts_toward(Standard.WCAG22AA)
+    assert not finding(Outcome.VIOLATION, "3.1.5").counts_toward(Standard.WCAG22AA)  # ... never as a violation
