@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from access.catalogue import Rule
-from access.errors import AccessError, FileTooLarge, InvalidDocument
+from access.errors import AccessError, InvalidDocument
 from access.models import (
     AuditedPart,
     AuditOptions,
@@ -30,6 +30,7 @@ from access.models import (
 )
 from access.registry import Context, Registry
 from access.safezip import check_zip
+from auditors.docreport import check_size
 from rules.html import RULES, check_page, fixture_suite
 from rules.html.dom import Page
 
@@ -69,19 +70,13 @@ def audit_page(page: Page, standard: Standard = Standard.WCAG22AA, rules: list[R
     return [f for f in out if f.counts_toward(standard)]
 
 
-def _read_limited(path: Path, limit: int) -> bytes:
-    size = path.stat().st_size
-    if size > limit:
-        raise FileTooLarge(f"The file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB.")
-    return path.read_bytes()
-
-
 def audit_html(source: SourceFile, options: AuditOptions, ctx: Context) -> Report:
     """Audit one uploaded HTML file."""
     name = source.filename or Path(source.path).name
     report = Report(target=name, target_kind="html", standard=options.standard, engines=engine_info())
     ctx.progress(0, "parsing")
-    page = Page.parse(_read_limited(Path(source.path), ctx.settings.max_upload_bytes), name=name)
+    check_size(Path(source.path), ctx.settings)
+    page = Page.parse(Path(source.path).read_bytes(), name=name)
     ctx.check_cancelled()
     ctx.progress(30, "checking")
     report.findings = audit_page(page, options.standard)
