@@ -12,27 +12,16 @@ from pydantic import BaseModel, ValidationError
 
 from access import services
 from access.config import Settings
-from access.errors import AccessError, EngineUnavailable, LimitExceeded, UnsupportedFormat, UrlForbidden
+from access.errors import AccessError, EngineUnavailable, LimitExceeded, UnsupportedFormat
 from access.formats import detect_format
 from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus
+from access.netguard import check_url
 from access.queue import AUDIT_TASK, CONVERT_TASK, send_job
 from access.store import Job
 from api.deps import Services
 
 log = logging.getLogger(__name__)
 
-try:  # the URL guard (another module of the core); refuse at least non-http(s) until it exists
-    from access.netguard import check_url as _check_url
-except ImportError:  # pragma: no cover - depends on what is installed
-    _check_url = None
-
-
-def check_url(url: str, settings: Settings) -> None:
-    if _check_url is not None:
-        _check_url(url, settings)
-        return
-    if not url.lower().startswith(("http://", "https://")):
-        raise UrlForbidden("Only http(s) addresses can be audited.")
 
 
 def invalid(exc: ValidationError) -> AccessError:
