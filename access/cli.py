@@ -9,11 +9,7 @@ Reports go to standard output (or ``-o``); progress and messages go to standard 
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,17 +21,16 @@ from rich.table import Table
 
 from access import services
 from access.config import Settings, get_settings
+from access.context import Context
 from access.errors import AccessError
 from access.models import AuditOptions, ConvertOptions, Impact, Report, Standard
-from access.registry import Context, get_registry
+from access.registry import get_registry
 
 app = typer.Typer(name="access", no_args_is_help=True, add_completion=False,
                   help="Audit learning materials for accessibility and convert them to accessible formats.")
 keys_app = typer.Typer(no_args_is_help=True, help="API keys (one tenant per key).")
 app.add_typer(keys_app, name="keys")
 err = Console(stderr=True)
-WORKER_APP = "workers.celery_app"
-API_FACTORY = "api.app:create_app"
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -175,92 +170,6 @@ def convert(
         err.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
 
 
-# ----------------------------------------------------------------------------- service
-
-
-def _migrate(settings: Settings) -> None:
-    from access.store import Store
-
-    store = Store(settings.resolved_database_url)
-    try:
-        store.ensure_schema()
-    finally:
-        store.dispose()
-
-
-def worker_argv(settings: Settings, queues: str | None, concurrency: int | None,
-                loglevel: str | None = None) -> list[str]:
-    from access.queue import QUEUES
-
-    return [sys.executable, "-m", "celery", "-A", WORKER_APP, "worker",
-            "-Q", queues or ",".join(QUEUES), "-c", str(concurrency or settings.worker_concurrency),
-            "--loglevel", (loglevel or settings.log_level).upper(), "-n", f"access-{os.getpid()}@%h",
-            "--without-gossip", "--without-mingle"]
-
-
-@app.command()
-def worker(
-    queues: Annotated[str | None, typer.Option(help="Comma-separated queues (default: all).")] = None,
-    concurrency: Annotated[int | None, typer.Option(min=1, help="Worker processes.")] = None,
-) -> None:
-    """Run a Celery worker (all queues unless --queues)."""
-    settings = get_settings()
-    _migrate(settings)
-    argv = worker_argv(settings, queues, concurrency)
-    os.execv(argv[0], argv)
-
-
-@app.command()
-def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
-) -> None:
-    """Run the HTTP API (and, in embedded mode, a worker beside it)."""
-    import uvicorn
-
-    settings = get_settings()
-    _migrate(settings)
-    host, port = host or settings.host, port or settings.port
-    child: subprocess.Popen[bytes] | None = None
-    if settings.embedded_worker:
-        child = subprocess.Popen([sys.executable, "-m", "access.cli", "worker"], start_new_session=True)
-        err.print(f"started a worker (pid {child.pid}) on broker {_redact(settings.resolved_broker_url)}")
-    err.print(f"access API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
-    err.print("create an API key with: access keys create --tenant NAME")
-    # uvicorn re-raises SIGTERM after its graceful shutdown: turn it into an exception so that the
-    # worker is stopped below instead of the process dying on the spot.
-    signal.signal(signal.SIGTERM, _exit_on_signal)
-    try:
-        uvicorn.run(API_FACTORY, factory=True, host=host, port=port, log_level=settings.log_level.lower())
-    finally:
-        if child is not None:
-            stop_process(child)
-
-
-def _exit_on_signal(signum: int, _frame: Any) -> None:
-    raise SystemExit(128 + signum)
-
-
-def stop_process(child: subprocess.Popen[bytes], grace: float = 15.0) -> None:
-    """SIGTERM (a Celery worker finishes its current task), then SIGKILL after ``grace`` seconds."""
-    if child.poll() is not None:
-        return
-    child.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and child.poll() is None:
-        time.sleep(0.1)
-    if child.poll() is None:
-        os.killpg(child.pid, signal.SIGKILL)
-        child.wait()
-
-
-def _redact(url: str) -> str:
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
-    return url
-
-
 @keys_app.command("create")
 def keys_create(
     tenant: Annotated[str, typer.Option(help="The tenant (school, platform) the key belongs to.")],
@@ -324,7 +233,15 @@ def rules_markdown(chosen: list[Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def add_plugin_commands() -> None:
+    """Commands other packages add (``serve`` from api, ``worker`` from workers): the core finds them
+    through the ``access.commands`` entry points, as it finds every plugin."""
+    for name, command in get_registry().commands.load_all().items():
+        app.command(name=name, help=command.help)(command.run)
+
+
 def main() -> None:
+    add_plugin_commands()
     app()
 
 

@@ -1,5 +1,10 @@
-"""The one settings object. Every setting is read from ``ACCESS_*`` environment variables (or a
-``.env`` file); nothing else in the code base reads ``os.environ`` for configuration.
+"""Settings. Every setting is read from ``ACCESS_*`` environment variables (or a ``.env`` file);
+nothing else in the code base reads ``os.environ`` for configuration.
+
+:class:`Settings` holds what the core and every deployment need. A plugin declares its own settings
+as a :class:`PluginSettings` subclass (same ``ACCESS_`` prefix) beside its code and reads them with
+``ctx.plugin_settings(SpeechSettings)``; values given to ``Settings(...)`` by name (tests, the CLI)
+override the environment for plugin settings too.
 
 Defaults are the *embedded* mode: SQLite job store and an SQLite-backed Celery broker under the
 data dir, so ``make run`` needs no server. Point ``ACCESS_DATABASE_URL`` at PostgreSQL and
@@ -12,9 +17,9 @@ import ipaddress
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -24,7 +29,11 @@ class AuthMode(StrEnum):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ACCESS_", env_file=".env", extra="ignore")
+    # extra="allow": a plugin's setting given here by name (Settings(browser_pool_size=2)) reaches the
+    # plugin through plugin_settings(); the environment is read by each settings class itself.
+    model_config = SettingsConfigDict(env_prefix="ACCESS_", env_file=".env", extra="allow")
+
+    _plugin_cache: dict[type[PluginSettings], PluginSettings] = PrivateAttr(default_factory=dict)
 
     data_dir: Path = Field(Path("data"), description="Jobs' files and the default SQLite databases.")
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite under data_dir.")
@@ -131,3 +140,23 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+class PluginSettings(BaseSettings):
+    """Base of a plugin's own settings: ``ACCESS_*`` variables, declared beside the plugin."""
+
+    model_config = SettingsConfigDict(env_prefix="ACCESS_", env_file=".env", extra="ignore")
+
+
+S = TypeVar("S", bound=PluginSettings)
+
+
+def plugin_settings(cls: type[S], settings: Settings) -> S:
+    """A plugin's settings: the environment, overridden by values given to ``settings`` by name.
+    Made once per (settings object, class)."""
+    cache = settings._plugin_cache
+    found = cache.get(cls)
+    if found is None:
+        given = {k: v for k, v in (settings.model_extra or {}).items() if k in cls.model_fields}
+        found = cache[cls] = cls(**given)
+    return found  # type: ignore[return-value]

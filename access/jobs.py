@@ -1,8 +1,11 @@
-"""A job's life: run it (load, mark running, call ``access.services``, store the report and the
-files, mark it succeeded or failed with a stable error code), report progress to its row, and
-describe it to the outside world (the JSON the API returns and the webhook posts).
+"""The one job runner: a job's life from queue to result, for every kind of job.
 
-Tasks in ``workers/`` are one call to :func:`run_job`; everything here is testable without a queue.
+:func:`run_job` loads the job, marks it running, runs its plan (an audit: discover → audit units →
+assemble, :mod:`access.auditing`; a conversion: read → transform → write → gate,
+:mod:`access.conversion`), stores the report or the files, and marks it succeeded or failed with a
+stable error code; it reports progress to the job's row and describes the job to the outside world
+(the JSON the API returns and the webhook posts). Tasks in ``workers/`` are one call each into
+this module; everything here is testable without a queue.
 """
 
 from __future__ import annotations
@@ -14,20 +17,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from access import services
+from access.auditing import Subject
 from access.config import Settings, get_settings
+from access.context import Context
 from access.errors import AccessError, Cancelled, EngineUnavailable, Timeout
-from access.models import (
-    AuditOptions,
-    ConvertOptions,
-    JobKind,
-    JobStatus,
-    Report,
-    SourceFile,
-)
-from access.registry import Context, Registry, get_registry
+from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus, Report, SourceFile
+from access.registry import Registry, get_registry
 from access.storage import Storage
 from access.store import Job, Store
 
@@ -35,24 +33,37 @@ log = logging.getLogger(__name__)
 REPORT_ARTIFACT = "report.json"
 
 
+class JobQueue(Protocol):
+    """How jobs and their units reach workers (:class:`access.queue.CeleryQueue`)."""
+
+    def send_job(self, job: Job) -> None: ...
+
+    def send_units(self, job: Job, keys: list[str]) -> None: ...
+
+    def send_webhook(self, job_id: str) -> None: ...
+
+    def revoke(self, job_id: str) -> None: ...
+
+
 @dataclass
 class Runtime:
-    """The long-lived things a job needs: settings, store, file storage, plugins."""
+    """The long-lived things jobs need: settings, store, file storage, plugins and the queue."""
 
     settings: Settings
     store: Store
     storage: Storage
-    registry: Registry | None = None
-    on_finished: Callable[[Job], None] | None = None     # e.g. enqueue the webhook
-    extra: dict[str, Any] = field(default_factory=dict)
+    registry: Registry = field(default_factory=get_registry)
+    queue: JobQueue | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, *, migrate: bool = True) -> Runtime:
+    def from_settings(cls, settings: Settings | None = None, *, migrate: bool = True,
+                      queue: JobQueue | None = None, registry: Registry | None = None) -> Runtime:
         settings = settings or get_settings()
         store = Store(settings.resolved_database_url)
         if migrate:
             store.ensure_schema()
-        return cls(settings=settings, store=store, storage=Storage(settings.files_dir))
+        return cls(settings=settings, store=store, storage=Storage(settings.files_dir),
+                   registry=registry or get_registry(), queue=queue)
 
 
 # ----------------------------------------------------------------------------- progress
@@ -100,7 +111,7 @@ def run_job(job_id: str, rt: Runtime, *, may_retry: bool = False) -> JobStatus |
         return None
     row = RowProgress(rt.store, job_id, rt.settings.progress_interval)
     ctx = Context(settings=rt.settings, progress=row, check_cancelled=row.check_cancelled,
-                  extra={"job_id": job_id, "tenant": job.tenant, **rt.extra})
+                  job_id=job_id, tenant=job.tenant)
     try:
         _debug_delay(rt.settings.debug_task_delay, row)
         run = _run_audit if job.kind == JobKind.AUDIT.value else _run_conversion
@@ -138,9 +149,9 @@ def _fail(rt: Runtime, job_id: str, exc: AccessError) -> JobStatus:
 
 def _after(job_id: str, rt: Runtime) -> None:
     job = rt.store.get_job(job_id)
-    if job is not None and rt.on_finished is not None and job.callback_url:
+    if job is not None and rt.queue is not None and job.callback_url:
         try:
-            rt.on_finished(job)
+            rt.queue.send_webhook(job_id)
         except Exception:
             log.exception("job %s: could not schedule its callback", job_id)
 
@@ -158,15 +169,20 @@ def _source(job: Job) -> SourceFile:
     return SourceFile(path=data["path"], filename=data.get("filename"), format=data["format"])
 
 
+def subject_of(job: Job) -> Subject:
+    return Subject(url=job.input["url"]) if job.input.get("url") else Subject(source=_source(job))
+
+
 def _run_audit(job: Job, rt: Runtime, ctx: Context) -> dict[str, Any]:
     options = AuditOptions.model_validate(job.options)
-    registry = rt.registry or get_registry()
     ctx.progress(0, "auditing")
-    if job.input.get("url"):
-        report = services.audit_url(job.input["url"], options, ctx, registry)
-    else:
-        report = services.audit_file(_source(job), options, ctx, registry)
+    report = services.audit(subject_of(job), options, ctx, rt.registry)
     ctx.check_cancelled()
+    return store_report(job, rt, report)
+
+
+def store_report(job: Job, rt: Runtime, report: Report) -> dict[str, Any]:
+    """Write the report into the job's folder as its report artifact; the job's result summary."""
     outdir = rt.storage.output_dir(job.tenant, job.id)
     outdir.mkdir(parents=True, exist_ok=True)
     path = outdir / REPORT_ARTIFACT
@@ -180,7 +196,7 @@ def _run_audit(job: Job, rt: Runtime, ctx: Context) -> dict[str, Any]:
 def _run_conversion(job: Job, rt: Runtime, ctx: Context) -> dict[str, Any]:
     options = ConvertOptions.model_validate(job.options)
     outdir = rt.storage.output_dir(job.tenant, job.id)
-    result = services.convert(_source(job), options, outdir, ctx, rt.registry or get_registry())
+    result = services.convert(_source(job), options, outdir, ctx, rt.registry)
     for art in result.artifacts:
         path = Path(art.path)
         if not path.is_absolute():
@@ -248,3 +264,12 @@ def job_json(job: Job, base_url: str = "") -> bytes:
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def close_auditors(rt: Runtime) -> None:
+    """Let every auditor this process loaded release what it keeps between jobs (browsers)."""
+    for name, auditor in rt.registry.auditors.loaded().items():
+        try:
+            auditor.close()
+        except Exception:
+            log.exception("auditor %s did not close cleanly", name)

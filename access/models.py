@@ -13,6 +13,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The WCAG table and the conformance targets live in access.requirements; re-exported here, where
+# every auditor takes Finding and Report from.
+from access.requirements import DEFAULT_STANDARD as DEFAULT_STANDARD
+from access.requirements import PRINCIPLES as PRINCIPLES
+from access.requirements import WCAG_CRITERIA as WCAG_CRITERIA
+from access.requirements import Standard as Standard
+from access.requirements import standard_covers as standard_covers
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -35,53 +43,6 @@ class Impact(StrEnum):
     def rank(self) -> int:
         """Higher is worse: critical=4 … minor=1."""
         return {"critical": 4, "serious": 3, "moderate": 2, "minor": 1}[self.value]
-
-
-class Standard(StrEnum):
-    WCAG2A = "wcag2a"
-    WCAG2AA = "wcag2aa"
-    WCAG21AA = "wcag21aa"
-    WCAG22AA = "wcag22aa"
-
-
-DEFAULT_STANDARD = Standard.WCAG22AA
-
-# WCAG 2.2 success criteria → (level, version introduced). Used to decide which criteria a
-# standard covers, to group findings by principle, and to validate rule metadata.
-WCAG_CRITERIA: dict[str, tuple[str, str]] = {
-    "1.1.1": ("A", "2.0"), "1.2.1": ("A", "2.0"), "1.2.2": ("A", "2.0"), "1.2.3": ("A", "2.0"),
-    "1.2.4": ("AA", "2.0"), "1.2.5": ("AA", "2.0"), "1.2.6": ("AAA", "2.0"), "1.2.7": ("AAA", "2.0"),
-    "1.2.8": ("AAA", "2.0"), "1.2.9": ("AAA", "2.0"), "1.3.1": ("A", "2.0"), "1.3.2": ("A", "2.0"),
-    "1.3.3": ("A", "2.0"), "1.3.4": ("AA", "2.1"), "1.3.5": ("AA", "2.1"), "1.3.6": ("AAA", "2.1"),
-    "1.4.1": ("A", "2.0"), "1.4.2": ("A", "2.0"), "1.4.3": ("AA", "2.0"), "1.4.4": ("AA", "2.0"),
-    "1.4.5": ("AA", "2.0"), "1.4.6": ("AAA", "2.0"), "1.4.7": ("AAA", "2.0"), "1.4.8": ("AAA", "2.0"),
-    "1.4.9": ("AAA", "2.0"), "1.4.10": ("AA", "2.1"), "1.4.11": ("AA", "2.1"), "1.4.12": ("AA", "2.1"),
-    "1.4.13": ("AA", "2.1"), "2.1.1": ("A", "2.0"), "2.1.2": ("A", "2.0"), "2.1.3": ("AAA", "2.0"),
-    "2.1.4": ("A", "2.1"), "2.2.1": ("A", "2.0"), "2.2.2": ("A", "2.0"), "2.2.3": ("AAA", "2.0"),
-    "2.2.4": ("AAA", "2.0"), "2.2.5": ("AAA", "2.0"), "2.2.6": ("AAA", "2.1"), "2.3.1": ("A", "2.0"),
-    "2.3.2": ("AAA", "2.0"), "2.3.3": ("AAA", "2.1"), "2.4.1": ("A", "2.0"), "2.4.2": ("A", "2.0"),
-    "2.4.3": ("A", "2.0"), "2.4.4": ("A", "2.0"), "2.4.5": ("AA", "2.0"), "2.4.6": ("AA", "2.0"),
-    "2.4.7": ("AA", "2.0"), "2.4.8": ("AAA", "2.0"), "2.4.9": ("AAA", "2.0"), "2.4.10": ("AAA", "2.0"),
-    "2.4.11": ("AA", "2.2"), "2.4.12": ("AAA", "2.2"), "2.4.13": ("AAA", "2.2"), "2.5.1": ("A", "2.1"),
-    "2.5.2": ("A", "2.1"), "2.5.3": ("A", "2.1"), "2.5.4": ("A", "2.1"), "2.5.5": ("AAA", "2.1"),
-    "2.5.6": ("AAA", "2.1"), "2.5.7": ("AA", "2.2"), "2.5.8": ("AA", "2.2"), "3.1.1": ("A", "2.0"),
-    "3.1.2": ("AA", "2.0"), "3.1.3": ("AAA", "2.0"), "3.1.4": ("AAA", "2.0"), "3.1.5": ("AAA", "2.0"),
-    "3.1.6": ("AAA", "2.0"), "3.2.1": ("A", "2.0"), "3.2.2": ("A", "2.0"), "3.2.3": ("AA", "2.0"),
-    "3.2.4": ("AA", "2.0"), "3.2.5": ("AAA", "2.0"), "3.2.6": ("A", "2.2"), "3.3.1": ("A", "2.0"),
-    "3.3.2": ("A", "2.0"), "3.3.3": ("AA", "2.0"), "3.3.4": ("AA", "2.0"), "3.3.5": ("AAA", "2.0"),
-    "3.3.6": ("AAA", "2.0"), "3.3.7": ("A", "2.2"), "3.3.8": ("AA", "2.2"), "3.3.9": ("AAA", "2.2"),
-    "4.1.1": ("A", "2.0"), "4.1.2": ("A", "2.0"), "4.1.3": ("AA", "2.1"),
-}
-PRINCIPLES = {"1": "perceivable", "2": "operable", "3": "understandable", "4": "robust"}
-
-
-def standard_covers(standard: Standard | str, criterion: str) -> bool:
-    """Whether a WCAG success criterion counts toward conformance to ``standard``."""
-    standard = Standard(standard)
-    level, version = WCAG_CRITERIA.get(criterion, ("AAA", "9"))
-    max_version = {"wcag2a": "2.0", "wcag2aa": "2.0", "wcag21aa": "2.1", "wcag22aa": "2.2"}[standard]
-    levels = ("A",) if standard is Standard.WCAG2A else ("A", "AA")
-    return level in levels and version <= max_version
 
 
 class BBox(BaseModel):

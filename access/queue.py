@@ -1,5 +1,7 @@
-"""The Celery app, built from settings. The API sends tasks by name with it; ``workers`` defines
-the tasks on it. It lives in the core so that neither of them imports the other.
+"""The one queue adapter: the Celery app built from settings, and :class:`CeleryQueue`, which sends
+a job's work by task name (the sender never imports the task's code). ``workers`` defines the tasks
+on this app; the API, the web app and the job runner send through :class:`access.jobs.JobQueue`, so
+Celery appears nowhere else outside ``workers/``.
 
 Queues: ``browser`` (headless Chromium work), ``documents`` (PDF/Office/HTML audits and
 conversions), ``media`` (speech), and ``default`` (webhooks and small chores).
@@ -16,8 +18,8 @@ from kombu import Queue
 from access.config import Settings, get_settings
 
 QUEUES = ("default", "browser", "documents", "media")
-AUDIT_TASK = "access.audit"
-CONVERT_TASK = "access.convert"
+RUN_JOB_TASK = "access.run_job"          # a job from its start (discovery) to its end, or its plan's start
+RUN_UNITS_TASK = "access.run_units"      # some units of a fanned-out audit
 WEBHOOK_TASK = "access.webhook"
 
 
@@ -80,9 +82,34 @@ def get_celery() -> Celery:
 
 
 def send_job(app: Celery, task: str, job_id: str, queue: str, *, task_id: str | None = None) -> None:
-    """Enqueue one job by task name (the sender never imports the task's code). A job's own task
-    carries the job id as task id, so cancelling can revoke it."""
+    """Enqueue one job by task name. A job's own task carries the job id as task id, so cancelling
+    can revoke it."""
     app.send_task(task, args=[job_id], queue=queue, routing_key=queue, task_id=task_id)
+
+
+class CeleryQueue:
+    """:class:`access.jobs.JobQueue` over Celery."""
+
+    def __init__(self, app: Celery) -> None:
+        self.app = app
+
+    def send_job(self, job: Any) -> None:
+        send_job(self.app, RUN_JOB_TASK, job.id, job.queue or "documents", task_id=job.id)
+
+    def send_units(self, job: Any, keys: list[str]) -> None:
+        queue = job.queue or "documents"
+        self.app.send_task(RUN_UNITS_TASK, args=[job.id, keys], queue=queue, routing_key=queue)
+
+    def send_webhook(self, job_id: str) -> None:
+        send_job(self.app, WEBHOOK_TASK, job_id, "default")
+
+    def revoke(self, job_id: str) -> None:
+        self.app.control.revoke(job_id)
+
+    @property
+    def has_broker_fanout(self) -> bool:
+        """Whether units may fan out over several workers (not with the embedded one-worker broker)."""
+        return not self.app.conf.broker_url.startswith("sqla+")
 
 
 def queue_depths(app: Celery) -> dict[str, int]:

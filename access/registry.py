@@ -1,157 +1,272 @@
-"""Where the core finds auditors, converters and rules without importing them.
+"""Where the core finds formats, auditors, readers, transforms, writers, gates, report formats,
+rules, commands and voices without importing them: typed plugin tables filled from entry points.
 
-Every built-in capability is a plugin, registered exactly as a third-party one would be: an
-entry point in the ``access.plugins`` group names a callable ``plugin(registry)`` that adds what
-the package provides. ``get_registry()`` loads them once per process.
+Every built-in capability is a plugin, registered exactly as a third-party one would be, one
+entry-point group per table; the entry point's name is the key and its object the typed spec::
 
-    [project.entry-points."access.plugins"]
-    html-auditor = "auditors.html:plugin"
+    [project.entry-points."access.auditors"]
+    pdf = "auditors.pdf:AUDITOR"
+
+A table reads the names of its entry points cheaply and imports a plugin's code the first time
+that plugin is asked for, so ``access audit page.html`` loads the HTML auditor and its rules and
+nothing else. A plugin that fails to load is recorded (``failed``), logged and reported by
+``/readyz``; the test suite requires that none fails.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
-from importlib.metadata import entry_points
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from access.auditing import Auditor
 from access.catalogue import Rule
+from access.config import PluginSettings
+from access.conversion import GateSpec, ReaderSpec, TransformSpec, WriterSpec
+from access.formats import FormatSpec
+from access.ruleset import RuleSet
 
 if TYPE_CHECKING:
-    from access.config import Settings
-    from access.document import Document
-    from access.models import ArtifactOut, AuditOptions, ConvertOptions, Report, SourceFile
+    from access.models import Report
 
-ENTRY_POINT_GROUP = "access.plugins"
 log = logging.getLogger(__name__)
-
-ProgressFn = Callable[[float, str], None]     # (percent 0-100, stage)
-
-
-def no_progress(percent: float, stage: str) -> None:
-    """The default progress callback: ignore."""
-
-
-@dataclass
-class Context:
-    """What a pure audit/convert function receives besides its input."""
-
-    settings: Settings
-    progress: ProgressFn = no_progress
-    check_cancelled: Callable[[], None] = lambda: None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-class Auditor(Protocol):
-    def __call__(self, source: SourceFile, options: AuditOptions, ctx: Context) -> Report: ...
-
-
-class UrlAuditor(Protocol):
-    def __call__(self, url: str, options: AuditOptions, ctx: Context) -> Report: ...
-
-
-class Reader(Protocol):
-    def __call__(self, source: SourceFile, options: ConvertOptions, ctx: Context) -> Document: ...
-
-
-class Writer(Protocol):
-    def __call__(self, doc: Document, outdir: Path, options: ConvertOptions,
-                 ctx: Context) -> list[ArtifactOut]: ...
-
-
-class Gate(Protocol):
-    """Checks a target's files before they are handed over: {"passed": bool, "checks": [...]}."""
-
-    def __call__(self, artifacts: list[ArtifactOut], options: ConvertOptions,
-                 ctx: Context) -> dict[str, Any]: ...
-
-
-@dataclass
-class TargetSpec:
-    name: str                       # html, epub, mp3, daisy, brf, easy-read
-    writer: Writer
-    gate: Gate | None = None
-    queue: str = "documents"        # documents | media
-    description: str = ""
-
-
-@dataclass
-class AuditorSpec:
-    format: str                     # html, pdf, docx, pptx, epub, zip, web
-    fn: Any
-    queue: str = "documents"        # documents | browser
-    description: str = ""
-    task: str | None = None         # Celery task name for jobs of this format; None: "access.audit"
+T = TypeVar("T")
 
 
 class DuplicateRegistration(ValueError):
     pass
 
 
-@dataclass
+class PluginLoadFailed(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """A report renderer (entry-point group ``access.reports``); ``json`` is built into the core."""
+
+    name: str
+    media_type: str
+    render: Callable[[Report, Mapping[str, Rule]], bytes]
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """One speech voice a conversion can use (``id`` is what ``voice=`` takes)."""
+
+    id: str
+    engine: str
+    language: str
+    name: str
+    gender: str = ""
+    also: tuple[str, ...] = ()          # other languages the voice speaks
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "engine": self.engine, "language": self.language, "name": self.name,
+                "gender": self.gender, "also": list(self.also)}
+
+
+@dataclass(frozen=True)
+class VoiceSource:
+    """A speech engine's installed voices (entry-point group ``access.voices``)."""
+
+    engine: str
+    voices: Callable[[], list[VoiceInfo]]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command another package adds to the ``access`` CLI (``serve`` from api, ``worker`` from
+    workers), so the core names no upper package (entry-point group ``access.commands``)."""
+
+    name: str
+    run: Callable[..., Any]              # a function typer turns into a command
+    help: str = ""
+
+
+class PluginTable(Generic[T]):
+    """One kind of plugin, by name: entry points read at once, each plugin loaded on first use."""
+
+    def __init__(self, group: str | None, kind: type[Any] | tuple[type[Any], ...], what: str) -> None:
+        self.group, self.kind, self.what = group, kind, what
+        self._entry_points: dict[str, EntryPoint] | None = None
+        self._loaded: dict[str, T] = {}
+        self.failed: dict[str, str] = {}
+        self._lock = threading.RLock()
+
+    def _eps(self) -> dict[str, EntryPoint]:
+        if self._entry_points is None:
+            found: dict[str, EntryPoint] = {}
+            for ep in (entry_points(group=self.group) if self.group else ()):
+                if ep.name in found and found[ep.name].value != ep.value:
+                    raise DuplicateRegistration(f"{self.what} {ep.name!r} is registered twice "
+                                                f"({found[ep.name].value} and {ep.value})")
+                found[ep.name] = ep
+            self._entry_points = found
+        return self._entry_points
+
+    def names(self) -> list[str]:
+        """Every name in the table, without loading anything."""
+        return sorted(set(self._eps()) | set(self._loaded))
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (name in self._loaded or name in self._eps())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names())
+
+    def __len__(self) -> int:
+        return len(self.names())
+
+    def add(self, name: str, value: T) -> None:
+        """Register a plugin object directly (tests, programmatic use)."""
+        with self._lock:
+            if name in self._loaded or name in self._eps():
+                raise DuplicateRegistration(f"{self.what} {name!r} is registered twice")
+            self._check(name, value)
+            self._loaded[name] = value
+
+    def get(self, name: str) -> T | None:
+        """The plugin, loaded now if it was not yet; None when there is none or it failed to load."""
+        with self._lock:
+            if name in self._loaded:
+                return self._loaded[name]
+            ep = self._eps().get(name)
+            if ep is None or name in self.failed:
+                return None
+            try:
+                value = ep.load()
+                self._check(name, value)
+            except Exception as exc:  # a broken plugin must not take the service down with it
+                self.failed[name] = f"{type(exc).__name__}: {exc}"
+                log.error("%s plugin %s (%s) failed to load: %s", self.what, name, ep.value, exc)
+                return None
+            self._loaded[name] = value
+            return value
+
+    def __getitem__(self, name: str) -> T:
+        value = self.get(name)
+        if value is None:
+            why = self.failed.get(name)
+            raise PluginLoadFailed(f"{self.what} {name!r} " + (f"failed to load: {why}" if why else "is not installed"))
+        return value
+
+    def load_all(self) -> dict[str, T]:
+        """Every plugin of the table (those that load)."""
+        return {name: value for name in self.names() if (value := self.get(name)) is not None}
+
+    def loaded(self) -> dict[str, T]:
+        """The plugins loaded so far (e.g. to close what they hold when a worker stops)."""
+        return dict(self._loaded)
+
+    def _check(self, name: str, value: Any) -> None:
+        kind = self.kind
+        ok = isinstance(value, type) and issubclass(value, kind) if kind is PluginSettings else isinstance(value, kind)
+        if not ok:
+            raise TypeError(f"{self.what} {name!r} is a {type(value).__name__}, not a {_kind_name(kind)}")
+
+
+def _kind_name(kind: type[Any] | tuple[type[Any], ...]) -> str:
+    return " or ".join(k.__name__ for k in kind) if isinstance(kind, tuple) else kind.__name__
+
+
+class RuleCatalogue(Mapping[str, Rule]):
+    """Every rule by id, across the rule sets; ``get("pdf-title")`` loads only the ``pdf`` set (a
+    rule id starts with its set's target)."""
+
+    def __init__(self, rulesets: PluginTable[RuleSet]) -> None:
+        self.rulesets = rulesets
+
+    def _set_of(self, rule_id: str) -> RuleSet | None:
+        target = rule_id.split("-", 1)[0]
+        return self.rulesets.get(target) if target in self.rulesets else None
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        ruleset = self._set_of(rule_id)
+        found = ruleset.by_id().get(rule_id) if ruleset is not None else None
+        if found is None:
+            raise KeyError(rule_id)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def _all(self) -> dict[str, Rule]:
+        everything: dict[str, Rule] = {}
+        for ruleset in self.rulesets.load_all().values():
+            for r in ruleset.rules():
+                if r.id in everything:
+                    raise DuplicateRegistration(f"rule {r.id!r} is registered twice")
+                everything[r.id] = r
+        return everything
+
+
+TABLES: dict[str, tuple[str, type[Any], str]] = {      # attribute: (entry-point group, kind, what)
+    "formats": ("access.formats", FormatSpec, "input format"),
+    "auditors": ("access.auditors", Auditor, "auditor"),
+    "readers": ("access.readers", ReaderSpec, "reader"),
+    "transforms": ("access.transforms", TransformSpec, "transform"),
+    "writers": ("access.writers", WriterSpec, "writer"),
+    "gates": ("access.gates", GateSpec, "gate"),
+    "report_formats": ("access.reports", ReportFormat, "report format"),
+    "rulesets": ("access.rules", RuleSet, "rule set"),
+    "voices": ("access.voices", VoiceSource, "voices"),
+    "commands": ("access.commands", Command, "command"),
+    "settings": ("access.settings", PluginSettings, "settings"),
+}
+
+
 class Registry:
-    auditors: dict[str, AuditorSpec] = field(default_factory=dict)
-    readers: dict[str, Reader] = field(default_factory=dict)
-    transforms: dict[str, Callable[..., Document]] = field(default_factory=dict)
-    targets: dict[str, TargetSpec] = field(default_factory=dict)
-    rules: dict[str, Rule] = field(default_factory=dict)
-    report_formats: dict[str, tuple[str, Callable[[Report], bytes]]] = field(default_factory=dict)
-    extras: dict[str, Any] = field(default_factory=dict)      # named helpers plugins share
-    loaded: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)      # entry point -> why it did not load
+    """Every plugin table. ``Registry()`` reads the installed entry points; ``Registry.empty()``
+    has none (tests fill it with ``add``)."""
 
-    @staticmethod
-    def _put(table: dict[str, Any], key: str, value: Any, what: str) -> None:
-        if key in table:
-            raise DuplicateRegistration(f"{what} {key!r} is registered twice")
-        table[key] = value
+    formats: PluginTable[FormatSpec]
+    auditors: PluginTable[Auditor]
+    readers: PluginTable[ReaderSpec]
+    transforms: PluginTable[TransformSpec]
+    writers: PluginTable[WriterSpec]
+    gates: PluginTable[GateSpec]
+    report_formats: PluginTable[ReportFormat]
+    rulesets: PluginTable[RuleSet]
+    voices: PluginTable[VoiceSource]
+    commands: PluginTable[Command]
+    settings: PluginTable[type[PluginSettings]]
 
-    def add_auditor(self, fmt: str, fn: Any, *, queue: str = "documents", description: str = "",
-                    task: str | None = None) -> None:
-        self._put(self.auditors, fmt, AuditorSpec(fmt, fn, queue, description, task), "auditor")
+    def __init__(self, *, from_entry_points: bool = True) -> None:
+        for attribute, (group, kind, what) in TABLES.items():
+            setattr(self, attribute, PluginTable(group if from_entry_points else None, kind, what))
 
-    def add_reader(self, fmt: str, fn: Reader) -> None:
-        self._put(self.readers, fmt, fn, "reader")
+    @property
+    def rules(self) -> RuleCatalogue:
+        return RuleCatalogue(self.rulesets)
 
-    def add_transform(self, name: str, fn: Callable[..., Document]) -> None:
-        self._put(self.transforms, name, fn, "transform")
+    def tables(self) -> dict[str, PluginTable[Any]]:
+        return {name: getattr(self, name) for name in TABLES}
 
-    def add_target(self, name: str, writer: Writer, *, gate: Gate | None = None, queue: str = "documents",
-                   description: str = "") -> None:
-        self._put(self.targets, name, TargetSpec(name, writer, gate, queue, description), "target")
+    @property
+    def failed(self) -> dict[str, str]:
+        """Every plugin that failed to load so far: ``{"auditor pdf": "ImportError: ..."}``."""
+        return {f"{t.what} {name}": why for t in self.tables().values() for name, why in t.failed.items()}
 
-    def add_rules(self, rules: list[Rule]) -> None:
-        for r in rules:
-            self._put(self.rules, r.id, r, "rule")
+    def load_everything(self) -> dict[str, str]:
+        """Load every plugin of every table (readiness checks, the test suite); returns ``failed``."""
+        for table in self.tables().values():
+            table.load_all()
+        return self.failed
 
-    def add_report_format(self, name: str, media_type: str, render: Callable[[Report], bytes]) -> None:
-        self._put(self.report_formats, name, (media_type, render), "report format")
-
-    def add_extra(self, name: str, value: Any) -> None:
-        self._put(self.extras, name, value, "extra")
-
-
-def load_registry(group: str = ENTRY_POINT_GROUP) -> Registry:
-    """Load every plugin. One that fails to load is recorded in ``registry.failed`` and logged;
-    ``/readyz`` reports it and the test suite requires that none fails."""
-    registry = Registry()
-    for ep in sorted(entry_points(group=group), key=lambda e: e.name):
-        try:
-            plugin = ep.load()
-            plugin(registry)
-        except DuplicateRegistration:
-            raise
-        except Exception as exc:  # a broken plugin must not take the service down with it
-            registry.failed[ep.name] = f"{type(exc).__name__}: {exc}"
-            log.error("plugin %s failed to load: %s", ep.name, exc)
-            continue
-        registry.loaded.append(ep.name)
-    return registry
+    @classmethod
+    def empty(cls) -> Registry:
+        """A registry with no entry points: tests fill it with ``add``."""
+        return cls(from_entry_points=False)
 
 
 @lru_cache
 def get_registry() -> Registry:
-    return load_registry()
+    return Registry()

@@ -59,8 +59,8 @@ def render_rule(r: Rule) -> str:
         f"| References | {refs} |",
         f"| Kind | {kind} |",
     ]
-    if r.extra.get("condition"):        # PDF/UA (Matterhorn) failure condition the rule checks
-        lines.append(f"| Failure condition | {r.extra['condition']} |")
+    if r.condition:                     # PDF/UA (Matterhorn) failure condition the rule checks
+        lines.append(f"| Failure condition | {r.condition} |")
     if r.tags:
         lines.append(f"| Tags | {', '.join(r.tags)} |")
     lines += ["", r.body.strip(), ""]
@@ -69,10 +69,11 @@ def render_rule(r: Rule) -> str:
 
 def render_rule_reference(registry: Registry) -> str:
     by_target: dict[str, list[Rule]] = defaultdict(list)
-    for r in registry.rules.values():
+    rules = dict(registry.rules)
+    for r in rules.values():
         by_target[r.target].append(r)
     targets = sorted(by_target, key=lambda t: (list(TARGET_NAMES).index(t) if t in TARGET_NAMES else 99, t))
-    out = [HEADER, f"{len(registry.rules)} rules.", "", "## Contents", ""]
+    out = [HEADER, f"{len(rules)} rules.", "", "## Contents", ""]
     for t in targets:
         ids = ", ".join(f"[{r.id}](#{r.id})" for r in sorted(by_target[t], key=lambda r: r.id))
         out.append(f"- **{TARGET_NAMES.get(t, t)}** ({len(by_target[t])}): {ids}")

@@ -5,30 +5,30 @@ Every rule package keeps YAML files ``fixtures/<rule-id>.yml``::
     rule: html-img-alt
     cases:
       - name: image without alt
-        html: <img src="heart.png">          # the input; its keys are the package's business
+        html: <img src="heart.png">          # the input; its keys are the rule set's business
         expect: violation                    # violation | needs-review | pass | inapplicable
         count: 1                             # optional: how many findings have that outcome
 
-A package registers a :class:`FixtureSuite` with
-``registry.add_extra("rule-fixtures:<target>", FixtureSuite(...))``; one parametrized test
-(``tests/rules/test_catalogue.py``) runs every case of every suite through the suite's
-``run_case``, which returns the rule's findings for that input. The expected outcome is the
-rule's overall outcome on the input: violation if any finding is a violation, else needs-review,
-else pass, else inapplicable (no finding at all).
+A binary format describes its small input in the case (a PDF as HTML printed with edits, a Word
+file as a list of blocks) and the rule set's ``case_facts`` builds it. :func:`run_case` runs a case
+through the same :func:`access.rulerun.run_rules` the auditors use, and :func:`case_problems` says
+how the result differs from the expectation. The expected outcome is the rule's overall outcome on
+the input: violation if any finding is a violation, else needs-review, else pass, else inapplicable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from access.models import Finding, Outcome
 
-FIXTURE_EXTRA_PREFIX = "rule-fixtures:"
+if TYPE_CHECKING:
+    from access.ruleset import RuleSet
+
 PRECEDENCE = (Outcome.VIOLATION, Outcome.NEEDS_REVIEW, Outcome.PASS)
 
 
@@ -44,16 +44,6 @@ class FixtureCase:
     @property
     def id(self) -> str:
         return f"{self.rule}::{self.name}"
-
-
-@dataclass(frozen=True)
-class FixtureSuite:
-    """The fixture cases of one rule package and how to run one of them."""
-
-    target: str
-    cases: Callable[[], list[FixtureCase]]
-    run_case: Callable[[FixtureCase], list[Finding]]
-    rule_ids: Callable[[], list[str]] = field(default=lambda: [])
 
 
 def load_fixture_cases(directory: Path) -> list[FixtureCase]:
@@ -99,3 +89,16 @@ def case_problems(case: FixtureCase, findings: list[Finding]) -> list[str]:
     if stray:
         problems.append(f"{case.id}: run_case returned findings of other rules: {stray}")
     return problems
+
+
+def run_case(ruleset: RuleSet, case: FixtureCase) -> list[Finding]:
+    """The findings of the case's rule on the case's input, through the auditors' rule runner."""
+    from access.rulerun import run_rules
+
+    if ruleset.case_facts is None:
+        raise ValueError(f"the {ruleset.target} rule set has no fixture runner")
+    rule = ruleset.by_id()[case.rule]
+    run = run_rules([rule], ruleset.case_facts(case))
+    if run.errors:
+        raise AssertionError(f"{case.id}: the rule crashed: {run.errors[rule.id]}")
+    return run.findings

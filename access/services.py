@@ -1,43 +1,37 @@
-"""audit() and convert(): the functions the CLI, the API and the Celery tasks all call.
+"""What the CLI, the API, the job runner, the web app and the quality gates all call: audit a
+subject, convert a file, render a report, and the checks a submission must pass.
 
-They dispatch through the plugin registry, so this module imports no auditor or converter.
-Everything here is synchronous and pure in the sense that matters: inputs in, a Report or files
-out, progress reported through a callback; no HTTP, no queue, no job rows.
+Everything dispatches through the plugin registry, so this module imports no auditor or converter.
+Everything here is synchronous: inputs in, a Report or files out, progress reported through the
+context; no HTTP, no queue, no job rows.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from access.auditing import Auditor, Subject, run_audit
 from access.config import Settings, get_settings
-from access.errors import AccessError, UnsupportedFormat
+from access.context import Context
+from access.conversion import QualityGateFailed, run_conversion
+from access.errors import LimitExceeded, UnsupportedFormat
 from access.formats import detect_format
-from access.models import (
-    AuditOptions,
-    ConversionResult,
-    ConvertOptions,
-    Report,
-    SourceFile,
-)
-from access.registry import Context, Registry, get_registry
+from access.models import AuditOptions, ConversionResult, ConvertOptions, Report, SourceFile
+from access.registry import Registry, get_registry
 
-
-class QualityGateFailed(AccessError):
-    """An output failed its quality check and validation=abort was asked for."""
-
-    code = "quality_gate_failed"
-    http_status = 422
+WEB = "web"                        # the auditor of URL subjects
+__all__ = ["QualityGateFailed"]    # raised by convert(); callers catch it from here
 
 
 def make_context(settings: Settings | None = None, **kwargs: Any) -> Context:
     return Context(settings=settings or get_settings(), **kwargs)
 
 
-def source_file(path: Path, filename: str | None = None, settings: Settings | None = None) -> SourceFile:
+def source_file(path: Path, filename: str | None = None, settings: Settings | None = None,
+                registry: Registry | None = None) -> SourceFile:
     settings = settings or get_settings()
-    fmt = detect_format(path, filename, max_unpacked_bytes=settings.max_unpacked_bytes)
+    fmt = detect_format(path, filename, max_unpacked_bytes=settings.max_unpacked_bytes, registry=registry)
     return SourceFile(path=str(path), filename=filename or path.name, format=fmt)
 
 
@@ -45,42 +39,64 @@ def source_file(path: Path, filename: str | None = None, settings: Settings | No
 
 
 def audit_formats(registry: Registry | None = None) -> list[str]:
-    return sorted((registry or get_registry()).auditors)
+    """The file formats this installation audits (URLs are audited by the ``web`` auditor)."""
+    return [f for f in (registry or get_registry()).auditors.names() if f != WEB]
 
 
-def audit_file(source: SourceFile, options: AuditOptions, ctx: Context,
-               registry: Registry | None = None) -> Report:
+def auditor_for(subject: Subject, registry: Registry | None = None) -> Auditor:
+    """The auditor of a subject, or ``unsupported_format`` saying what is supported."""
     registry = registry or get_registry()
-    spec = registry.auditors.get(source.format)
-    if spec is None or source.format == "web":
-        supported = ", ".join(f for f in sorted(registry.auditors) if f != "web") or "none"
-        raise UnsupportedFormat(
-            f"Auditing {source.format} files is not supported yet (supported: {supported}).")
-    return spec.fn(source, options, ctx)
+    if subject.url is not None:
+        auditor = registry.auditors.get(WEB)
+        if auditor is None:
+            raise UnsupportedFormat("Web (URL) audits are not available in this installation.")
+        return auditor
+    assert subject.source is not None
+    fmt = subject.source.format
+    auditor = registry.auditors.get(fmt) if fmt != WEB else None
+    if auditor is None:
+        supported = ", ".join(audit_formats(registry)) or "none"
+        raise UnsupportedFormat(f"Auditing {fmt} files is not supported yet (supported: {supported}).")
+    return auditor
+
+
+def check_audit_options(subject: Subject, options: AuditOptions, settings: Settings) -> None:
+    """Limits a submission must respect, the same for the CLI and the API."""
+    if subject.url is not None and options.max_pages > settings.max_crawl_pages:
+        raise LimitExceeded(f"max_pages may be at most {settings.max_crawl_pages} "
+                            "(setting ACCESS_MAX_CRAWL_PAGES).")
+
+
+def audit(subject: Subject, options: AuditOptions, ctx: Context, registry: Registry | None = None) -> Report:
+    """Audit a file or a URL in this process: discover → audit units → assemble."""
+    registry = registry or get_registry()
+    auditor = auditor_for(subject, registry)
+    check_audit_options(subject, options, ctx.settings)
+    return run_audit(auditor, subject, options, ctx)
+
+
+def audit_file(source: SourceFile, options: AuditOptions, ctx: Context, registry: Registry | None = None) -> Report:
+    return audit(Subject(source=source), options, ctx, registry)
 
 
 def audit_url(url: str, options: AuditOptions, ctx: Context, registry: Registry | None = None) -> Report:
-    registry = registry or get_registry()
-    spec = registry.auditors.get("web")
-    if spec is None:
-        raise UnsupportedFormat("Web (URL) audits are not available in this installation.")
-    return spec.fn(url, options, ctx)
+    return audit(Subject(url=url), options, ctx, registry)
 
 
-def audit_queue(source_format: str | None, registry: Registry | None = None) -> str:
-    """The Celery queue an audit belongs on: browser work for URLs, document work for files."""
-    registry = registry or get_registry()
-    spec = registry.auditors.get(source_format or "web")
-    if spec is None:
-        return "browser" if source_format is None else "documents"
-    return spec.queue
+def audit_queue(subject: Subject, registry: Registry | None = None) -> str:
+    """The queue an audit belongs on: browser work for URLs, document work for files."""
+    return auditor_for(subject, registry).queue
 
 
 # ----------------------------------------------------------------------------- conversions
 
 
 def convert_targets(registry: Registry | None = None) -> list[str]:
-    return sorted((registry or get_registry()).targets)
+    return (registry or get_registry()).writers.names()
+
+
+def conversion_inputs(registry: Registry | None = None) -> list[str]:
+    return (registry or get_registry()).readers.names()
 
 
 def validate_targets(targets: list[str], registry: Registry | None = None) -> list[str]:
@@ -88,69 +104,43 @@ def validate_targets(targets: list[str], registry: Registry | None = None) -> li
     cleaned = list(dict.fromkeys(t.strip().lower() for t in targets if t.strip()))
     if not cleaned:
         raise UnsupportedFormat("Name at least one target format.")
-    unknown = [t for t in cleaned if t not in registry.targets]
+    unknown = [t for t in cleaned if t not in registry.writers]
     if unknown:
-        supported = ", ".join(sorted(registry.targets)) or "none yet"
+        supported = ", ".join(registry.writers.names()) or "none yet"
         raise UnsupportedFormat(
             f"Conversion to {', '.join(unknown)} is not supported yet (supported: {supported}).")
     return cleaned
 
 
+def check_conversion(source_format: str, targets: list[str], registry: Registry | None = None) -> list[str]:
+    """The targets, cleaned, once the input and every target are known to be convertible."""
+    registry = registry or get_registry()
+    targets = validate_targets(targets, registry)
+    if source_format not in registry.readers:
+        supported = ", ".join(registry.readers.names()) or "none yet"
+        raise UnsupportedFormat(f"Converting {source_format} files is not supported yet (supported: {supported}).")
+    return targets
+
+
 def convert_queue(targets: list[str], registry: Registry | None = None) -> str:
     registry = registry or get_registry()
-    queues = {registry.targets[t].queue for t in targets if t in registry.targets}
+    queues = {registry.writers[t].queue for t in targets if t in registry.writers}
     return "media" if "media" in queues else "documents"
 
 
 def convert(source: SourceFile, options: ConvertOptions, outdir: Path, ctx: Context,
             registry: Registry | None = None) -> ConversionResult:
-    """Read the source into a Document, write every target, and run each target's quality gate."""
+    """Read the source, transform, write every target and run each target's quality gate."""
     registry = registry or get_registry()
-    targets = validate_targets(options.targets, registry)
-    reader = registry.readers.get(source.format)
-    if reader is None:
-        supported = ", ".join(sorted(registry.readers)) or "none yet"
-        raise UnsupportedFormat(f"Converting {source.format} files is not supported yet (supported: {supported}).")
-    outer = ctx.progress
-    share = 80.0 / len(targets)
-
-    def scaled(start: float, width: float) -> Any:
-        return lambda pct, stage: outer(start + width * max(0.0, min(pct, 100.0)) / 100.0, stage)
-
-    ctx.progress = scaled(0, 20)
-    ctx.progress(0, "reading")
-    document = reader(source, options, ctx)
-    result = ConversionResult(warnings=list(document.warnings),
-                              metadata={"title": document.metadata.title,
-                                        "language": document.metadata.language,
-                                        "words": document.word_count()})
-    outdir.mkdir(parents=True, exist_ok=True)
-    for i, target in enumerate(targets):
-        ctx.check_cancelled()
-        spec = registry.targets[target]
-        ctx.progress = scaled(20 + i * share, share)
-        ctx.progress(0, f"writing {target}")
-        artifacts = spec.writer(document, outdir, options, ctx)
-        result.artifacts.extend(artifacts)
-        for art in artifacts:           # writers report job warnings (e.g. a voice fallback) this way
-            result.warnings.extend(w for w in art.metadata.get("warnings", []) if w not in result.warnings)
-        if spec.gate is not None and options.validation != "off":
-            ctx.progress(95, f"checking {target}")
-            gate = spec.gate(artifacts, options, ctx)
-            result.gate[target] = gate
-            if not gate.get("passed", False) and options.validation == "abort":
-                raise QualityGateFailed(f"The {target} output failed its quality check: "
-                                        f"{json.dumps(gate.get('problems', []))[:500]}")
-    ctx.progress = outer
-    outer(100, "done")
-    return result
+    options.targets = check_conversion(source.format, options.targets, registry)
+    return run_conversion(source, options, outdir, ctx, registry)
 
 
 # ----------------------------------------------------------------------------- reports
 
 
 def report_formats(registry: Registry | None = None) -> list[str]:
-    return ["json", *sorted((registry or get_registry()).report_formats)]
+    return ["json", *(registry or get_registry()).report_formats.names()]
 
 
 def render_report(report: Report, fmt: str = "json", registry: Registry | None = None) -> tuple[bytes, str]:
@@ -158,8 +148,8 @@ def render_report(report: Report, fmt: str = "json", registry: Registry | None =
     if fmt == "json":
         return report.model_dump_json(indent=2).encode(), "application/json"
     registry = registry or get_registry()
-    if fmt not in registry.report_formats:
+    spec = registry.report_formats.get(fmt)
+    if spec is None:
         raise UnsupportedFormat(f"Report format {fmt!r} is not available (available: "
                                 f"{', '.join(report_formats(registry))}).")
-    media_type, render = registry.report_formats[fmt]
-    return render(report), media_type
+    return spec.render(report, registry.rules), spec.media_type

@@ -449,3 +449,12 @@ class Store:
             with self.sessions.begin() as s:
                 s.execute(update(ApiKey).where(ApiKey.id == row.id).values(last_used_at=now))
         return str(row.tenant)
+
+
+def migrate(url: str) -> None:
+    """Bring the database at ``url`` up to date (every command does this on start)."""
+    store = Store(url)
+    try:
+        store.ensure_schema()
+    finally:
+        store.dispose()

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
 from access.config import Settings, get_settings
-from access.queue import make_celery
+from access.queue import CeleryQueue, make_celery
 from access.registry import Registry, get_registry
 from access.storage import Storage
 from access.store import Store
@@ -27,8 +27,9 @@ materials into accessible formats. Every `/v1` route needs `Authorization: Beare
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> FastAPI:
     settings = settings or get_settings()
     store = Store(settings.resolved_database_url)
+    celery = make_celery(settings)
     svc = Services(settings=settings, store=store, storage=Storage(settings.files_dir),
-                   celery=make_celery(settings), registry=registry or get_registry())
+                   registry=registry or get_registry(), queue=CeleryQueue(celery), celery=celery)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -12,9 +12,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from access.config import AuthMode, Settings
 from access.errors import Unauthorized
-from access.registry import Registry
-from access.storage import Storage
-from access.store import Store, hash_key
+from access.jobs import Runtime
+from access.store import hash_key
 
 LOCAL_TENANT = "local"
 KEY_CACHE_SECONDS = 60.0
@@ -22,12 +21,10 @@ bearer = HTTPBearer(auto_error=False, description="An API key from `access keys 
 
 
 @dataclass
-class Services:
-    settings: Settings
-    store: Store
-    storage: Storage
-    celery: Celery
-    registry: Registry
+class Services(Runtime):
+    """The job runtime (settings, store, storage, plugins, queue) plus what only the API keeps."""
+
+    celery: Celery | None = None
     key_cache: dict[str, tuple[str, float]] = field(default_factory=dict)   # key hash -> (tenant, expiry)
 
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from access.models import AuditOptions
+from access.submission import UrlAuditRequest
 
 
-class AuditRequest(AuditOptions):
+class AuditRequest(UrlAuditRequest):
     """A URL audit: the page or site to audit and how far to crawl."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={

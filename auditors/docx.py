@@ -9,9 +9,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from access.auditing import FileAuditor
+from access.context import Context
 from access.models import AuditedPart, AuditOptions, Report, SourceFile
-from access.registry import Context, Registry
-from auditors.docreport import build_report, check_size, run_rules
+from access.rulerun import run_rules
+from auditors.docreport import build_report, check_size
 from rules.docx import RULES
 from rules.docx.facts import inspect_docx
 
@@ -23,18 +25,15 @@ def audit_docx(source: SourceFile, options: AuditOptions, ctx: Context) -> Repor
     facts = inspect_docx(Path(source.path), max_pages=ctx.settings.max_pages)
     ctx.check_cancelled()
     ctx.progress(60, "checking rules")
-    findings, errors = run_rules(RULES, facts, options)
+    run = run_rules(RULES.rules(), facts, standard=options.standard)
     ctx.progress(100, "done")
     return build_report(
         target=source.filename or Path(source.path).name, kind="docx", options=options,
         engines=facts.engine_versions, parts=[AuditedPart(id="document", title=facts.title)],
-        findings=findings, errors=errors, started=started,
+        run=run, started=started,
         metadata={"paragraphs": len(facts.body_paragraphs), "tables": len(facts.tables),
                   "images": len(facts.drawings), "links": len(facts.links), "words": facts.words,
                   "title": facts.title, "language": facts.language})
 
 
-def plugin(registry: Registry) -> None:
-    registry.add_auditor("docx", audit_docx, queue="documents",
-                         description="Word accessibility checks (Microsoft checker rules and more)")
-    registry.add_rules(RULES)
+AUDITOR = FileAuditor("docx", audit_docx, description="Word accessibility checks (Microsoft checker rules and more)")

@@ -15,27 +15,27 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
+from access.auditing import FileAuditor
 from access.catalogue import Rule
+from access.context import Context
 from access.errors import AccessError, InvalidDocument
+from access.formats import HTML_SUFFIXES
 from access.models import (
     AuditedPart,
     AuditOptions,
     EngineInfo,
-    Finding,
     Location,
-    Outcome,
     Report,
     SourceFile,
     Standard,
 )
-from access.registry import Context, Registry
+from access.rulerun import RuleRun, run_rules
 from access.safezip import check_zip
 from auditors.docreport import check_size
-from rules.html import RULES, check_page, fixture_suite
+from rules.html import RULES
 from rules.html.dom import Page
 
 ENGINE = "access-html"
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
 def engine_info() -> list[EngineInfo]:
@@ -46,28 +46,14 @@ def engine_info() -> list[EngineInfo]:
     return [EngineInfo(name=ENGINE, version=ours), EngineInfo(name="lxml", version=etree.__version__)]
 
 
-def summarise_rule(rule: Rule, page: Page, findings: list[Finding]) -> list[Finding]:
-    """One rule's element findings on one page → what the report keeps."""
-    kept = [f for f in findings if f.outcome in (Outcome.VIOLATION, Outcome.NEEDS_REVIEW)]
-    for f in kept:
-        line = page.line_of(f.location.selector)
+def audit_page(page: Page, standard: Standard = Standard.WCAG22AA, rules: list[Rule] | None = None) -> RuleRun:
+    """The report findings of one parsed page (each flagged finding with its source line)."""
+    run = run_rules(rules or RULES.rules(), page, standard=standard, where=Location(url=page.name))
+    for f in run.findings:
+        line = page.line_of(f.location.selector) if f.location.selector else None
         if line:
             f.data.setdefault("line", line)
-    if kept:
-        return kept
-    where = Location(url=page.name)
-    passed = sum(1 for f in findings if f.outcome is Outcome.PASS)
-    if passed:
-        return [rule.finding(Outcome.PASS, f"{passed} element(s) checked; none failed.", where, elements=passed)]
-    return [rule.finding(Outcome.INAPPLICABLE, "Nothing on the page for this rule to check.", where)]
-
-
-def audit_page(page: Page, standard: Standard = Standard.WCAG22AA, rules: list[Rule] | None = None) -> list[Finding]:
-    """The report findings of one parsed page."""
-    out: list[Finding] = []
-    for r in rules or RULES:
-        out.extend(summarise_rule(r, page, check_page(page, [r])))
-    return [f for f in out if f.counts_toward(standard)]
+    return run
 
 
 def audit_html(source: SourceFile, options: AuditOptions, ctx: Context) -> Report:
@@ -79,8 +65,9 @@ def audit_html(source: SourceFile, options: AuditOptions, ctx: Context) -> Repor
     page = Page.parse(Path(source.path).read_bytes(), name=name)
     ctx.check_cancelled()
     ctx.progress(30, "checking")
-    report.findings = audit_page(page, options.standard)
-    report.parts = [AuditedPart(id=name, title=page.title)]
+    run = audit_page(page, options.standard)
+    report.findings = run.findings
+    report.parts = [AuditedPart(id=name, title=page.title), *run.failed_parts(name)]
     ctx.progress(100, "done")
     return report.finish()
 
@@ -117,16 +104,12 @@ def audit_zip(source: SourceFile, options: AuditOptions, ctx: Context) -> Report
                 report.parts.append(AuditedPart(id=member, status="failed",
                                                 error={"code": exc.code, "message": exc.message}))
                 continue
-            report.findings.extend(audit_page(page, options.standard))
-            report.parts.append(AuditedPart(id=member, title=page.title))
+            run = audit_page(page, options.standard)
+            report.findings.extend(run.findings)
+            report.parts += [AuditedPart(id=member, title=page.title), *run.failed_parts(member)]
     ctx.progress(100, "done")
     return report.finish()
 
 
-def plugin(registry: Registry) -> None:
-    registry.add_rules(RULES)
-    registry.add_auditor("html", audit_html, queue="documents",
-                         description="Static audit of an HTML file (no browser).")
-    registry.add_auditor("zip", audit_zip, queue="documents",
-                         description="Static audit of every HTML page in a zip.")
-    registry.add_extra("rule-fixtures:html", fixture_suite())
+HTML_AUDITOR = FileAuditor("html", audit_html, description="Static audit of an HTML file (no browser).")
+ZIP_AUDITOR = FileAuditor("zip", audit_zip, description="Static audit of every HTML page in a zip.")

@@ -9,9 +9,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from access.auditing import FileAuditor
+from access.context import Context
 from access.models import AuditedPart, AuditOptions, Report, SourceFile
-from access.registry import Context, Registry
-from auditors.docreport import build_report, check_size, run_rules
+from access.rulerun import run_rules
+from auditors.docreport import build_report, check_size
 from rules.pdf import RULES
 from rules.pdf.facts import inspect_pdf
 
@@ -25,7 +27,7 @@ def audit_pdf(source: SourceFile, options: AuditOptions, ctx: Context) -> Report
                         check_cancelled=ctx.check_cancelled)
     inspected = time.perf_counter()
     ctx.progress(90, "checking rules")
-    findings, errors = run_rules(RULES, facts, options)
+    run = run_rules(RULES.rules(), facts, standard=options.standard)
     parts = [AuditedPart(id=f"page {p.number}",
                          error={"code": "engine_failed", "message": "the page could not be rendered for the "
                                 "contrast check"} if p.render_failed else None)
@@ -33,7 +35,7 @@ def audit_pdf(source: SourceFile, options: AuditOptions, ctx: Context) -> Report
     ctx.progress(100, "done")
     return build_report(
         target=source.filename or Path(source.path).name, kind="pdf", options=options,
-        engines=facts.engine_versions, parts=parts, findings=findings, errors=errors, started=started,
+        engines=facts.engine_versions, parts=parts, run=run, started=started,
         metadata={"pages": facts.page_count, "tagged": facts.tagged, "pdf_version": facts.version,
                   "structure_elements": facts.struct_elements, "language": facts.lang,
                   "title": facts.xmp_title or facts.info_title,
@@ -42,7 +44,4 @@ def audit_pdf(source: SourceFile, options: AuditOptions, ctx: Context) -> Report
                   "inspect_seconds": round(inspected - started, 3)})
 
 
-def plugin(registry: Registry) -> None:
-    registry.add_auditor("pdf", audit_pdf, queue="documents",
-                         description="PDF/UA-1 (Matterhorn) and WCAG 2.2 checks of PDF files")
-    registry.add_rules(RULES)
+AUDITOR = FileAuditor("pdf", audit_pdf, description="PDF/UA-1 (Matterhorn) and WCAG 2.2 checks of PDF files")

@@ -9,9 +9,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from access.auditing import FileAuditor
+from access.context import Context
 from access.models import AuditedPart, AuditOptions, Report, SourceFile
-from access.registry import Context, Registry
-from auditors.docreport import build_report, check_size, run_rules
+from access.rulerun import run_rules
+from auditors.docreport import build_report, check_size
 from rules.pptx import RULES
 from rules.pptx.facts import inspect_pptx
 
@@ -23,17 +25,15 @@ def audit_pptx(source: SourceFile, options: AuditOptions, ctx: Context) -> Repor
     facts = inspect_pptx(Path(source.path), max_pages=ctx.settings.max_pages)
     ctx.check_cancelled()
     ctx.progress(60, "checking rules")
-    findings, errors = run_rules(RULES, facts, options)
+    run = run_rules(RULES.rules(), facts, standard=options.standard)
     ctx.progress(100, "done")
     return build_report(
         target=source.filename or Path(source.path).name, kind="pptx", options=options,
         engines=facts.engine_versions,
         parts=[AuditedPart(id=f"slide {s.number}", title=s.title) for s in facts.slides],
-        findings=findings, errors=errors, started=started,
+        run=run, started=started,
         metadata={"slides": len(facts.slides), "title": facts.title, "languages": sorted(facts.languages)})
 
 
-def plugin(registry: Registry) -> None:
-    registry.add_auditor("pptx", audit_pptx, queue="documents",
-                         description="PowerPoint accessibility checks (Microsoft checker rules and more)")
-    registry.add_rules(RULES)
+AUDITOR = FileAuditor("pptx", audit_pptx,
+                      description="PowerPoint accessibility checks (Microsoft checker rules and more)")

@@ -20,9 +20,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from access.context import Context
+from access.conversion import GateSpec
 from access.errors import AccessError
 from access.models import ArtifactOut, AuditOptions, ConvertOptions, Outcome, Report, SourceFile
-from access.registry import Context
+from converters import legacy
 
 EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
 EPUBCHECK_TIMEOUT = 180
@@ -140,3 +142,7 @@ def epubcheck(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
              "errors": counts.get("ERROR", 0) + counts.get("FATAL", 0), "warnings": counts.get("WARNING", 0),
              "warning_messages": warnings[:20]}
     return check, problems
+
+
+HTML_GATE = GateSpec("html", legacy.gate("html", html_gate), "our auditor: zero violations")
+EPUB_GATE = GateSpec("epub", legacy.gate("epub", epub_gate), "epubcheck and our auditor on each content document")

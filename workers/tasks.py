@@ -11,21 +11,21 @@ from celery import signals
 from access import jobs
 from access.config import get_settings
 from access.errors import EngineUnavailable
-from access.queue import AUDIT_TASK, CONVERT_TASK, WEBHOOK_TASK, send_job
-from access.store import Job
+from access.queue import RUN_JOB_TASK, WEBHOOK_TASK, CeleryQueue
 from access.webhooks import DeliveryFailed, deliver
 from workers.celery_app import app
 
 log = logging.getLogger(__name__)
 _runtime: jobs.Runtime | None = None
+# Task names of the first wave, still accepted for messages queued before an upgrade.
+OLD_JOB_TASKS = ("access.audit", "access.convert", "access.web.audit_site")
 
 
 def runtime() -> jobs.Runtime:
     """One store/storage per worker process, created after the fork."""
     global _runtime
     if _runtime is None:
-        _runtime = jobs.Runtime.from_settings(get_settings(), migrate=False)
-        _runtime.on_finished = _schedule_webhook
+        _runtime = jobs.Runtime.from_settings(get_settings(), migrate=False, queue=CeleryQueue(app))
     return _runtime
 
 
@@ -35,24 +35,29 @@ def _reset_after_fork(**_: Any) -> None:
     _runtime = None
 
 
-def _schedule_webhook(job: Job) -> None:
-    send_job(app, WEBHOOK_TASK, job.id, "default")
+@signals.worker_process_shutdown.connect
+def _close_auditors(**_: Any) -> None:
+    """A pool process ends: let the auditors it loaded release what they hold (browsers); forked
+    pool processes skip atexit."""
+    if _runtime is not None:
+        jobs.close_auditors(_runtime)
 
 
 def _run(task: Any, job_id: str) -> None:
     jobs.run_job(job_id, runtime(), may_retry=task.request.retries < task.max_retries)
 
 
-@app.task(name=AUDIT_TASK, bind=True, autoretry_for=(EngineUnavailable,), retry_backoff=5,
-          retry_jitter=True, max_retries=3)
-def audit(self: Any, job_id: str) -> None:
+RETRY = {"bind": True, "autoretry_for": (EngineUnavailable,), "retry_backoff": 5, "retry_jitter": True,
+         "max_retries": 3}
+
+
+@app.task(name=RUN_JOB_TASK, **RETRY)
+def run_job(self: Any, job_id: str) -> None:
     _run(self, job_id)
 
 
-@app.task(name=CONVERT_TASK, bind=True, autoretry_for=(EngineUnavailable,), retry_backoff=5,
-          retry_jitter=True, max_retries=3)
-def convert(self: Any, job_id: str) -> None:
-    _run(self, job_id)
+for _old in OLD_JOB_TASKS:
+    app.task(name=_old, **RETRY)(run_job.run)
 
 
 @app.task(name=WEBHOOK_TASK)
@@ -78,11 +83,12 @@ def _recover_orphans(**_: Any) -> None:
     settings = get_settings()
     if not settings.embedded_broker:
         return
-    rt = jobs.Runtime.from_settings(settings, migrate=False)
+    rt = jobs.Runtime.from_settings(settings, migrate=False, queue=CeleryQueue(app))
     try:
         for job in jobs.orphaned_jobs(rt.store):
             if rt.store.requeue(job.id):
                 log.warning("job %s was left running by a lost worker: sending it again", job.id)
-                send_job(app, job.task or AUDIT_TASK, job.id, job.queue or "documents", task_id=job.id)
+                assert rt.queue is not None
+                rt.queue.send_job(job)
     finally:
         rt.store.dispose()

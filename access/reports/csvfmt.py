@@ -7,6 +7,7 @@ import csv
 import io
 
 from access.models import Report
+from access.registry import ReportFormat
 from access.reports.common import RuleTable, part_of, rule_info
 
 COLUMNS = ["part", "rule", "title", "outcome", "impact", "wcag", "standard_refs", "url", "selector", "line",
@@ -32,3 +33,6 @@ def render_csv(report: Report, rules: RuleTable | None = None) -> bytes:
                f.help_url]
         writer.writerow([_cell(v) for v in row])
     return out.getvalue().encode("utf-8-sig")   # the BOM makes Excel read UTF-8
+
+
+FORMAT = ReportFormat("csv", "text/csv; charset=utf-8", render_csv)

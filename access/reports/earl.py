@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from access.models import Finding, Outcome, Report
+from access.registry import ReportFormat
 from access.reports.common import RuleTable, part_of, rule_info, where
 from access.reports.wcag import sc_url
 
@@ -83,3 +84,6 @@ def render_earl(report: Report, rules: RuleTable | None = None) -> bytes:
                       "earl:mode": {"@id": "earl:automatic"}, "earl:result": result})
     graph[1:1] = [*subjects.values(), *tests.values()]
     return json.dumps({"@context": CONTEXT, "@graph": graph}, indent=2, ensure_ascii=False).encode()
+
+
+FORMAT = ReportFormat("earl", "application/ld+json", render_earl)

@@ -17,12 +17,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from access.models import PRINCIPLES, Finding, Impact, Outcome, Report
+from access.registry import ReportFormat
 from access.reports.common import PROBLEMS, RuleInfo, RuleTable, part_of, part_order, rule_info, where
 from access.reports.wcag import principle_of, ref_url, sc_label, sc_url
 
 TEMPLATE = "report.html"
-STANDARD_LABELS = {"wcag2a": "WCAG 2.0 level A", "wcag2aa": "WCAG 2.0 level AA",
-                   "wcag21aa": "WCAG 2.1 level AA", "wcag22aa": "WCAG 2.2 level AA"}
 BAR_WIDTH = 420
 
 
@@ -126,7 +125,7 @@ def build_view(report: Report, rules: RuleTable | None = None) -> dict[str, Any]
     duration = (report.finished_at - report.started_at).total_seconds() if report.finished_at else None
     return {
         "report": report,
-        "standard": STANDARD_LABELS.get(report.standard.value, report.standard.value),
+        "standard": report.standard.label,
         "duration": duration,
         "violations": by_outcome[Outcome.VIOLATION],
         "reviews": by_outcome[Outcome.NEEDS_REVIEW],
@@ -143,3 +142,6 @@ def build_view(report: Report, rules: RuleTable | None = None) -> dict[str, Any]
 
 def render_html(report: Report, rules: RuleTable | None = None) -> bytes:
     return _environment().get_template(TEMPLATE).render(**build_view(report, rules)).encode()
+
+
+FORMAT = ReportFormat("html", "text/html; charset=utf-8", render_html)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from xml.etree import ElementTree as ET
 
 from access.models import Finding, Outcome, Report
+from access.registry import ReportFormat
 from access.reports.common import RuleTable, part_of, part_order, rule_info, where
 
 
@@ -72,3 +73,6 @@ def render_junit(report: Report, rules: RuleTable | None = None) -> bytes:
         root.set(key, str(value))
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+FORMAT = ReportFormat("junit", "application/xml", render_junit)

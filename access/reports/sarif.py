@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from access.models import Finding, Impact, Outcome, Report
+from access.registry import ReportFormat
 from access.reports.common import PROBLEMS, RuleTable, part_of, rule_info
 from access.reports.wcag import sc_label
 
@@ -101,3 +102,6 @@ def render_sarif(report: Report, rules: RuleTable | None = None) -> bytes:
         run["artifacts"] = [{"location": {"uri": report.target}}]
     doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(doc, indent=2, ensure_ascii=False).encode()
+
+
+FORMAT = ReportFormat("sarif", "application/sarif+json", render_sarif)

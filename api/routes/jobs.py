@@ -15,12 +15,13 @@ from starlette.datastructures import UploadFile
 from access import jobs, services
 from access.errors import Conflict, NotFound, ValidationFailed
 from access.models import JobKind, JobStatus
+from access.requirements import Standard
 from access.storage import RangeNotSatisfiable, parse_range, read_range
 from access.store import Job
+from access.submission import submit_file, submit_url_audit
 from api.deps import ServicesDep, TenantDep, base_url
 from api.errors import error_response
 from api.schemas import ERRORS, AuditRequest, JobList, JobOut
-from api.submit import submit_file, submit_url_audit
 
 router = APIRouter(prefix="/v1", tags=["jobs"], responses=ERRORS)
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
@@ -29,7 +30,7 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
 _AUDIT_FORM = {
     "type": "object", "required": ["file"],
     "properties": {"file": {"type": "string", "format": "binary"},
-                   "standard": {"type": "string", "enum": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]},
+                   "standard": {"type": "string", "enum": [s.value for s in Standard]},
                    "callback_url": {"type": "string"}},
 }
 _CONVERT_FORM = {
@@ -136,7 +137,8 @@ def delete_job(job_id: str, request: Request, svc: ServicesDep, tenant: TenantDe
     job = _job_or_404(svc, tenant, job_id)
     if not job.job_status.finished and svc.store.cancel(job.id):
         with contextlib.suppress(Exception):   # the embedded broker has no broadcast; the task sees the row
-            svc.celery.control.revoke(job.id)
+            if svc.queue is not None:
+                svc.queue.revoke(job.id)
         cancelled = svc.store.get_job(job.id) or job
         return JSONResponse(jobs.job_view(cancelled, base_url(request, svc.settings)), status_code=202)
     svc.storage.delete_job(job.tenant, job.id)

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from access import services
 from access.queue import ping_broker, queue_depths
+from access.requirements import Standard
 from api.deps import Services, ServicesDep
 
 router = APIRouter()
@@ -38,11 +39,13 @@ def readiness(svc: Services) -> dict[str, Any]:
     except Exception as exc:
         checks["database"] = f"{type(exc).__name__}: {exc}"[:300]
     try:
+        assert svc.celery is not None, "no broker configured"
         ping_broker(svc.celery)
         checks["broker"] = "ok"
     except Exception as exc:
         checks["broker"] = f"{type(exc).__name__}: {exc}"[:300]
-    checks["plugins"] = "ok" if not svc.registry.failed else {"failed": svc.registry.failed}
+    failed = svc.registry.load_everything()
+    checks["plugins"] = "ok" if not failed else {"failed": failed}
     return checks
 
 
@@ -70,8 +73,9 @@ class JobCollector:
         yield jobs
         depth = GaugeMetricFamily("access_queue_depth", "Messages waiting per queue.", labels=["queue"])
         try:
-            for queue, n in queue_depths(self.svc.celery).items():
-                depth.add_metric([queue], n)
+            if self.svc.celery is not None:
+                for queue, n in queue_depths(self.svc.celery).items():
+                    depth.add_metric([queue], n)
         except Exception:
             pass
         yield depth
@@ -85,7 +89,7 @@ class JobCollector:
             buckets.append(("+Inf", len(values)))
             hist.add_metric([kind], buckets, sum(values))
         yield hist
-        failed = GaugeMetricFamily("access_plugins_failed", "Plugins that failed to load.")
+        failed = GaugeMetricFamily("access_plugins_failed", "Plugins that failed to load so far.")
         failed.add_metric([], len(self.svc.registry.failed))
         yield failed
 
@@ -98,23 +102,18 @@ async def metrics(request: Request) -> Response:
 
 
 def capabilities(svc: Services) -> dict[str, Any]:
-    """What this installation can do. A plugin adds a section with
-    ``registry.add_extra("capabilities.<name>", callable_returning_json)``."""
+    """What this installation can do (names from the plugin tables; nothing is loaded)."""
     reg = svc.registry
-    data: dict[str, Any] = {
-        "audit_formats": [f for f in services.audit_formats(reg) if f != "web"],
-        "web_audits": "web" in reg.auditors,
-        "conversion_inputs": sorted(reg.readers),
+    return {
+        "audit_formats": services.audit_formats(reg),
+        "web_audits": services.WEB in reg.auditors,
+        "conversion_inputs": services.conversion_inputs(reg),
         "conversion_targets": services.convert_targets(reg),
         "report_formats": services.report_formats(reg),
-        "standards": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"],
+        "standards": [s.value for s in Standard],
         "limits": {"max_upload_bytes": svc.settings.max_upload_bytes,
                    "max_crawl_pages": svc.settings.max_crawl_pages},
     }
-    for name, value in sorted(reg.extras.items()):
-        if name.startswith("capabilities.") and callable(value):
-            data[name.split(".", 1)[1]] = value()
-    return data
 
 
 @router.get("/v1/capabilities", tags=["system"], summary="Formats, targets and report formats available")
@@ -125,8 +124,7 @@ def get_capabilities(svc: ServicesDep) -> dict[str, Any]:
 @router.get("/v1/voices", tags=["system"], summary="Speech voices available for audio conversions")
 def get_voices(svc: ServicesDep, language: str | None = None) -> dict[str, Any]:
     """Installed voices (`id` is what `voice=` takes); `?language=sw` narrows to one language."""
-    list_voices = svc.registry.extras.get("speech.voices")
-    voices: list[dict[str, Any]] = list(list_voices()) if callable(list_voices) else []
+    voices = [v.as_dict() for source in svc.registry.voices.load_all().values() for v in source.voices()]
     if language:
         wanted = language.lower()
         voices = [v for v in voices if str(v.get("language", "")).lower().split("-")[0] == wanted.split("-")[0]]

@@ -1,36 +1,55 @@
 """The web auditor: crawl a learning site in headless Chromium and audit each page with
 axe-core and our own browser rules (``rules/web``); every axe rule has a catalogue entry
-(``rules/axe``).
-
-``plugin`` registers the auditor for ``web`` (URL) audits on the ``browser`` queue, the rules,
-and the pieces the Celery fan-out uses (``web.discover``, ``web.audit_pages``, ``web.assemble``).
+(``rules/axe``). ``AUDITOR`` is registered in the ``access.auditors`` group as ``web``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
-from access.registry import Registry
-from auditors.web.browser import close_all_pools
-from auditors.web.fanout import assemble_partials, audit_pages, discover
-from auditors.web.fixture_runner import fixture_suite
-from auditors.web.site import audit_site
-from rules.axe import axe_rules
-from rules.web import WEB_RULES
-
-FANOUT_TASK = "access.web.audit_site"       # workers/web_tasks.py
+from access.auditing import Discovery, Subject, Unit, UnitResult
+from access.config import Settings
+from access.context import Context
+from access.models import AuditOptions, Report
 
 
-def plugin(registry: Registry) -> None:
-    registry.add_auditor("web", audit_site, queue="browser", task=FANOUT_TASK,
-                         description="Site crawl in headless Chromium: axe-core + keyboard, focus, reflow, "
-                                     "text spacing, media, table and reading-level checks")
-    registry.add_rules([*WEB_RULES, *axe_rules().values()])
-    registry.add_extra("web.discover", discover)
-    registry.add_extra("web.audit_pages", audit_pages)
-    registry.add_extra("web.assemble", assemble_partials)
-    registry.add_extra("rule-fixtures:web", fixture_suite())
-    registry.add_extra("web.close_browsers", close_all_pools)
+@dataclass(frozen=True)
+class SiteAuditor:
+    """TRANSITION: the whole crawl as one unit, until the crawl becomes discover → pages → assemble."""
+
+    format: str = "web"
+    queue: str = "browser"
+    description: str = ("Site crawl in headless Chromium: axe-core + keyboard, focus, reflow, text spacing, media, "
+                        "table and reading-level checks")
+    unit_noun: str = "site"
+
+    def discover(self, subject: Subject, options: AuditOptions, ctx: Context) -> Discovery:
+        assert subject.url is not None
+        return Discovery(target=subject.url, units=[Unit(key=subject.url)], limit=1)
+
+    def audit_unit(self, unit: Unit, discovery: Discovery, options: AuditOptions, ctx: Context) -> UnitResult:
+        from auditors.web.site import audit_site
+
+        return UnitResult(key=unit.key, report=audit_site(unit.key, options, ctx))
+
+    def expand(self, unit: Unit, result: UnitResult, discovery: Discovery, options: AuditOptions) -> list[Unit]:
+        return []
+
+    def assemble(self, discovery: Discovery, results: list[UnitResult], options: AuditOptions,
+                 ctx: Context) -> Report:
+        assert results[0].report is not None
+        return results[0].report
+
+    def batch_size(self, settings: Settings) -> int:
+        return 0
+
+    def workers(self, settings: Settings) -> int:
+        return 1
+
+    def close(self) -> None:
+        from auditors.web.browser import close_all_pools
+
+        close_all_pools()
 
 
-__all__: list[Any] = ["audit_site", "plugin"]
+AUDITOR = SiteAuditor()

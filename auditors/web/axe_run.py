@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
 from access.models import Finding, Location, Outcome, Standard
-from rules.axe import axe_rule
+from rules.axe import axe_metadata, axe_rule
 
-STANDARD_TAGS: dict[Standard, list[str]] = {
-    Standard.WCAG2A: ["wcag2a"],
-    Standard.WCAG2AA: ["wcag2a", "wcag2aa"],
-    Standard.WCAG21AA: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
-    Standard.WCAG22AA: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-}
+
+@cache
+def axe_tags(standard: Standard) -> list[str]:
+    """The level tags of the standard that axe-core's rules carry (axe has no ``wcag22a`` tag)."""
+    known = {tag for meta in axe_metadata()["rules"] for tag in meta["tags"]}
+    return [tag for tag in Standard(standard).tags if tag in known]
+
 
 # Reads the page's facts (title, HTTP status, links) and, unless the page is an error page, runs
 # the preloaded axe in the same round trip; returns only what the adapter reads.
@@ -36,13 +38,13 @@ axe.run(document, options)
 
 
 def axe_options(standard: Standard) -> dict[str, Any]:
-    return {"runOnly": {"type": "tag", "values": STANDARD_TAGS[Standard(standard)]},
+    return {"runOnly": {"type": "tag", "values": axe_tags(Standard(standard))},
             "resultTypes": ["violations", "incomplete"], "elementRef": False}
 
 
 def cli_tags(standard: Standard) -> str:
     """The same tag list for ``@axe-core/cli --tags`` (the benchmark compares like with like)."""
-    return ",".join(STANDARD_TAGS[Standard(standard)])
+    return ",".join(axe_tags(Standard(standard)))
 
 
 def selector_of(target: Any) -> str:
@@ -63,9 +65,9 @@ def adapt(results: dict[str, Any], url: str) -> list[Finding]:
                 summary = (node.get("summary") or "").strip()
                 message = summary.replace("\n  ", " ").replace("\n", " ") if summary else entry.title
                 findings.append(entry.finding(
-                    outcome, message,
+                    outcome, "engine",
                     Location(url=url, selector=selector_of(node.get("target", [])), html=node.get("html")),
-                    impact=impact or None, engine="axe-core"))
+                    impact=impact or None, engine_message=message, engine="axe-core"))
     return findings
 
 

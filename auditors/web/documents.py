@@ -9,9 +9,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from access import services
+from access.context import Context
 from access.errors import AccessError
 from access.models import AuditedPart, AuditOptions, Finding
-from access.registry import Context
 from auditors.web.fetch import fetch
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from access.config import get_settings
 from access.models import Finding
-from access.rulefixtures import FixtureCase, FixtureSuite, load_fixture_cases
+from access.rulefixtures import FixtureCase
+from access.ruleset import RuleSet
 from auditors.web.browser import get_pool
 
 FIXTURES = Path(__file__).resolve().parents[2] / "rules" / "web" / "fixtures"
@@ -60,8 +61,5 @@ def run_case(case: FixtureCase) -> list[Finding]:
     return [f for f in result.findings if f.rule == case.rule]
 
 
-def fixture_suite() -> FixtureSuite:
-    from rules.web import WEB_RULES
-
-    return FixtureSuite(target="web", cases=lambda: load_fixture_cases(FIXTURES), run_case=run_case,
-                        rule_ids=lambda: [r.id for r in WEB_RULES])
+RULES = RuleSet(target="web", package="rules.web", description="Web pages (checks in a real browser)",
+                fixtures=FIXTURES)

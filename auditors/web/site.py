@@ -17,10 +17,10 @@ from importlib.metadata import version as package_version
 from typing import Any
 from urllib.parse import urljoin
 
+from access.context import Context
 from access.errors import AccessError, UrlForbidden
 from access.models import AuditedPart, AuditOptions, EngineInfo, Finding, Report, utcnow
 from access.netguard import check_url
-from access.registry import Context
 from auditors.web.browser import BrowserSession, get_pool
 from auditors.web.crawl import (
     CrawlScope,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from access.context import Context
 from access.document import Document, Heading
 from access.errors import EmptyFile, LimitExceeded
 from access.models import ConvertOptions, SourceFile
-from access.registry import Context
 from converters.readers.language import detect_language
 
 BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")

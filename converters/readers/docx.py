@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from access.context import Context
+from access.conversion import ReaderSpec
 from access.document import (
     Cell,
     Document,
@@ -28,7 +30,6 @@ from access.document import (
 )
 from access.errors import InvalidDocument
 from access.models import ConvertOptions, SourceFile
-from access.registry import Context
 from access.safezip import check_zip
 from converters.readers.common import display_name, finish
 
@@ -326,3 +327,6 @@ def _add_list_item(blocks: list[Any], para: Paragraph, level: int, *, ordered: b
             parent.blocks.append(ListBlock(ordered=ordered, items=[]))
         lst = parent.blocks[-1]
     lst.items.append(ListItem(blocks=[para]))
+
+
+READER = ReaderSpec("docx", read_docx, "Word: heading styles, lists, tables, images with alt text, links, footnotes")

@@ -11,6 +11,8 @@ from typing import Any
 
 from lxml import etree, html
 
+from access.context import Context
+from access.conversion import ReaderSpec
 from access.document import (
     Cell,
     Code,
@@ -28,7 +30,6 @@ from access.document import (
 )
 from access.errors import InvalidDocument
 from access.models import ConvertOptions, SourceFile
-from access.registry import Context
 from converters.readers.common import finish, read_bytes
 from converters.readers.text import decode
 
@@ -209,3 +210,6 @@ def _clean(spans: list[Any]) -> list[Any]:
         out[0] = out[0].model_copy(update={"text": out[0].text.lstrip()})
         out[-1] = out[-1].model_copy(update={"text": out[-1].text.rstrip()})
     return [s for s in out if s.text]
+
+
+READER = ReaderSpec("html", read_html, "HTML (main content only; scripts and navigation dropped)")

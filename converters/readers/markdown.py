@@ -3,9 +3,10 @@ markup is shown as text, never passed through), then read by the HTML reader."""
 
 from __future__ import annotations
 
+from access.context import Context
+from access.conversion import ReaderSpec
 from access.document import Document
 from access.models import ConvertOptions, SourceFile
-from access.registry import Context
 from converters.readers.common import finish, read_bytes
 from converters.readers.html import parse_html
 from converters.readers.text import decode
@@ -21,3 +22,6 @@ def parse_markdown(text: str) -> Document:
 def read_markdown(source: SourceFile, options: ConvertOptions, ctx: Context) -> Document:
     doc = parse_markdown(decode(read_bytes(source)))
     return finish(doc, source, options, "markdown")
+
+
+READER = ReaderSpec("markdown", read_markdown, "Markdown")

@@ -9,10 +9,11 @@ import io
 from pathlib import Path
 from typing import Any
 
+from access.context import Context
+from access.conversion import ReaderSpec
 from access.document import Document, Figure, Metadata
 from access.errors import EmptyFile, EncryptedDocument, InvalidDocument
 from access.models import ConvertOptions, SourceFile
-from access.registry import Context
 from converters.readers.common import check_page_limit, clean_language, display_name, finish
 from converters.readers.links import apply_links, page_links
 from converters.readers.pdf_layout import Line, PageItems, build_blocks, table_from_rows
@@ -307,3 +308,6 @@ def _ocr_page(page: Any, items: PageItems, language: str | None, dpi: int) -> No
         bold = typical > 0 and stroke > BOLD_STROKE_RATIO * typical
         items.lines.append(Line(ln.text, ln.x0 / zoom, ln.y0 / zoom, ln.x1 / zoom, ln.y1 / zoom, float(size),
                                 bold, ln.block * 1000 + ln.par))
+
+
+READER = ReaderSpec("pdf", read_pdf, "PDF: structure tree when tagged, layout otherwise; OCR of scanned pages")

@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from access.context import Context
+from access.conversion import ReaderSpec
 from access.document import (
     Cell,
     Document,
@@ -25,7 +27,6 @@ from access.document import (
 )
 from access.errors import InvalidDocument
 from access.models import ConvertOptions, SourceFile
-from access.registry import Context
 from access.safezip import check_zip
 from converters.readers.common import check_page_limit, clean_language, display_name, finish
 
@@ -153,3 +154,6 @@ def _table(table: Any) -> Table:
                               scope="col" if header else None))
         rows.append(Row(cells=cells))
     return Table(rows=rows, header_rows=1 if first_row and len(rows) > 1 else 0)
+
+
+READER = ReaderSpec("pptx", read_pptx, "PowerPoint: one section per slide, shapes in reading order, notes, alt text")

@@ -20,11 +20,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from access.context import Context
+from access.conversion import ReaderSpec
 from access.document import Document, ListBlock, ListItem, Metadata, PageBreak, Paragraph, Span
 from access.document import Heading as HeadingBlock
 from access.errors import InvalidDocument
 from access.models import ConvertOptions, SourceFile
-from access.registry import Context
 from converters.readers.common import finish, read_bytes
 from converters.readers.reflow import (
     BULLET,
@@ -344,3 +345,6 @@ def _assign_heading_levels(units: list[Unit]) -> None:
             unit.level = 2
         else:
             unit.level = 2
+
+
+READER = ReaderSpec("text", read_text, "Plain text (broken lines, bullets and page footers of PDF exports cleaned up)")

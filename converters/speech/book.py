@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from access.context import Context
 from access.document import Document
 from access.models import ConvertOptions
-from access.registry import Context
 from converters.speech.engine import Voice
 from converters.speech.render import Rendering, render
 from converters.speech.script import Script, build_script

@@ -1,14 +1,16 @@
-"""Plugin: the ``easy-read`` transform (Document → easy-read Document) and target (HTML, DOCX, JSON)."""
+"""The ``easy-read`` transform (Document → easy-read Document) and target (HTML, DOCX, JSON)."""
 
 from __future__ import annotations
 
-from access.registry import Registry
+from access.conversion import DOCUMENT, GateSpec, TransformSpec, WriterSpec
+from converters import legacy
 from converters.transforms.easyread.writer import gate_easy_read, transform, write_easy_read
 
-
-def plugin(registry: Registry) -> None:
-    registry.add_transform("easy-read", transform)
-    registry.add_target(
-        "easy-read", write_easy_read, gate=gate_easy_read, queue="documents",
-        description="Easy-read draft: short plain sentences, glossary, summary boxes; HTML, DOCX and the "
-                    "before/after readability and content-kept figures (JSON).")
+EASY_READ = "easy-read"
+TRANSFORM = TransformSpec(EASY_READ, DOCUMENT, EASY_READ, transform,
+                          description="Short plain sentences, glossary, summaries (rule-based, or an LLM).")
+WRITER = WriterSpec(
+    EASY_READ, EASY_READ, legacy.writer(write_easy_read),
+    description="Easy-read draft: short plain sentences, glossary, summary boxes; HTML, DOCX and the before/after "
+                "readability and content-kept figures (JSON).")
+GATE = GateSpec(EASY_READ, legacy.gate(EASY_READ, gate_easy_read))

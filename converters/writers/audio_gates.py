@@ -22,8 +22,8 @@ from typing import Any
 from lxml import etree
 from mutagen.id3 import ID3, ID3NoHeaderError
 
+from access.context import Context
 from access.models import ArtifactOut, ConvertOptions
-from access.registry import Context
 from converters.speech.audiofile import mp3_info, mp3_info_bytes
 
 TOLERANCE = 0.05                       # seconds

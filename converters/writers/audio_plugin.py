@@ -1,6 +1,6 @@
 """Audio targets: "mp3" (chaptered MP3, plus per-section MP3s and an M3U playlist for long documents)
 and "daisy" (a DAISY 2.02 talking book and an EPUB 3 talking book with media overlays), both on the
-"media" queue, each with its quality gate; and the "speech.voices" extra that lists installed voices.
+"media" queue, each with its quality gate; and the installed voices (``access.voices``).
 """
 
 from __future__ import annotations
@@ -9,10 +9,14 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from access.conversion import DOCUMENT, GateSpec, WriterSpec
+from access.registry import VoiceInfo, VoiceSource
+from converters import legacy
+
 if TYPE_CHECKING:
+    from access.context import Context
     from access.document import Document
     from access.models import ArtifactOut, ConvertOptions
-    from access.registry import Context, Registry
 
 
 def write_mp3(doc: Document, outdir: Path, options: ConvertOptions, ctx: Context) -> list[ArtifactOut]:
@@ -61,19 +65,21 @@ def daisy_gate(artifacts: list[ArtifactOut], options: ConvertOptions, ctx: Conte
     return gate(artifacts, options, ctx)
 
 
-def list_voices() -> list[dict[str, Any]]:
-    """Every installed voice: [{id, engine, language, name, gender, also}] (for GET /v1/voices)."""
+def list_voices() -> list[VoiceInfo]:
+    """Every installed voice (for GET /v1/voices)."""
     from access.config import get_settings
     from converters.speech.book import installed_voices
 
-    return [v.as_dict() for v in installed_voices(get_settings().espeak_library)]
+    return [VoiceInfo(id=v.id, engine=v.engine, language=v.language, name=v.name, gender=v.gender, also=v.also)
+            for v in installed_voices(get_settings().espeak_library)]
 
 
-def plugin(registry: Registry) -> None:
-    registry.add_target("mp3", write_mp3, gate=mp3_gate, queue="media",
-                        description="MP3 (64 kbps mono) with ID3 chapters per heading; long documents also "
-                                    "one MP3 per section and an M3U playlist, zipped.")
-    registry.add_target("daisy", write_talking_books, gate=daisy_gate, queue="media",
-                        description="Talking books with synchronised text: DAISY 2.02 (zip) and EPUB 3 "
-                                    "with media overlays.")
-    registry.add_extra("speech.voices", list_voices)
+MP3 = WriterSpec("mp3", DOCUMENT, legacy.writer(write_mp3), queue="media",
+                 description="MP3 (64 kbps mono) with ID3 chapters per heading; long documents also one MP3 per "
+                             "section and an M3U playlist, zipped.")
+DAISY = WriterSpec("daisy", DOCUMENT, legacy.writer(write_talking_books), queue="media",
+                   description="Talking books with synchronised text: DAISY 2.02 (zip) and EPUB 3 with media "
+                               "overlays.")
+MP3_GATE = GateSpec("mp3", legacy.gate("mp3", mp3_gate))
+DAISY_GATE = GateSpec("daisy", legacy.gate("daisy", daisy_gate))
+VOICES = VoiceSource("espeak-ng", list_voices)

@@ -43,10 +43,12 @@ from typing import Any
 
 from lxml import etree
 
+from access.context import Context
+from access.conversion import DOCUMENT, WriterSpec
 from access.document import Document, Heading, Section
 from access.errors import EngineFailed
 from access.models import ArtifactOut, ConvertOptions
-from access.registry import Context
+from converters import legacy
 from converters.writers.css import epub_css
 from converters.writers.markup import (
     Plan,
@@ -408,3 +410,8 @@ def _chapter_title(ch: Chapter, plan: Plan, fallback: str) -> str:
         if isinstance(b, Heading) and b.text.strip():
             return " ".join(b.text.split())
     return fallback
+
+
+WRITER = WriterSpec("epub", DOCUMENT, legacy.writer(write_epub),
+                    description="EPUB 3 with navigation, page list and accessibility metadata, checked by "
+                                "epubcheck and our auditor.")

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from access.context import Context
+from access.conversion import DOCUMENT, WriterSpec
 from access.document import Document, Heading
 from access.models import ArtifactOut, ConvertOptions
-from access.registry import Context
+from converters import legacy
 from converters.writers.css import html_css
 from converters.writers.markup import (
     Renderer,
@@ -128,3 +130,7 @@ def _display_options() -> str:
     ]
     return ('<details class="display-options">\n<summary>Display options</summary>\n'
             + "\n".join(groups) + "\n</details>")
+
+
+WRITER = WriterSpec("html", DOCUMENT, legacy.writer(write_html),
+                    description="Accessible HTML: one self-contained page, checked by our auditor.")

@@ -16,9 +16,9 @@ from typing import Any
 
 from mutagen.id3 import CHAP, CTOC, ID3, TALB, TIT2, TLAN, TPE1, TRCK, CTOCFlags
 
+from access.context import Context
 from access.document import Document
 from access.models import ArtifactOut, ConvertOptions
-from access.registry import Context
 from converters.speech.book import SpokenBook, release, spoken_book
 from converters.speech.script import Chapter
 

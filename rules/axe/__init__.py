@@ -16,7 +16,8 @@ from typing import Any
 import yaml
 
 from access.catalogue import Rule, documented
-from access.models import WCAG_CRITERIA
+from access.requirements import ACT, CRITERIA, WCAG, Axe
+from access.ruleset import RuleSet
 
 DATA_FILE = Path(__file__).with_name("axe_rules.json")
 GUIDANCE_FILE = Path(__file__).with_name("guidance.yml")
@@ -56,9 +57,10 @@ def _doc(meta: dict[str, Any]) -> str:
 def _entry(meta: dict[str, Any]) -> Rule:
     return documented(
         id=catalogue_id(meta["id"]), target="axe", impact=meta["impact"],
-        wcag=[sc for sc in meta["wcag"] if sc in WCAG_CRITERIA], doc=_doc(meta),
-        refs=[f"axe:{meta['id']}", *(f"act:{a}" for a in meta["act_ids"])],
-        tags=tuple(meta["tags"]), axe_help_url=meta["help_url"], category=meta["category"])
+        requirements=(*(WCAG(sc) for sc in meta["wcag"] if sc in CRITERIA), Axe(meta["id"]),
+                      *(ACT(a) for a in meta["act_ids"])),
+        doc=_doc(meta), tags=tuple(meta["tags"]),
+        notes={"axe_help_url": meta["help_url"], "category": meta["category"]})
 
 
 @cache
@@ -73,7 +75,10 @@ def axe_rule(rule_id: str) -> Rule:
     known = axe_rules().get(rule_id)
     if known is not None:
         return known
-    return documented(id=catalogue_id(rule_id), target="axe", impact="moderate", wcag=[],
+    return documented(id=catalogue_id(rule_id), target="axe", impact="moderate", requirements=(Axe(rule_id),),
                       doc=f"axe-core rule {rule_id}\n\n**Why it matters**: {guidance()['why_by_category']['other']}\n\n"
-                          f"**How to fix**: See the axe-core documentation for {rule_id}.",
-                      refs=[f"axe:{rule_id}"])
+                          f"**How to fix**: See the axe-core documentation for {rule_id}.")
+
+
+RULES = RuleSet(target="axe", package=__name__, description="Web pages (axe-core rules, with our guidance)",
+                generated=lambda: list(axe_rules().values()))

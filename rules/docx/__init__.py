@@ -1,10 +1,8 @@
 """Word (.docx) rules: the Microsoft accessibility checker's Word rules and more.
 
-Every rule is a pure function of :class:`rules.docx.facts.DocxFacts`; ``RULES`` lists them in report order.
+Every rule is a pure function of :class:`rules.docx.facts.DocxFacts`, collected from this package's modules.
 """
 
-from rules.docx import document, images, structure, text
+from access.ruleset import RuleSet
 
-RULES = [*document.RULES, *images.RULES, *structure.RULES, *text.RULES]
-
-__all__ = ["RULES"]
+RULES = RuleSet(target="docx", package=__name__, description=__doc__.splitlines()[0])

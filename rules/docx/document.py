@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
+from access.requirements import WCAG, MsChecker
 from rules.docx.facts import DocxFacts
 from rules.textmetrics import excerpt
 
@@ -13,7 +14,8 @@ PROPERTIES = Location(path="docProps/core.xml")
 HEADER_FOOTER_WORDS = 25
 
 
-@rule(id="docx-title", target="docx", impact="serious", wcag=["2.4.2"], refs=["ms-checker:document-title"])
+@rule(id="docx-title", target="docx", impact="serious",
+      requirements=(WCAG("2.4.2"), MsChecker("document-title")))
 def docx_title(facts: DocxFacts) -> Iterator[Finding]:
     """The document has a title
 
@@ -32,7 +34,7 @@ def docx_title(facts: DocxFacts) -> Iterator[Finding]:
         yield docx_title.finding(Outcome.VIOLATION, "The document has no Title property.", PROPERTIES)
 
 
-@rule(id="docx-language", target="docx", impact="serious", wcag=["3.1.1"], refs=["ms-checker:language"])
+@rule(id="docx-language", target="docx", impact="serious", requirements=(WCAG("3.1.1"), MsChecker("language")))
 def docx_language(facts: DocxFacts) -> Iterator[Finding]:
     """The document declares its language
 
@@ -52,8 +54,8 @@ def docx_language(facts: DocxFacts) -> Iterator[Finding]:
         yield docx_language.finding(Outcome.VIOLATION, "The document does not declare a language.", where)
 
 
-@rule(id="docx-header-footer-content", target="docx", impact="moderate", wcag=["1.3.2"],
-      needs_review_only=True, refs=["ms-checker:header-footer"])
+@rule(id="docx-header-footer-content", target="docx", impact="moderate",
+      requirements=(WCAG("1.3.2"), MsChecker("header-footer")), needs_review_only=True)
 def docx_header_footer_content(facts: DocxFacts) -> Iterator[Finding]:
     """Headers and footers hold no essential content
 

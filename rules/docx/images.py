@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
+from access.requirements import WCAG, MsChecker, Technique
 from rules.docx.facts import DocxFacts
 from rules.textmetrics import is_poor_alt
 
@@ -14,8 +15,8 @@ TEXTY_ALT = re.compile(r"\b(?:screenshot|screen shot|text|quote|quotation|table|
                        r"worksheet|says|reads|handout|scan(?:ned)?)\b|[\"“”]", re.I)
 
 
-@rule(id="docx-image-alt", target="docx", impact="critical", wcag=["1.1.1"],
-      refs=["ms-checker:missing-alt-text"])
+@rule(id="docx-image-alt", target="docx", impact="critical",
+      requirements=(WCAG("1.1.1"), MsChecker("missing-alt-text")))
 def docx_image_alt(facts: DocxFacts) -> Iterator[Finding]:
     """Pictures, charts, SmartArt and shapes have alternative text
 
@@ -50,8 +51,8 @@ def docx_image_alt(facts: DocxFacts) -> Iterator[Finding]:
                                      "decorative.")
 
 
-@rule(id="docx-floating-object", target="docx", impact="moderate", wcag=["1.3.2"],
-      refs=["ms-checker:object-not-inline"])
+@rule(id="docx-floating-object", target="docx", impact="moderate",
+      requirements=(WCAG("1.3.2"), MsChecker("object-not-inline")))
 def docx_floating_object(facts: DocxFacts) -> Iterator[Finding]:
     """Objects are in line with text
 
@@ -75,8 +76,8 @@ def docx_floating_object(facts: DocxFacts) -> Iterator[Finding]:
         yield docx_floating_object.finding(Outcome.INAPPLICABLE, "The document has no objects.")
 
 
-@rule(id="docx-image-of-text", target="docx", impact="moderate", wcag=["1.4.5"], needs_review_only=True,
-      refs=["technique:G140"])
+@rule(id="docx-image-of-text", target="docx", impact="moderate",
+      requirements=(WCAG("1.4.5"), Technique("G140")), needs_review_only=True)
 def docx_image_of_text(facts: DocxFacts) -> Iterator[Finding]:
     """Pictures are not images of text
 

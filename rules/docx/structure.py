@@ -8,6 +8,7 @@ from itertools import pairwise
 
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
+from access.requirements import WCAG, MsChecker
 from rules.docx.facts import DocxFacts
 from rules.textmetrics import excerpt, is_raw_url, is_typed_list_item, is_vague_link
 
@@ -17,8 +18,8 @@ BLANK_RUN = 3                      # consecutive empty paragraphs
 SPACE_RUN = re.compile(r" {4,}|\t{2,}")
 
 
-@rule(id="docx-heading-order", target="docx", impact="moderate", wcag=["1.3.1"],
-      refs=["ms-checker:skipped-heading-level"])
+@rule(id="docx-heading-order", target="docx", impact="moderate",
+      requirements=(WCAG("1.3.1"), MsChecker("skipped-heading-level")))
 def docx_heading_order(facts: DocxFacts) -> Iterator[Finding]:
     """Heading levels are not skipped
 
@@ -52,8 +53,8 @@ def docx_heading_order(facts: DocxFacts) -> Iterator[Finding]:
         yield docx_heading_order.finding(Outcome.PASS, f"{len(heads)} headings in order.")
 
 
-@rule(id="docx-headings-present", target="docx", impact="moderate", wcag=["2.4.6", "1.3.1"],
-      refs=["ms-checker:no-headings"])
+@rule(id="docx-headings-present", target="docx", impact="moderate",
+      requirements=(WCAG("2.4.6"), WCAG("1.3.1"), MsChecker("no-headings")))
 def docx_headings_present(facts: DocxFacts) -> Iterator[Finding]:
     """Long documents are organised with headings
 
@@ -76,8 +77,8 @@ def docx_headings_present(facts: DocxFacts) -> Iterator[Finding]:
                                             "headings.", Location(paragraph=0), words=facts.words)
 
 
-@rule(id="docx-heading-empty", target="docx", impact="moderate", wcag=["2.4.6", "1.3.1"],
-      refs=["ms-checker:empty-heading"])
+@rule(id="docx-heading-empty", target="docx", impact="moderate",
+      requirements=(WCAG("2.4.6"), WCAG("1.3.1"), MsChecker("empty-heading")))
 def docx_heading_empty(facts: DocxFacts) -> Iterator[Finding]:
     """Headings are not empty
 
@@ -99,8 +100,8 @@ def docx_heading_empty(facts: DocxFacts) -> Iterator[Finding]:
         yield docx_heading_empty.finding(Outcome.INAPPLICABLE, "No headings.")
 
 
-@rule(id="docx-table-header", target="docx", impact="serious", wcag=["1.3.1"],
-      refs=["ms-checker:table-header"])
+@rule(id="docx-table-header", target="docx", impact="serious",
+      requirements=(WCAG("1.3.1"), MsChecker("table-header")))
 def docx_table_header(facts: DocxFacts) -> Iterator[Finding]:
     """Tables have a header row
 
@@ -124,8 +125,8 @@ def docx_table_header(facts: DocxFacts) -> Iterator[Finding]:
         yield docx_table_header.finding(Outcome.INAPPLICABLE, "No data tables.")
 
 
-@rule(id="docx-table-merged", target="docx", impact="moderate", wcag=["1.3.1"],
-      refs=["ms-checker:merged-cells"])
+@rule(id="docx-table-merged", target="docx", impact="moderate",
+      requirements=(WCAG("1.3.1"), MsChecker("merged-cells")))
 def docx_table_merged(facts: DocxFacts) -> Iterator[Finding]:
     """Tables have no merged or split cells
 
@@ -148,8 +149,8 @@ def docx_table_merged(facts: DocxFacts) -> Iterator[Finding]:
         yield docx_table_merged.finding(Outcome.INAPPLICABLE, "No tables.")
 
 
-@rule(id="docx-table-layout", target="docx", impact="minor", wcag=["1.3.1", "1.3.2"],
-      needs_review_only=True, refs=["ms-checker:layout-table"])
+@rule(id="docx-table-layout", target="docx", impact="minor",
+      requirements=(WCAG("1.3.1"), WCAG("1.3.2"), MsChecker("layout-table")), needs_review_only=True)
 def docx_table_layout(facts: DocxFacts) -> Iterator[Finding]:
     """Tables are not used for page layout
 
@@ -172,8 +173,8 @@ def docx_table_layout(facts: DocxFacts) -> Iterator[Finding]:
         yield docx_table_layout.finding(Outcome.INAPPLICABLE, "No tables.")
 
 
-@rule(id="docx-link-text", target="docx", impact="serious", wcag=["2.4.4"],
-      refs=["ms-checker:hyperlink-text"])
+@rule(id="docx-link-text", target="docx", impact="serious",
+      requirements=(WCAG("2.4.4"), MsChecker("hyperlink-text")))
 def docx_link_text(facts: DocxFacts) -> Iterator[Finding]:
     """Link text describes the destination
 
@@ -204,8 +205,8 @@ def docx_link_text(facts: DocxFacts) -> Iterator[Finding]:
         yield docx_link_text.finding(Outcome.INAPPLICABLE, "No links.")
 
 
-@rule(id="docx-typed-list", target="docx", impact="moderate", wcag=["1.3.1"],
-      refs=["ms-checker:list-style"])
+@rule(id="docx-typed-list", target="docx", impact="moderate",
+      requirements=(WCAG("1.3.1"), MsChecker("list-style")))
 def docx_typed_list(facts: DocxFacts) -> Iterator[Finding]:
     """Lists use list formatting, not typed characters
 
@@ -224,8 +225,8 @@ def docx_typed_list(facts: DocxFacts) -> Iterator[Finding]:
         yield docx_typed_list.finding(Outcome.PASS, "No typed list markers.")
 
 
-@rule(id="docx-blank-layout", target="docx", impact="minor", wcag=["1.3.2"],
-      refs=["ms-checker:repeated-blank-characters"])
+@rule(id="docx-blank-layout", target="docx", impact="minor",
+      requirements=(WCAG("1.3.2"), MsChecker("repeated-blank-characters")))
 def docx_blank_layout(facts: DocxFacts) -> Iterator[Finding]:
     """Space is not made with blank paragraphs, spaces or tabs
 

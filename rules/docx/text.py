@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from access.catalogue import rule
 from access.models import Finding, Outcome
+from access.requirements import WCAG, MsChecker
 from rules.docx.facts import DocxFacts
 from rules.textmetrics import contrast_ratio, excerpt, required_contrast, rgb_hex
 
@@ -15,7 +16,8 @@ SMALL_PT = 9.0
 DEFAULT_PT = 11.0
 
 
-@rule(id="docx-contrast", target="docx", impact="serious", wcag=["1.4.3"], refs=["ms-checker:text-contrast"])
+@rule(id="docx-contrast", target="docx", impact="serious",
+      requirements=(WCAG("1.4.3"), MsChecker("text-contrast")))
 def docx_contrast(facts: DocxFacts) -> Iterator[Finding]:
     """Text has enough contrast with its background
 
@@ -53,7 +55,7 @@ def docx_contrast(facts: DocxFacts) -> Iterator[Finding]:
         yield docx_contrast.finding(Outcome.PASS, f"{checked} coloured text runs have sufficient contrast.")
 
 
-@rule(id="docx-small-font", target="docx", impact="minor", wcag=[], tags=["best-practice"])
+@rule(id="docx-small-font", target="docx", impact="minor", requirements=(), tags=["best-practice"])
 def docx_small_font(facts: DocxFacts) -> Iterator[Finding]:
     """Text is not very small
 

@@ -9,6 +9,7 @@ from lxml import etree
 
 from access.catalogue import rule
 from access.models import Finding, Outcome
+from access.requirements import ACT, WCAG, Axe
 from rules.html.dom import Page, text_of
 
 DISPLAY_NONE = re.compile(r"(?:^|;)\s*display\s*:\s*none", re.I)
@@ -46,8 +47,8 @@ def _rendered(el: etree._Element, stop: etree._Element) -> bool:
     return True
 
 
-@rule(id="html-aria-hidden-focus", target="html", impact="serious", wcag=["4.1.2", "1.3.1"],
-      refs=["act:6cfa84", "axe:aria-hidden-focus"])
+@rule(id="html-aria-hidden-focus", target="html", impact="serious",
+      requirements=(WCAG("4.1.2"), WCAG("1.3.1"), ACT("6cfa84"), Axe("aria-hidden-focus")))
 def aria_hidden_focus(page: Page) -> Iterator[Finding]:
     """Content hidden from screen readers cannot take keyboard focus
 
@@ -78,8 +79,8 @@ def aria_hidden_focus(page: Page) -> Iterator[Finding]:
                                             page.location(container))
 
 
-@rule(id="html-role-img-alt", target="html", impact="serious", wcag=["1.1.1"],
-      refs=["act:23a2a8", "act:7d6734", "axe:role-img-alt", "axe:svg-img-alt"])
+@rule(id="html-role-img-alt", target="html", impact="serious",
+      requirements=(WCAG("1.1.1"), ACT("23a2a8"), ACT("7d6734"), Axe("role-img-alt"), Axe("svg-img-alt")))
 def role_img_alt(page: Page) -> Iterator[Finding]:
     """Graphics marked role="img" have a text alternative
 

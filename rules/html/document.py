@@ -9,6 +9,7 @@ import langcodes
 
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
+from access.requirements import ACT, WCAG, Axe
 from rules.html.dom import Page
 
 BCP47_SHAPE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
@@ -26,8 +27,8 @@ def lang_is_valid(value: str) -> bool:
         return False
 
 
-@rule(id="html-lang", target="html", impact="serious", wcag=["3.1.1"],
-      refs=["act:b5c3f8", "axe:html-has-lang"])
+@rule(id="html-lang", target="html", impact="serious",
+      requirements=(WCAG("3.1.1"), ACT("b5c3f8"), Axe("html-has-lang")))
 def html_lang(page: Page) -> Iterator[Finding]:
     """The page declares its language
 
@@ -52,8 +53,8 @@ def html_lang(page: Page) -> Iterator[Finding]:
         yield html_lang.finding(Outcome.VIOLATION, "The <html> element has no lang attribute.", where)
 
 
-@rule(id="html-lang-valid", target="html", impact="serious", wcag=["3.1.1"],
-      refs=["act:bf051a", "axe:html-lang-valid"])
+@rule(id="html-lang-valid", target="html", impact="serious",
+      requirements=(WCAG("3.1.1"), ACT("bf051a"), Axe("html-lang-valid")))
 def html_lang_valid(page: Page) -> Iterator[Finding]:
     """The page language is a valid language code
 
@@ -78,8 +79,8 @@ def html_lang_valid(page: Page) -> Iterator[Finding]:
                                       where, lang=lang)
 
 
-@rule(id="html-element-lang-valid", target="html", impact="serious", wcag=["3.1.2"],
-      refs=["act:de46e4", "axe:valid-lang"])
+@rule(id="html-element-lang-valid", target="html", impact="serious",
+      requirements=(WCAG("3.1.2"), ACT("de46e4"), Axe("valid-lang")))
 def element_lang_valid(page: Page) -> Iterator[Finding]:
     """Language changes inside the page use valid language codes
 
@@ -105,8 +106,8 @@ def element_lang_valid(page: Page) -> Iterator[Finding]:
                                              page.location(el), lang=lang)
 
 
-@rule(id="html-title", target="html", impact="serious", wcag=["2.4.2"],
-      refs=["act:2779a5", "axe:document-title"])
+@rule(id="html-title", target="html", impact="serious",
+      requirements=(WCAG("2.4.2"), ACT("2779a5"), Axe("document-title")))
 def page_title(page: Page) -> Iterator[Finding]:
     """The page has a title
 

@@ -6,13 +6,14 @@ from collections.abc import Iterator
 
 from access.catalogue import rule
 from access.models import Finding, Outcome
+from access.requirements import ACT, WCAG, Axe
 from rules.html.dom import Page
 
 UNLABELLED_INPUT_TYPES = {"hidden", "submit", "reset", "button", "image"}
 
 
-@rule(id="html-form-label", target="html", impact="critical", wcag=["4.1.2", "3.3.2"],
-      refs=["act:e086e5", "axe:label", "axe:select-name"])
+@rule(id="html-form-label", target="html", impact="critical",
+      requirements=(WCAG("4.1.2"), WCAG("3.3.2"), ACT("e086e5"), Axe("label"), Axe("select-name")))
 def form_label(page: Page) -> Iterator[Finding]:
     """Form fields have labels
 
@@ -47,8 +48,8 @@ def form_label(page: Page) -> Iterator[Finding]:
                                      page.location(el))
 
 
-@rule(id="html-button-name", target="html", impact="critical", wcag=["4.1.2"],
-      refs=["act:97a4e1", "axe:button-name"])
+@rule(id="html-button-name", target="html", impact="critical",
+      requirements=(WCAG("4.1.2"), ACT("97a4e1"), Axe("button-name")))
 def button_name(page: Page) -> Iterator[Finding]:
     """Buttons have an accessible name
 
@@ -115,8 +116,8 @@ def autocomplete_is_valid(value: str) -> bool:
     return not rest
 
 
-@rule(id="html-autocomplete-valid", target="html", impact="serious", wcag=["1.3.5"],
-      refs=["act:73f2c2", "axe:autocomplete-valid"])
+@rule(id="html-autocomplete-valid", target="html", impact="serious",
+      requirements=(WCAG("1.3.5"), ACT("73f2c2"), Axe("autocomplete-valid")))
 def autocomplete_valid(page: Page) -> Iterator[Finding]:
     """Personal-data fields use valid autocomplete values
 

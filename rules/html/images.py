@@ -7,14 +7,15 @@ from collections.abc import Iterator
 
 from access.catalogue import rule
 from access.models import Finding, Outcome
+from access.requirements import ACT, WCAG, Axe
 from rules.html.dom import Page
 
 FILENAME_ALT = re.compile(r"^\S+\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?|avif)$", re.I)
 PLACEHOLDER_ALT = {"image", "img", "picture", "photo", "graphic", "icon", "logo", "spacer", "untitled", "alt"}
 
 
-@rule(id="html-img-alt", target="html", impact="critical", wcag=["1.1.1"],
-      refs=["act:23a2a8", "axe:image-alt"])
+@rule(id="html-img-alt", target="html", impact="critical",
+      requirements=(WCAG("1.1.1"), ACT("23a2a8"), Axe("image-alt")))
 def img_alt(page: Page) -> Iterator[Finding]:
     """Images have a text alternative
 
@@ -52,8 +53,8 @@ def img_alt(page: Page) -> Iterator[Finding]:
                                   page.location(img))
 
 
-@rule(id="html-input-image-alt", target="html", impact="critical", wcag=["1.1.1", "4.1.2"],
-      refs=["act:59796f", "axe:input-image-alt"])
+@rule(id="html-input-image-alt", target="html", impact="critical",
+      requirements=(WCAG("1.1.1"), WCAG("4.1.2"), ACT("59796f"), Axe("input-image-alt")))
 def input_image_alt(page: Page) -> Iterator[Finding]:
     """Image buttons have a text alternative
 
@@ -78,8 +79,8 @@ def input_image_alt(page: Page) -> Iterator[Finding]:
                                           page.location(el))
 
 
-@rule(id="html-area-alt", target="html", impact="critical", wcag=["1.1.1", "2.4.4", "4.1.2"],
-      refs=["act:c487ae", "axe:area-alt"])
+@rule(id="html-area-alt", target="html", impact="critical",
+      requirements=(WCAG("1.1.1"), WCAG("2.4.4"), WCAG("4.1.2"), ACT("c487ae"), Axe("area-alt")))
 def area_alt(page: Page) -> Iterator[Finding]:
     """Image-map areas have a text alternative
 

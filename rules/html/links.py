@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from access.catalogue import rule
 from access.models import Finding, Outcome
+from access.requirements import ACT, WCAG, Axe, Technique
 from rules.html.dom import Page
 
 GENERIC_LINK_TEXT = {
@@ -23,8 +24,8 @@ def _links(page: Page) -> Iterator:
             yield a
 
 
-@rule(id="html-link-name", target="html", impact="serious", wcag=["2.4.4", "4.1.2"],
-      refs=["act:c487ae", "axe:link-name"])
+@rule(id="html-link-name", target="html", impact="serious",
+      requirements=(WCAG("2.4.4"), WCAG("4.1.2"), ACT("c487ae"), Axe("link-name")))
 def link_name(page: Page) -> Iterator[Finding]:
     """Links have text
 
@@ -48,8 +49,8 @@ def link_name(page: Page) -> Iterator[Finding]:
                                     href=a.get("href", "")[:200])
 
 
-@rule(id="html-link-text-generic", target="html", impact="moderate", wcag=["2.4.4"],
-      refs=["technique:F84", "technique:G91"])
+@rule(id="html-link-text-generic", target="html", impact="moderate",
+      requirements=(WCAG("2.4.4"), Technique("F84"), Technique("G91")))
 def link_text_generic(page: Page) -> Iterator[Finding]:
     """Link text says where the link goes
 

@@ -7,13 +7,14 @@ from collections.abc import Iterator
 
 from access.catalogue import rule
 from access.models import Finding, Outcome
+from access.requirements import ACT, WCAG, Axe
 from rules.html.dom import Page
 
 CAPTION_KINDS = {"captions", "subtitles"}
 
 
-@rule(id="html-video-captions", target="html", impact="critical", wcag=["1.2.2"],
-      refs=["act:eac66b", "axe:video-caption"])
+@rule(id="html-video-captions", target="html", impact="critical",
+      requirements=(WCAG("1.2.2"), ACT("eac66b"), Axe("video-caption")))
 def video_captions(page: Page) -> Iterator[Finding]:
     """Videos have captions
 
@@ -42,8 +43,8 @@ def video_captions(page: Page) -> Iterator[Finding]:
                                          page.location(video))
 
 
-@rule(id="html-media-autoplay", target="html", impact="moderate", wcag=["1.4.2"],
-      refs=["act:80f0bf", "axe:no-autoplay-audio"])
+@rule(id="html-media-autoplay", target="html", impact="moderate",
+      requirements=(WCAG("1.4.2"), ACT("80f0bf"), Axe("no-autoplay-audio")))
 def media_autoplay(page: Page) -> Iterator[Finding]:
     """Media does not play sound automatically
 
@@ -74,8 +75,8 @@ def media_autoplay(page: Page) -> Iterator[Finding]:
                                          page.location(el))
 
 
-@rule(id="html-meta-viewport", target="html", impact="critical", wcag=["1.4.4"],
-      refs=["act:b4f0c3", "axe:meta-viewport"])
+@rule(id="html-meta-viewport", target="html", impact="critical",
+      requirements=(WCAG("1.4.4"), ACT("b4f0c3"), Axe("meta-viewport")))
 def meta_viewport(page: Page) -> Iterator[Finding]:
     """The page can be zoomed
 
@@ -109,8 +110,8 @@ def _number(text: str | None) -> float | None:
         return None
 
 
-@rule(id="html-iframe-title", target="html", impact="serious", wcag=["4.1.2"],
-      refs=["act:cae760", "axe:frame-title"])
+@rule(id="html-iframe-title", target="html", impact="serious",
+      requirements=(WCAG("4.1.2"), ACT("cae760"), Axe("frame-title")))
 def iframe_title(page: Page) -> Iterator[Finding]:
     """Embedded frames have a title
 

@@ -6,14 +6,15 @@ from collections.abc import Iterator
 
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
+from access.requirements import ACT, WCAG, Axe, Technique
 from rules.html.dom import Page
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 REFERENCING_ATTRS = ("aria-labelledby", "aria-describedby", "aria-controls", "aria-owns", "aria-activedescendant")
 
 
-@rule(id="html-heading-order", target="html", impact="moderate", wcag=["1.3.1"],
-      refs=["axe:heading-order", "technique:H42"])
+@rule(id="html-heading-order", target="html", impact="moderate",
+      requirements=(WCAG("1.3.1"), Axe("heading-order"), Technique("H42")))
 def heading_order(page: Page) -> Iterator[Finding]:
     """Heading levels do not skip
 
@@ -43,8 +44,8 @@ def heading_order(page: Page) -> Iterator[Finding]:
         previous = level
 
 
-@rule(id="html-table-headers", target="html", impact="serious", wcag=["1.3.1"],
-      refs=["technique:H51", "technique:F91"])
+@rule(id="html-table-headers", target="html", impact="serious",
+      requirements=(WCAG("1.3.1"), Technique("H51"), Technique("F91")))
 def table_headers(page: Page) -> Iterator[Finding]:
     """Data tables have header cells
 
@@ -83,8 +84,8 @@ def _owner_table(el):  # type: ignore[no-untyped-def]
     return node
 
 
-@rule(id="html-duplicate-id-referenced", target="html", impact="serious", wcag=["4.1.2", "1.3.1"],
-      refs=["act:3ea0c8", "axe:duplicate-id-aria"])
+@rule(id="html-duplicate-id-referenced", target="html", impact="serious",
+      requirements=(WCAG("4.1.2"), WCAG("1.3.1"), ACT("3ea0c8"), Axe("duplicate-id-aria")))
 def duplicate_id_referenced(page: Page) -> Iterator[Finding]:
     """Ids used by labels and ARIA are unique
 
@@ -120,8 +121,8 @@ def duplicate_id_referenced(page: Page) -> Iterator[Finding]:
             yield duplicate_id_referenced.finding(Outcome.PASS, f"The id {id_!r} is unique.", where)
 
 
-@rule(id="html-heading-name", target="html", impact="moderate", wcag=["1.3.1", "2.4.6"],
-      refs=["act:ffd0e9", "axe:empty-heading"])
+@rule(id="html-heading-name", target="html", impact="moderate",
+      requirements=(WCAG("1.3.1"), WCAG("2.4.6"), ACT("ffd0e9"), Axe("empty-heading")))
 def heading_name(page: Page) -> Iterator[Finding]:
     """Headings are not empty
 
@@ -147,8 +148,8 @@ def heading_name(page: Page) -> Iterator[Finding]:
 LIST_CHILDREN = {"li", "script", "template"}
 
 
-@rule(id="html-list-structure", target="html", impact="serious", wcag=["1.3.1"],
-      refs=["axe:list", "axe:listitem", "technique:H48"])
+@rule(id="html-list-structure", target="html", impact="serious",
+      requirements=(WCAG("1.3.1"), Axe("list"), Axe("listitem"), Technique("H48")))
 def list_structure(page: Page) -> Iterator[Finding]:
     """Lists contain only list items
 

@@ -7,14 +7,15 @@ from collections.abc import Iterator
 
 from access.catalogue import rule
 from access.models import Finding, Outcome
+from access.requirements import ACT, WCAG, Axe
 from rules.html.dom import Page
 
 REFRESH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:[;,]\s*(?:url\s*=\s*)?(.*))?$", re.I | re.S)
 TWENTY_HOURS = 72_000
 
 
-@rule(id="html-meta-refresh", target="html", impact="critical", wcag=["2.2.1"],
-      refs=["act:bc659a", "axe:meta-refresh"])
+@rule(id="html-meta-refresh", target="html", impact="critical",
+      requirements=(WCAG("2.2.1"), ACT("bc659a"), Axe("meta-refresh")))
 def meta_refresh(page: Page) -> Iterator[Finding]:
     """The page does not refresh or redirect on a timer
 
@@ -44,8 +45,8 @@ def meta_refresh(page: Page) -> Iterator[Finding]:
                                        page.location(meta))
 
 
-@rule(id="html-blink-marquee", target="html", impact="serious", wcag=["2.2.2"],
-      refs=["axe:blink", "axe:marquee"])
+@rule(id="html-blink-marquee", target="html", impact="serious",
+      requirements=(WCAG("2.2.2"), Axe("blink"), Axe("marquee")))
 def blink_marquee(page: Page) -> Iterator[Finding]:
     """Text does not blink or scroll by itself
 

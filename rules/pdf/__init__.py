@@ -1,10 +1,8 @@
 """PDF rules (PDF/UA-1 with Matterhorn references, and WCAG checks no PDF validator does).
 
-Every rule is a pure function of :class:`rules.pdf.facts.PdfFacts`; ``RULES`` lists them in report order.
+Every rule is a pure function of :class:`rules.pdf.facts.PdfFacts`, collected from this package's modules.
 """
 
-from rules.pdf import annotations, document, structure, text
+from access.ruleset import RuleSet
 
-RULES = [*document.RULES, *structure.RULES, *annotations.RULES, *text.RULES]
-
-__all__ = ["RULES"]
+RULES = RuleSet(target="pdf", package=__name__, description=__doc__.splitlines()[0])

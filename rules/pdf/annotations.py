@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from access.catalogue import rule
 from access.models import BBox, Finding, Location, Outcome
+from access.requirements import WCAG, Matterhorn, PdfUA
 from rules.pdf.facts import Annot, PdfFacts
 
 
@@ -14,9 +15,8 @@ def at(page: int, a: Annot) -> Location:
                     excerpt=(a.contents or a.tooltip or a.field_name or None))
 
 
-@rule(id="pdf-link-alt", target="pdf", impact="serious", wcag=["2.4.4", "4.1.2"],
-      refs=["matterhorn:28-011", "matterhorn:28-012", "pdfua:7.18.5"],
-      matterhorn="28-011, 28-012",
+@rule(id="pdf-link-alt", target="pdf", impact="serious",
+      requirements=(WCAG("2.4.4"), WCAG("4.1.2"), Matterhorn("28-011"), Matterhorn("28-012"), PdfUA("7.18.5")),
       condition="A link annotation is not nested in a Link tag (28-011) or has no alternate description in "
                 "its /Contents key (28-012).")
 def pdf_link_alt(facts: PdfFacts) -> Iterator[Finding]:
@@ -52,9 +52,8 @@ def pdf_link_alt(facts: PdfFacts) -> Iterator[Finding]:
         yield pdf_link_alt.finding(Outcome.PASS, f"{len(links)} links are tagged and described.")
 
 
-@rule(id="pdf-form-field-name", target="pdf", impact="critical", wcag=["4.1.2", "3.3.2"],
-      refs=["matterhorn:28-005", "pdfua:7.18.1"],
-      matterhorn="28-005",
+@rule(id="pdf-form-field-name", target="pdf", impact="critical",
+      requirements=(WCAG("4.1.2"), WCAG("3.3.2"), Matterhorn("28-005"), PdfUA("7.18.1")),
       condition="A form field has no /TU (tooltip) entry and no alternate description on its enclosing "
                 "structure element.")
 def pdf_form_field_name(facts: PdfFacts) -> Iterator[Finding]:
@@ -82,9 +81,8 @@ def pdf_form_field_name(facts: PdfFacts) -> Iterator[Finding]:
         yield pdf_form_field_name.finding(Outcome.PASS, f"{len(fields)} form fields have tooltips.")
 
 
-@rule(id="pdf-annotation-alt", target="pdf", impact="moderate", wcag=["1.1.1"],
-      refs=["matterhorn:28-004", "pdfua:7.18.1"],
-      matterhorn="28-004",
+@rule(id="pdf-annotation-alt", target="pdf", impact="moderate",
+      requirements=(WCAG("1.1.1"), Matterhorn("28-004"), PdfUA("7.18.1")),
       condition="An annotation other than Widget, Link or PrinterMark has no /Contents entry.")
 def pdf_annotation_alt(facts: PdfFacts) -> Iterator[Finding]:
     """Comments and other annotations have a description
@@ -110,9 +108,8 @@ def pdf_annotation_alt(facts: PdfFacts) -> Iterator[Finding]:
         yield pdf_annotation_alt.finding(Outcome.PASS, f"{len(annots)} annotations are described.")
 
 
-@rule(id="pdf-tab-order", target="pdf", impact="moderate", wcag=["2.4.3"],
-      refs=["matterhorn:28-008", "matterhorn:28-009", "pdfua:7.18.3"],
-      matterhorn="28-008, 28-009",
+@rule(id="pdf-tab-order", target="pdf", impact="moderate",
+      requirements=(WCAG("2.4.3"), Matterhorn("28-008"), Matterhorn("28-009"), PdfUA("7.18.3")),
       condition="A page with annotations has no /Tabs key (28-008) or its value is not /S (28-009).")
 def pdf_tab_order(facts: PdfFacts) -> Iterator[Finding]:
     """Pages with links or fields use the structure tab order

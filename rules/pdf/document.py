@@ -9,6 +9,7 @@ import langcodes
 
 from access.catalogue import rule
 from access.models import Finding, Impact, Location, Outcome
+from access.requirements import WCAG, Matterhorn, PdfUA, Technique
 from rules.pdf.facts import PdfFacts
 
 CATALOG = Location(path="/Catalog")
@@ -16,9 +17,8 @@ BCP47_SHAPE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 BOOKMARKS_FROM_PAGES = 21
 
 
-@rule(id="pdf-tagged", target="pdf", impact="critical", wcag=["1.3.1"],
-      refs=["matterhorn:01-005", "pdfua:7.1"],
-      matterhorn="01-005",
+@rule(id="pdf-tagged", target="pdf", impact="critical",
+      requirements=(WCAG("1.3.1"), Matterhorn("01-005"), PdfUA("7.1")),
       condition="The catalog has no /MarkInfo with /Marked true, or no /StructTreeRoot: the document is "
                 "not a tagged PDF, so no content is tagged as real content.")
 def pdf_tagged(facts: PdfFacts) -> Iterator[Finding]:
@@ -49,9 +49,8 @@ def pdf_tagged(facts: PdfFacts) -> Iterator[Finding]:
                              CATALOG, missing=missing)
 
 
-@rule(id="pdf-title", target="pdf", impact="serious", wcag=["2.4.2"],
-      refs=["matterhorn:06-003", "matterhorn:07-001", "matterhorn:07-002", "pdfua:7.1"],
-      matterhorn="06-003, 07-001, 07-002",
+@rule(id="pdf-title", target="pdf", impact="serious",
+      requirements=(WCAG("2.4.2"), Matterhorn("06-003"), Matterhorn("07-001"), Matterhorn("07-002"), PdfUA("7.1")),
       condition="The XMP metadata has no dc:title (06-003); the ViewerPreferences have no DisplayDocTitle "
                 "(07-001) or it is false (07-002).")
 def pdf_title(facts: PdfFacts) -> Iterator[Finding]:
@@ -89,9 +88,8 @@ def pdf_title(facts: PdfFacts) -> Iterator[Finding]:
         yield pdf_title.finding(Outcome.PASS, f"The title is {title!r} and viewers display it.", CATALOG)
 
 
-@rule(id="pdf-language", target="pdf", impact="serious", wcag=["3.1.1"],
-      refs=["matterhorn:11-001", "matterhorn:11-006", "pdfua:7.2"],
-      matterhorn="11-001, 11-006",
+@rule(id="pdf-language", target="pdf", impact="serious",
+      requirements=(WCAG("3.1.1"), Matterhorn("11-001"), Matterhorn("11-006"), PdfUA("7.2")),
       condition="The natural language of page content and metadata cannot be determined: the catalog "
                 "has no /Lang and the structure elements do not declare one.")
 def pdf_language(facts: PdfFacts) -> Iterator[Finding]:
@@ -135,8 +133,8 @@ def lang_is_valid(value: str) -> bool:
         return False
 
 
-@rule(id="pdf-language-valid", target="pdf", impact="serious", wcag=["3.1.1", "3.1.2"],
-      refs=["pdfua:7.2"], matterhorn=None,
+@rule(id="pdf-language-valid", target="pdf", impact="serious",
+      requirements=(WCAG("3.1.1"), WCAG("3.1.2"), PdfUA("7.2")),
       condition="A /Lang value (catalog or structure element) is not a valid BCP 47 language tag, so the "
                 "language of the document or of a passage cannot be determined.")
 def pdf_language_valid(facts: PdfFacts) -> Iterator[Finding]:
@@ -171,9 +169,8 @@ def pdf_language_valid(facts: PdfFacts) -> Iterator[Finding]:
         yield pdf_language_valid.finding(Outcome.PASS, "Valid language codes: " + ", ".join(langs) + ".")
 
 
-@rule(id="pdf-ua-identifier", target="pdf", impact="minor", wcag=[],
-      refs=["matterhorn:06-001", "matterhorn:06-002", "pdfua:5"],
-      matterhorn="06-001, 06-002",
+@rule(id="pdf-ua-identifier", target="pdf", impact="minor",
+      requirements=(Matterhorn("06-001"), Matterhorn("06-002"), PdfUA("5")),
       condition="The document has no XMP metadata stream (06-001) or it lacks the PDF/UA identifier "
                 "pdfuaid:part (06-002).")
 def pdf_ua_identifier(facts: PdfFacts) -> Iterator[Finding]:
@@ -200,9 +197,8 @@ def pdf_ua_identifier(facts: PdfFacts) -> Iterator[Finding]:
                                         "(pdfuaid:part).", CATALOG)
 
 
-@rule(id="pdf-security-at", target="pdf", impact="critical", wcag=["4.1.2"],
-      refs=["matterhorn:26-002", "pdfua:7.16"],
-      matterhorn="26-002",
+@rule(id="pdf-security-at", target="pdf", impact="critical",
+      requirements=(WCAG("4.1.2"), Matterhorn("26-002"), PdfUA("7.16")),
       condition="The file is encrypted and the permission bit 10 (content extraction for accessibility) "
                 "is not set.")
 def pdf_security_at(facts: PdfFacts) -> Iterator[Finding]:
@@ -228,9 +224,7 @@ def pdf_security_at(facts: PdfFacts) -> Iterator[Finding]:
                                       "for assistive technology.", CATALOG)
 
 
-@rule(id="pdf-bookmarks", target="pdf", impact="moderate", wcag=["2.4.5"],
-      refs=["technique:PDF2"],
-      matterhorn=None,
+@rule(id="pdf-bookmarks", target="pdf", impact="moderate", requirements=(WCAG("2.4.5"), Technique("PDF2")),
       condition=f"A document of {BOOKMARKS_FROM_PAGES} or more pages has no outline (bookmarks).")
 def pdf_bookmarks(facts: PdfFacts) -> Iterator[Finding]:
     """Long PDFs have bookmarks

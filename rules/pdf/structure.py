@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
+from access.requirements import WCAG, Matterhorn, PdfUA
 from rules.pdf.facts import Elem, PdfFacts
 
 HEADING = re.compile(r"^H([1-6])$")
@@ -25,9 +26,9 @@ def _not_tagged(rule_obj, facts: PdfFacts) -> Iterator[Finding]:
                            Location(path="/Catalog"))
 
 
-@rule(id="pdf-figure-alt", target="pdf", impact="critical", wcag=["1.1.1"],
-      refs=["matterhorn:13-004", "pdfua:7.3"],
-      matterhorn="13-004", condition="A Figure structure element has neither /Alt nor /ActualText.")
+@rule(id="pdf-figure-alt", target="pdf", impact="critical",
+      requirements=(WCAG("1.1.1"), Matterhorn("13-004"), PdfUA("7.3")),
+      condition="A Figure structure element has neither /Alt nor /ActualText.")
 def pdf_figure_alt(facts: PdfFacts) -> Iterator[Finding]:
     """Figures have alternative text
 
@@ -56,9 +57,8 @@ def pdf_figure_alt(facts: PdfFacts) -> Iterator[Finding]:
             yield pdf_figure_alt.finding(Outcome.VIOLATION, "Figure has no alternative text.", at(el))
 
 
-@rule(id="pdf-heading-order", target="pdf", impact="moderate", wcag=["1.3.1"],
-      refs=["matterhorn:14-002", "matterhorn:14-003", "pdfua:7.4.2"],
-      matterhorn="14-002, 14-003",
+@rule(id="pdf-heading-order", target="pdf", impact="moderate",
+      requirements=(WCAG("1.3.1"), Matterhorn("14-002"), Matterhorn("14-003"), PdfUA("7.4.2")),
       condition="The first numbered heading is not H1 (14-002), or heading levels are skipped going "
                 "down (14-003), e.g. H3 directly after H1.")
 def pdf_heading_order(facts: PdfFacts) -> Iterator[Finding]:
@@ -100,9 +100,9 @@ def pdf_heading_order(facts: PdfFacts) -> Iterator[Finding]:
         yield pdf_heading_order.finding(Outcome.PASS, f"{len(headings)} headings in a valid order.")
 
 
-@rule(id="pdf-headings-present", target="pdf", impact="moderate", wcag=["2.4.6", "1.3.1"],
-      refs=["matterhorn:14-001"],
-      matterhorn="14-001", condition="A tagged document of more than two pages has no heading tags.")
+@rule(id="pdf-headings-present", target="pdf", impact="moderate",
+      requirements=(WCAG("2.4.6"), WCAG("1.3.1"), Matterhorn("14-001")),
+      condition="A tagged document of more than two pages has no heading tags.")
 def pdf_headings_present(facts: PdfFacts) -> Iterator[Finding]:
     """Longer documents are organised with headings
 
@@ -130,9 +130,8 @@ def _cells(table: Elem) -> list[Elem]:
     return [el for el in table.iter() if el.type in ("TH", "TD")]
 
 
-@rule(id="pdf-table-headers", target="pdf", impact="serious", wcag=["1.3.1"],
-      refs=["matterhorn:15-003", "matterhorn:15-005", "pdfua:7.5"],
-      matterhorn="15-003, 15-005",
+@rule(id="pdf-table-headers", target="pdf", impact="serious",
+      requirements=(WCAG("1.3.1"), Matterhorn("15-003"), Matterhorn("15-005"), PdfUA("7.5")),
       condition="A table has no TH cells so headers cannot be determined (15-005), or a TH has no /Scope "
                 "in a table that does not use /Headers and /ID (15-003).")
 def pdf_table_headers(facts: PdfFacts) -> Iterator[Finding]:
@@ -175,9 +174,8 @@ def pdf_table_headers(facts: PdfFacts) -> Iterator[Finding]:
                                             at(table))
 
 
-@rule(id="pdf-list-structure", target="pdf", impact="moderate", wcag=["1.3.1"],
-      refs=["matterhorn:09-005", "pdfua:7.6"],
-      matterhorn="09-005",
+@rule(id="pdf-list-structure", target="pdf", impact="moderate",
+      requirements=(WCAG("1.3.1"), Matterhorn("09-005"), PdfUA("7.6")),
       condition="A list-related structure element is used in a way that does not conform to ISO 32000-1 "
                 "Table 336: L holds only LI (or Caption, L), LI holds only Lbl and LBody, LI/Lbl/LBody "
                 "outside their parent.")
@@ -228,9 +226,8 @@ def pdf_list_structure(facts: PdfFacts) -> Iterator[Finding]:
         yield pdf_list_structure.finding(Outcome.PASS, f"{len(lists)} well-formed list(s).")
 
 
-@rule(id="pdf-content-tagged", target="pdf", impact="serious", wcag=["1.3.1", "1.3.2"],
-      refs=["matterhorn:01-005", "pdfua:7.1"],
-      matterhorn="01-005",
+@rule(id="pdf-content-tagged", target="pdf", impact="serious",
+      requirements=(WCAG("1.3.1"), WCAG("1.3.2"), Matterhorn("01-005"), PdfUA("7.1")),
       condition="Content is neither marked as Artifact nor tagged as real content: text or image "
                 "painting operators outside any marked-content sequence.")
 def pdf_content_tagged(facts: PdfFacts) -> Iterator[Finding]:

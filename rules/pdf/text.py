@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from access.catalogue import rule
 from access.models import BBox, Finding, Location, Outcome
+from access.requirements import WCAG, Matterhorn, PdfUA, Technique
 from rules.pdf.facts import PdfFacts, Span
 from rules.textmetrics import reading_grade, required_contrast, rgb_hex
 
@@ -20,9 +21,9 @@ def span_at(page: int, s: Span) -> Location:
                     excerpt=s.text[:80])
 
 
-@rule(id="pdf-fonts-embedded", target="pdf", impact="moderate", wcag=[],
-      refs=["pdfua:7.21.4.1", "matterhorn:31-009"],
-      matterhorn="31-009", condition="A font used for rendering is not embedded in the file.")
+@rule(id="pdf-fonts-embedded", target="pdf", impact="moderate",
+      requirements=(PdfUA("7.21.4.1"), Matterhorn("31-009")),
+      condition="A font used for rendering is not embedded in the file.")
 def pdf_fonts_embedded(facts: PdfFacts) -> Iterator[Finding]:
     """Fonts are embedded
 
@@ -47,9 +48,8 @@ def pdf_fonts_embedded(facts: PdfFacts) -> Iterator[Finding]:
         yield pdf_fonts_embedded.finding(Outcome.INAPPLICABLE, "The PDF uses no fonts.")
 
 
-@rule(id="pdf-text-unicode", target="pdf", impact="serious", wcag=["1.3.1", "4.1.2"],
-      refs=["matterhorn:10-001", "pdfua:7.21.7"],
-      matterhorn="10-001",
+@rule(id="pdf-text-unicode", target="pdf", impact="serious",
+      requirements=(WCAG("1.3.1"), WCAG("4.1.2"), Matterhorn("10-001"), PdfUA("7.21.7")),
       condition="Character codes cannot be mapped to Unicode: a composite (Type0) font has no ToUnicode "
                 "map, or the extracted text is garbled (replacement or private-use characters).")
 def pdf_text_unicode(facts: PdfFacts) -> Iterator[Finding]:
@@ -82,9 +82,8 @@ def pdf_text_unicode(facts: PdfFacts) -> Iterator[Finding]:
             yield pdf_text_unicode.finding(Outcome.INAPPLICABLE, "The PDF has no text.")
 
 
-@rule(id="pdf-image-only-page", target="pdf", impact="critical", wcag=["1.1.1", "1.4.5"],
-      refs=["technique:PDF7"],
-      matterhorn=None,
+@rule(id="pdf-image-only-page", target="pdf", impact="critical",
+      requirements=(WCAG("1.1.1"), WCAG("1.4.5"), Technique("PDF7")),
       condition="A page shows images but has no extractable text: a scanned page that was never OCRed.")
 def pdf_image_only_page(facts: PdfFacts) -> Iterator[Finding]:
     """Pages are not images of text (scanned pages)
@@ -109,9 +108,8 @@ def pdf_image_only_page(facts: PdfFacts) -> Iterator[Finding]:
         yield pdf_image_only_page.finding(Outcome.PASS, "No page is an image of text without text.")
 
 
-@rule(id="pdf-contrast", target="pdf", impact="serious", wcag=["1.4.3"],
-      refs=["technique:G18"],
-      matterhorn=None, condition="Text colour against the rendered background is below 4.5:1 (3:1 for "
+@rule(id="pdf-contrast", target="pdf", impact="serious", requirements=(WCAG("1.4.3"), Technique("G18")),
+      condition="Text colour against the rendered background is below 4.5:1 (3:1 for "
                                      "large text).")
 def pdf_contrast(facts: PdfFacts) -> Iterator[Finding]:
     """Text has enough contrast with its background
@@ -149,8 +147,8 @@ def pdf_contrast(facts: PdfFacts) -> Iterator[Finding]:
             yield pdf_contrast.finding(Outcome.INAPPLICABLE, "The PDF has no text.")
 
 
-@rule(id="pdf-small-text", target="pdf", impact="minor", wcag=[], tags=["best-practice"],
-      matterhorn=None, condition="Visible text smaller than 7 pt.")
+@rule(id="pdf-small-text", target="pdf", impact="minor", requirements=(), tags=["best-practice"],
+      condition="Visible text smaller than 7 pt.")
 def pdf_small_text(facts: PdfFacts) -> Iterator[Finding]:
     """Text is not very small
 
@@ -174,9 +172,8 @@ def pdf_small_text(facts: PdfFacts) -> Iterator[Finding]:
         yield pdf_small_text.finding(Outcome.PASS, "No very small text.")
 
 
-@rule(id="pdf-reading-level", target="pdf", impact="minor", wcag=[], needs_review_only=True,
-      refs=["wcag:3.1.5 (AAA)"],
-      matterhorn=None,
+@rule(id="pdf-reading-level", target="pdf", impact="minor", requirements=(WCAG("3.1.5"),),
+      needs_review_only=True,
       condition=f"Estimated Flesch-Kincaid grade of the text above {READING_GRADE_REVIEW:g} (needs review).")
 def pdf_reading_level(facts: PdfFacts) -> Iterator[Finding]:
     """The reading level suits the learners

@@ -1,10 +1,8 @@
 """PowerPoint (.pptx) rules: slide titles, alt text, reading order, tables, links, language, media, contrast.
 
-Every rule is a pure function of :class:`rules.pptx.facts.PptxFacts`; ``RULES`` lists them in report order.
+Every rule is a pure function of :class:`rules.pptx.facts.PptxFacts`, collected from this package's modules.
 """
 
-from rules.pptx import content, slides
+from access.ruleset import RuleSet
 
-RULES = [*slides.RULES, *content.RULES]
-
-__all__ = ["RULES"]
+RULES = RuleSet(target="pptx", package=__name__, description=__doc__.splitlines()[0])

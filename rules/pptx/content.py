@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
+from access.requirements import WCAG, MsChecker
 from rules.pptx.facts import PptxFacts
 from rules.textmetrics import contrast_ratio, is_poor_alt, is_raw_url, is_vague_link, required_contrast, rgb_hex
 
@@ -13,7 +14,8 @@ NEEDS_ALT = {"picture", "chart", "group", "smartart", "object"}
 DEFAULT_PT = 18.0
 
 
-@rule(id="pptx-alt-text", target="pptx", impact="critical", wcag=["1.1.1"], refs=["ms-checker:missing-alt-text"])
+@rule(id="pptx-alt-text", target="pptx", impact="critical",
+      requirements=(WCAG("1.1.1"), MsChecker("missing-alt-text")))
 def pptx_alt_text(facts: PptxFacts) -> Iterator[Finding]:
     """Pictures, charts, SmartArt and groups have alternative text
 
@@ -46,7 +48,8 @@ def pptx_alt_text(facts: PptxFacts) -> Iterator[Finding]:
         yield pptx_alt_text.finding(Outcome.INAPPLICABLE, "No pictures, charts or groups.")
 
 
-@rule(id="pptx-table-header", target="pptx", impact="serious", wcag=["1.3.1"], refs=["ms-checker:table-header"])
+@rule(id="pptx-table-header", target="pptx", impact="serious",
+      requirements=(WCAG("1.3.1"), MsChecker("table-header")))
 def pptx_table_header(facts: PptxFacts) -> Iterator[Finding]:
     """Tables have a header row
 
@@ -69,7 +72,8 @@ def pptx_table_header(facts: PptxFacts) -> Iterator[Finding]:
         yield pptx_table_header.finding(Outcome.INAPPLICABLE, "No tables.")
 
 
-@rule(id="pptx-link-text", target="pptx", impact="serious", wcag=["2.4.4"], refs=["ms-checker:hyperlink-text"])
+@rule(id="pptx-link-text", target="pptx", impact="serious",
+      requirements=(WCAG("2.4.4"), MsChecker("hyperlink-text")))
 def pptx_link_text(facts: PptxFacts) -> Iterator[Finding]:
     """Link text describes the destination
 
@@ -96,7 +100,7 @@ def pptx_link_text(facts: PptxFacts) -> Iterator[Finding]:
         yield pptx_link_text.finding(Outcome.INAPPLICABLE, "No links.")
 
 
-@rule(id="pptx-language", target="pptx", impact="serious", wcag=["3.1.1"], refs=["ms-checker:language"])
+@rule(id="pptx-language", target="pptx", impact="serious", requirements=(WCAG("3.1.1"), MsChecker("language")))
 def pptx_language(facts: PptxFacts) -> Iterator[Finding]:
     """The presentation declares its language
 
@@ -116,8 +120,8 @@ def pptx_language(facts: PptxFacts) -> Iterator[Finding]:
                                     Location(path="ppt/presentation.xml"))
 
 
-@rule(id="pptx-media-captions", target="pptx", impact="critical", wcag=["1.2.2", "1.2.1"],
-      refs=["ms-checker:video-captions"])
+@rule(id="pptx-media-captions", target="pptx", impact="critical",
+      requirements=(WCAG("1.2.2"), WCAG("1.2.1"), MsChecker("video-captions")))
 def pptx_media_captions(facts: PptxFacts) -> Iterator[Finding]:
     """Video and audio have captions or a transcript
 
@@ -148,7 +152,8 @@ def pptx_media_captions(facts: PptxFacts) -> Iterator[Finding]:
         yield pptx_media_captions.finding(Outcome.INAPPLICABLE, "No video or audio.")
 
 
-@rule(id="pptx-contrast", target="pptx", impact="serious", wcag=["1.4.3"], refs=["ms-checker:text-contrast"])
+@rule(id="pptx-contrast", target="pptx", impact="serious",
+      requirements=(WCAG("1.4.3"), MsChecker("text-contrast")))
 def pptx_contrast(facts: PptxFacts) -> Iterator[Finding]:
     """Text has enough contrast with its background
 

@@ -7,13 +7,14 @@ from collections.abc import Iterator
 
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
+from access.requirements import WCAG, MsChecker
 from rules.pptx.facts import PptxFacts, ShapeFacts
 
 ROW_TOLERANCE_PT = 20.0
 
 
-@rule(id="pptx-slide-title", target="pptx", impact="serious", wcag=["2.4.6", "1.3.1"],
-      refs=["ms-checker:missing-slide-title"])
+@rule(id="pptx-slide-title", target="pptx", impact="serious",
+      requirements=(WCAG("2.4.6"), WCAG("1.3.1"), MsChecker("missing-slide-title")))
 def pptx_slide_title(facts: PptxFacts) -> Iterator[Finding]:
     """Every slide has a title
 
@@ -38,8 +39,8 @@ def pptx_slide_title(facts: PptxFacts) -> Iterator[Finding]:
         yield pptx_slide_title.finding(Outcome.INAPPLICABLE, "The presentation has no slides.")
 
 
-@rule(id="pptx-duplicate-title", target="pptx", impact="moderate", wcag=["2.4.6"],
-      refs=["ms-checker:duplicate-slide-title"])
+@rule(id="pptx-duplicate-title", target="pptx", impact="moderate",
+      requirements=(WCAG("2.4.6"), MsChecker("duplicate-slide-title")))
 def pptx_duplicate_title(facts: PptxFacts) -> Iterator[Finding]:
     """Slide titles are unique
 
@@ -79,8 +80,8 @@ def visual_order(shapes: list[ShapeFacts]) -> list[ShapeFacts]:
     return [s for row in rows for s in sorted(row, key=lambda s: (s.box or (0, 0, 0, 0))[0])]
 
 
-@rule(id="pptx-reading-order", target="pptx", impact="moderate", wcag=["1.3.2"], needs_review_only=True,
-      refs=["ms-checker:reading-order"])
+@rule(id="pptx-reading-order", target="pptx", impact="moderate",
+      requirements=(WCAG("1.3.2"), MsChecker("reading-order")), needs_review_only=True)
 def pptx_reading_order(facts: PptxFacts) -> Iterator[Finding]:
     """The reading order of slide content matches what learners see
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
+from access.requirements import ACT, WCAG
 from rules.web.page import BrowserPage, script
 
 MAX_TABS = 80
@@ -72,7 +73,7 @@ def trapped_at(log: KeyboardLog) -> tuple[str, list[int]] | None:
     return None
 
 
-@rule(id="web-keyboard-trap", target="web", impact="critical", wcag=["2.1.2"], refs=["act:80af7b"])
+@rule(id="web-keyboard-trap", target="web", impact="critical", requirements=(WCAG("2.1.2"), ACT("80af7b")))
 def keyboard_trap(log: KeyboardLog) -> Iterator[Finding]:
     """Keyboard focus must not get trapped
 
@@ -108,7 +109,7 @@ def keyboard_trap(log: KeyboardLog) -> Iterator[Finding]:
             loop=selectors)
 
 
-@rule(id="web-click-not-keyboard", target="web", impact="serious", wcag=["2.1.1"])
+@rule(id="web-click-not-keyboard", target="web", impact="serious", requirements=(WCAG("2.1.1"),))
 def click_not_keyboard(log: KeyboardLog) -> Iterator[Finding]:
     """Elements that act on click must be reachable by keyboard
 
@@ -135,7 +136,7 @@ def click_not_keyboard(log: KeyboardLog) -> Iterator[Finding]:
             reason=item["why"])
 
 
-@rule(id="web-focus-visible", target="web", impact="serious", wcag=["2.4.7"], refs=["act:oj04fd"])
+@rule(id="web-focus-visible", target="web", impact="serious", requirements=(WCAG("2.4.7"), ACT("oj04fd")))
 def focus_visible(log: KeyboardLog) -> Iterator[Finding]:
     """Keyboard focus must be visible
 
@@ -174,7 +175,8 @@ def focus_visible(log: KeyboardLog) -> Iterator[Finding]:
                                     "appearance when focused.", Location(url=log.url))
 
 
-@rule(id="web-focus-order", target="web", impact="moderate", wcag=["2.4.3"], needs_review_only=True)
+@rule(id="web-focus-order", target="web", impact="moderate", requirements=(WCAG("2.4.3"),),
+      needs_review_only=True)
 def focus_order(log: KeyboardLog) -> Iterator[Finding]:
     """Focus order should follow the visual reading order
 

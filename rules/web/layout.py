@@ -7,6 +7,7 @@ from typing import Any
 
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
+from access.requirements import WCAG
 from rules.web.page import BrowserPage, script
 
 REFLOW_WIDTH = 320
@@ -26,7 +27,7 @@ def collect_text_spacing(page: BrowserPage) -> dict[str, Any]:
     return page.run(script("text_spacing")) or {}
 
 
-@rule(id="web-reflow", target="web", impact="serious", wcag=["1.4.10"])
+@rule(id="web-reflow", target="web", impact="serious", requirements=(WCAG("1.4.10"),))
 def reflow(data: dict[str, Any], url: str) -> Iterator[Finding]:
     """Content must reflow at 320 CSS pixels without horizontal scrolling
 
@@ -65,7 +66,7 @@ def reflow(data: dict[str, Any], url: str) -> Iterator[Finding]:
             overflow=data["overflow"], right=c["right"])
 
 
-@rule(id="web-text-spacing", target="web", impact="serious", wcag=["1.4.12"])
+@rule(id="web-text-spacing", target="web", impact="serious", requirements=(WCAG("1.4.12"),))
 def text_spacing(data: dict[str, Any], url: str) -> Iterator[Finding]:
     """Text must stay readable when learners increase text spacing
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
+from access.requirements import ACT, WCAG
 from rules.web.page import BrowserPage, script
 
 
@@ -18,7 +19,7 @@ def _where(url: str, m: dict[str, Any]) -> Location:
     return Location(url=url, selector=m["selector"], html=m["html"])
 
 
-@rule(id="web-video-captions", target="web", impact="critical", wcag=["1.2.2"], refs=["act:f51b46"])
+@rule(id="web-video-captions", target="web", impact="critical", requirements=(WCAG("1.2.2"), ACT("f51b46")))
 def video_captions(media: list[dict[str, Any]], url: str) -> Iterator[Finding]:
     """Videos must have captions
 
@@ -47,7 +48,7 @@ def video_captions(media: list[dict[str, Any]], url: str) -> Iterator[Finding]:
             yield video_captions.finding(Outcome.VIOLATION, "This video has no captions track.", _where(url, m))
 
 
-@rule(id="web-audio-transcript", target="web", impact="serious", wcag=["1.2.1"], refs=["act:e7aa44"],
+@rule(id="web-audio-transcript", target="web", impact="serious", requirements=(WCAG("1.2.1"), ACT("e7aa44")),
       needs_review_only=True)
 def audio_transcript(media: list[dict[str, Any]], url: str) -> Iterator[Finding]:
     """Audio recordings need a transcript
@@ -72,7 +73,7 @@ def audio_transcript(media: list[dict[str, Any]], url: str) -> Iterator[Finding]
                                            "audio player; check that one is provided.", _where(url, m))
 
 
-@rule(id="web-media-autoplay", target="web", impact="serious", wcag=["1.4.2"], refs=["act:80f0bf"])
+@rule(id="web-media-autoplay", target="web", impact="serious", requirements=(WCAG("1.4.2"), ACT("80f0bf")))
 def media_autoplay(media: list[dict[str, Any]], url: str) -> Iterator[Finding]:
     """Media must not play sound automatically
 

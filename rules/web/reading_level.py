@@ -8,6 +8,7 @@ from typing import Any
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
 from access.readability import measure_text
+from access.requirements import WCAG
 from rules.web.page import BrowserPage, script
 
 MIN_WORDS = 100
@@ -18,7 +19,8 @@ def collect(page: BrowserPage) -> dict[str, Any]:
     return page.run(script("reading_text")) or {}
 
 
-@rule(id="web-reading-level", target="web", impact="minor", wcag=["3.1.5"], needs_review_only=True)
+@rule(id="web-reading-level", target="web", impact="minor", requirements=(WCAG("3.1.5"),),
+      needs_review_only=True)
 def reading_level(data: dict[str, Any], url: str) -> Iterator[Finding]:
     """Main content should be readable at lower-secondary level, or offer a simpler version
 

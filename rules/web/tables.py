@@ -7,6 +7,7 @@ from typing import Any
 
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
+from access.requirements import WCAG
 from rules.web.page import BrowserPage, script
 
 
@@ -14,7 +15,7 @@ def collect(page: BrowserPage) -> list[dict[str, Any]]:
     return page.run(script("tables")) or []
 
 
-@rule(id="web-table-headers", target="web", impact="serious", wcag=["1.3.1"])
+@rule(id="web-table-headers", target="web", impact="serious", requirements=(WCAG("1.3.1"),))
 def table_headers(tables: list[dict[str, Any]], url: str) -> Iterator[Finding]:
     """Data tables must mark their header cells up as headers
 

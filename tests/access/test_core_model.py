@@ -24,6 +24,7 @@ from access.document import (
     Table,
 )
 from access.models import Finding, Impact, Location, Outcome, Report, Standard, Summary, standard_covers
+from access.requirements import ACT, WCAG, Axe, Matterhorn, Requirement
 
 
 def test_standard_covers_levels_and_versions() -> None:
@@ -70,7 +71,8 @@ def test_location_rejects_unknown_fields() -> None:
 
 
 def test_rule_metadata_and_finding() -> None:
-    @rule(id="demo-rule", target="html", impact="serious", wcag=["1.1.1"], refs=["act:23a2a8"])
+    @rule(id="html-demo", target="html", impact="serious", requirements=(WCAG("1.1.1"), ACT("23a2a8")),
+          messages={"missing": "The image {src} has no alt attribute.", "ok": "Fine."})
     def demo(doc: object) -> list[Finding]:
         """Images need a text alternative.
 
@@ -84,14 +86,29 @@ def test_rule_metadata_and_finding() -> None:
     assert demo.title == "Images need a text alternative."
     assert demo.help == "add an alt attribute that says what the image shows."
     assert demo.validate() == []
-    f = demo.finding("violation", "no alt", Location(selector="img"), src="a.png")
+    assert demo.wcag == ("1.1.1",) and demo.standard_refs == ("act:23a2a8",) and demo.refs("act") == ("23a2a8",)
+    f = demo.finding("violation", "missing", Location(selector="img"), src="a.png")
+    assert f.message == "The image a.png has no alt attribute."
     assert f.impact is Impact.SERIOUS and f.wcag == ["1.1.1"] and f.standard_refs == ["act:23a2a8"]
-    assert f.data == {"src": "a.png"} and f.help_url and f.help_url.endswith("demo-rule")
+    assert f.data == {"src": "a.png"} and f.help_url and f.help_url.endswith("html-demo")
     assert demo.finding("pass", "ok").impact is None
-    bad = documented(id="Bad_Id", target="axe", impact="minor", wcag=["7.7.7"], doc="Title only")
+    narrowed = demo.finding("violation", "missing", src="b.png", requirements=[ACT("23a2a8")])
+    assert narrowed.wcag == [] and narrowed.standard_refs == ["act:23a2a8"]
+    with pytest.raises(KeyError):
+        demo.finding("violation", "no-such-message")
+    bad = documented(id="Bad_Id", target="axe", impact="minor", requirements=(Axe("x"),), doc="Title only")
     problems = bad.validate()
-    assert any("id must be" in p for p in problems) and any("7.7.7" in p for p in problems)
-    assert any("Why it matters" in p for p in problems)
+    assert any("id must be" in p for p in problems) and any("Why it matters" in p for p in problems)
+    with pytest.raises(ValueError, match=r"7\.7\.7"):
+        WCAG("7.7.7")
+
+
+def test_requirements_parse_and_link() -> None:
+    assert Requirement.parse("matterhorn:13-004") == Matterhorn("13-004")
+    assert str(ACT("23a2a8")) == "act:23a2a8" and ACT("23a2a8").url.endswith("/23a2a8/")
+    assert WCAG("1.4.3").url.endswith("contrast-minimum.html")
+    with pytest.raises(ValueError):
+        Requirement.parse("nonsense")
 
 
 def test_settings_defaults_are_embedded(tmp_path, monkeypatch) -> None:

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from access.auditing import FileAuditor
 from access.config import Settings
+from access.conversion import DOCUMENT, GateCheck, GateResult, GateSpec, ReaderSpec, WriterSpec
 from access.errors import EngineUnavailable, InvalidDocument
+from access.formats import HTML
 from access.jobs import REPORT_ARTIFACT, RowProgress, Runtime, job_view, load_report, run_job
 from access.models import ArtifactOut, JobStatus, Report
 from access.registry import Registry
@@ -60,8 +63,9 @@ def test_run_is_idempotent_after_success(rt: Runtime, sample_html: bytes) -> Non
 
 
 def fake_registry(fn) -> Registry:
-    registry = Registry()
-    registry.add_auditor("html", fn)
+    registry = Registry.empty()
+    registry.formats.add("html", HTML)
+    registry.auditors.add("html", FileAuditor("html", fn))
     return registry
 
 
@@ -130,9 +134,11 @@ def test_conversion_stores_artifacts_with_gate(rt: Runtime) -> None:
 
         return Document.model_validate({"metadata": {"title": "Lesson", "language": "en"}, "blocks": []})
 
-    registry = Registry()
-    registry.add_reader("text", read)
-    registry.add_target("txt", write_text, gate=lambda arts, o, c: {"passed": True, "checks": ["exists"]})
+    registry = Registry.empty()
+    registry.readers.add("text", ReaderSpec("text", read))
+    registry.writers.add("txt", WriterSpec("txt", DOCUMENT, lambda doc, out, o, c: write_text(doc, out.path, o, c)))
+    exists = GateCheck(name="exists", passed=True)
+    registry.gates.add("txt", GateSpec("txt", lambda arts, o, c: GateResult.of("txt", [exists])))
     rt.registry = registry
     job_id = upload(rt, b"Hello", "a.txt", "text", kind="conversion", targets=["txt"])
     assert run_job(job_id, rt) is JobStatus.SUCCEEDED

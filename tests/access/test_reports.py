@@ -57,7 +57,7 @@ def document_report() -> Report:
 
 def test_every_format_is_registered() -> None:
     assert set(FORMATS) <= set(report_formats())
-    assert get_registry().report_formats["sarif"][0] == "application/sarif+json"
+    assert get_registry().report_formats["sarif"].media_type == "application/sarif+json"
 
 
 @pytest.mark.parametrize("fmt", ["json", *FORMATS])

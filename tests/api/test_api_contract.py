@@ -3,6 +3,7 @@ limits, reports and ranged downloads."""
 
 from __future__ import annotations
 
+from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
@@ -222,10 +223,11 @@ def test_readyz_checks_database_broker_and_plugins(tmp_path: Path) -> None:
         assert r.status_code == 200, r.text
         assert r.json()["checks"] == {"database": "ok", "broker": "ok", "plugins": "ok"}
     broken = Registry()
-    broken.failed["pdf-auditor"] = "ImportError: no module named fitz"
+    broken.auditors._eps()["pdf"] = EntryPoint("pdf", "auditors.no_such_module:AUDITOR", "access.auditors")
     with TestClient(create_app(settings, registry=broken)) as client:
         body = assert_error(client.get("/readyz"), 503, "not_ready")
-        assert body["checks"]["plugins"] == {"failed": {"pdf-auditor": "ImportError: no module named fitz"}}
+        failed = body["checks"]["plugins"]["failed"]
+        assert list(failed) == ["auditor pdf"] and "ModuleNotFoundError" in failed["auditor pdf"]
     dead = Settings(_env_file=None, data_dir=tmp_path / "data", broker_url="redis://127.0.0.1:1/0")
     with TestClient(create_app(dead, registry=Registry())) as client:
         body = assert_error(client.get("/readyz"), 503, "not_ready")

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from access.models import JobKind
-from access.queue import AUDIT_TASK, make_celery, send_job
+from access.queue import RUN_JOB_TASK, make_celery, send_job
 from access.webhooks import SIGNATURE_HEADER, verify
 
 UPLOAD_LIMIT = 256 * 1024
@@ -174,7 +174,7 @@ def test_a_task_that_raises_fails_the_job_and_the_worker_lives_on(distributed, k
                               input={"path": "/nonexistent/lesson.html", "filename": "lesson.html",
                                      "format": "html"})
     celery = make_celery(distributed.settings())
-    send_job(celery, AUDIT_TASK, job.id, "documents", task_id=job.id)
+    send_job(celery, RUN_JOB_TASK, job.id, "documents", task_id=job.id)
     store.dispose()
     with distributed.client(key) as client:
         failed = distributed.wait_job(client, job.id)

@@ -221,9 +221,9 @@ def test_docx_converts_to_html_epub_easy_read_and_brf(client: httpx.Client, jobs
     for target in TARGETS:
         assert gate[target]["passed"] and gate[target]["checks"] and not gate[target]["problems"], gate[target]
     html_checks = {c["name"]: c for c in gate["html"]["checks"]}
-    assert html_checks["auditor"]["violations"] == 0 and html_checks["auditor"]["rules_passed"] > 0
+    assert html_checks["auditor"]["facts"]["violations"] == 0 and html_checks["auditor"]["facts"]["rules_passed"] > 0
     epub_checks = {c["name"]: c for c in gate["epub"]["checks"]}
-    assert epub_checks["epubcheck"]["errors"] == 0
+    assert epub_checks["epubcheck"]["facts"]["errors"] == 0
 
     arts = {a["name"]: a for a in job["artifacts"]}
     expected = {"lesson.html": "text/html", "lesson.epub": "application/epub+zip",

@@ -30,10 +30,10 @@ def problems(report) -> list:
 
 def test_plugin_registers_auditors_rules_and_fixtures() -> None:
     registry = get_registry()
-    assert registry.auditors["html"].fn is audit_html and registry.auditors["html"].queue == "documents"
-    assert registry.auditors["zip"].fn is audit_zip
+    assert registry.auditors["html"].audit is audit_html and registry.auditors["html"].queue == "documents"
+    assert registry.auditors["zip"].audit is audit_zip
     assert {"html-img-alt", "html-lang", "html-title", "html-form-label", "html-link-name"} <= set(registry.rules)
-    assert "rule-fixtures:html" in registry.extras
+    assert registry.rulesets["html"].cases()
 
 
 def test_clean_course_page_has_no_violations() -> None:

@@ -156,8 +156,8 @@ def test_auditors_load_through_the_registry_in_a_fresh_process(pdf_examples: Exa
              str(build_pptx(tmp_path / "slides.pptx"))]
     code = (
         "import json, sys\nfrom pathlib import Path\nfrom access import services\n"
-        "from access.models import AuditOptions\nfrom access.registry import load_registry\n"
-        "reg = load_registry()\nout = {}\n"
+        "from access.models import AuditOptions\nfrom access.registry import Registry\n"
+        "reg = Registry()\nout = {}\n"
         "for f in sys.argv[1:]:\n"
         "    r = services.audit_file(services.source_file(Path(f)), AuditOptions(), services.make_context(), reg)\n"
         "    out[r.target_kind] = len(r.findings)\n"

@@ -6,18 +6,16 @@ import importlib
 from pathlib import Path
 
 from access.config import Settings
-from access.queue import AUDIT_TASK, CONVERT_TASK, QUEUES, WEBHOOK_TASK, broker_transport_options, make_celery
+from access.queue import QUEUES, RUN_JOB_TASK, WEBHOOK_TASK, broker_transport_options, make_celery
 
 
 def test_worker_app_registers_the_thin_tasks() -> None:
     module = importlib.import_module("workers.celery_app")
+    tasks = importlib.import_module("workers.tasks")
     names = set(module.app.tasks)
-    assert {AUDIT_TASK, CONVERT_TASK, WEBHOOK_TASK} <= names
-    assert "workers.tasks" in module.TASK_MODULES
-    extra = sorted(p.stem for p in Path(module.__file__).parent.glob("*_tasks.py"))
-    assert [f"workers.{m}" for m in extra] == module.TASK_MODULES[1:], "every workers/*_tasks.py is loaded"
-    audit = module.app.tasks[AUDIT_TASK]
-    assert audit.max_retries == 3
+    assert {RUN_JOB_TASK, WEBHOOK_TASK, *tasks.OLD_JOB_TASKS} <= names, "first-wave task names still run"
+    assert module.app.tasks[RUN_JOB_TASK].max_retries == 3
+    assert module.app.tasks["access.audit"].max_retries == 3
 
 
 def test_delivery_guarantees_and_queues(tmp_path: Path) -> None:

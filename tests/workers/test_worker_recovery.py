@@ -9,7 +9,7 @@ import time
 import pytest
 
 from access.models import JobKind
-from access.queue import AUDIT_TASK, make_celery, send_job
+from access.queue import RUN_JOB_TASK, make_celery, send_job
 
 VISIBILITY = 3          # seconds before a lost worker's task is handed out again
 
@@ -51,15 +51,15 @@ def test_cancel_running_then_survive_sigkill(deployment_factory, pg_database_fac
 
     # 1. a running job is cancelled: the task sees its row and stops within a moment
     cancelled = html_job(dep, store, sample_html)
-    send_job(celery, AUDIT_TASK, cancelled, "documents", task_id=cancelled)
+    send_job(celery, RUN_JOB_TASK, cancelled, "documents", task_id=cancelled)
     wait_status(dep, store, cancelled, ("running",))
     assert store.cancel(cancelled)
     celery.control.revoke(cancelled)
-    assert "Task access.audit" in wait_status_log(dep, slow, f"Task access.audit[{cancelled}] succeeded")
+    assert "Task access.run_job" in wait_status_log(dep, slow, f"Task access.run_job[{cancelled}] succeeded")
 
     # 2. the worker dies with SIGKILL mid-task; a new worker completes the job
     doomed = html_job(dep, store, sample_html)
-    send_job(celery, AUDIT_TASK, doomed, "documents", task_id=doomed)
+    send_job(celery, RUN_JOB_TASK, doomed, "documents", task_id=doomed)
     wait_status(dep, store, doomed, ("running",))
     dep.kill(slow)
     assert store.get_job(doomed).status == "running"
@@ -84,7 +84,7 @@ def test_embedded_broker_job_survives_sigkill(deployment_factory, sample_html: b
     celery = make_celery(dep.settings())
     slow = dep.start_worker(concurrency=1, debug_task_delay=60)
     doomed = html_job(dep, store, sample_html)
-    send_job(celery, AUDIT_TASK, doomed, "documents", task_id=doomed)
+    send_job(celery, RUN_JOB_TASK, doomed, "documents", task_id=doomed)
     wait_status(dep, store, doomed, ("running",))
     dep.kill(slow)
     dep.start_worker(concurrency=1)

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from access.context import Context
 from access.document import Document
 from access.errors import AccessError, UnsupportedFormat
 from access.models import ArtifactOut, AuditOptions, ConvertOptions
-from access.registry import Context
 from converters.transforms.easyread.docx import write_docx
 from converters.transforms.easyread.html import render_html
 from converters.transforms.easyread.llm import rewriter_from_settings

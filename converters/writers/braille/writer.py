@@ -7,10 +7,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from access.context import Context
 from access.document import Document
 from access.errors import EngineFailed, ValidationFailed
 from access.models import ArtifactOut, ConvertOptions
-from access.registry import Context
 from converters.writers.braille.brf import (
     BRF_SET,
     BrfBuilder,

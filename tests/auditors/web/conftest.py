@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from access.config import Settings
-from access.registry import Context
+from access.context import Context
 from auditors.web.browser import close_all_pools
 
 PAGE = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>'

@@ -8,9 +8,10 @@ import pytest
 
 from access import services
 from access.config import Settings
+from access.context import Context
 from access.errors import UrlForbidden
 from access.models import AuditOptions, Outcome, Standard
-from access.registry import Context, get_registry
+from access.registry import get_registry
 from auditors.web.site import audit_site
 from rules.axe import axe_rules, catalogue_axe_version
 

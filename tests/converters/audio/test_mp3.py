@@ -54,7 +54,7 @@ def test_mp3_gate_passed(docx_result) -> None:
 def test_long_documents_also_get_sections_and_a_playlist(docx_file, settings, tmp_path) -> None:
     ctx = make_context(settings.model_copy(update={"audio_split_seconds": 1.0}))
     options = ConvertOptions(targets=["mp3"])
-    doc = get_registry().readers["docx"](source_file(docx_file, settings=settings), options, ctx)
+    doc = get_registry().readers["docx"].read(source_file(docx_file, settings=settings), options, ctx)
     artifacts = write_mp3(doc, tmp_path, options, ctx)
     assert [a.name for a in artifacts] == ["audio-course.mp3", "audio-course-sections.zip"]
     with zipfile.ZipFile(artifacts[1].path) as zf:

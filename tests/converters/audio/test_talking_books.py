@@ -21,9 +21,9 @@ def test_epub_passes_epubcheck_and_our_auditor(docx_result) -> None:
     gate = docx_result.gate["daisy"]
     assert gate["passed"], gate["problems"]
     by_name = {c["name"]: c for c in gate["checks"]}
-    assert by_name["epubcheck"]["errors"] == 0
-    assert by_name["auditor (EPUB content documents)"]["violations"] == 0
-    assert by_name["auditor (DAISY text)"]["violations"] == 0
+    assert by_name["epubcheck"]["facts"]["errors"] == 0
+    assert by_name["auditor (EPUB content documents)"]["facts"]["violations"] == 0
+    assert by_name["auditor (DAISY text)"]["facts"]["violations"] == 0
 
 
 def test_epub_overlay_clips_are_monotonic_and_inside_the_audio(docx_result) -> None:

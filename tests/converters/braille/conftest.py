@@ -22,4 +22,4 @@ def corpus_source():
 @pytest.fixture(scope="session")
 def corpus_doc(corpus_source) -> Document:
     reader = get_registry().readers["text"]
-    return reader(corpus_source, ConvertOptions(targets=["brf"]), make_context())
+    return reader.read(corpus_source, ConvertOptions(targets=["brf"]), make_context())

@@ -30,8 +30,8 @@ def test_corpus_brf_is_formatted_and_round_trips(converted) -> None:
     assert all(len(line) <= 40 for page in pages for line in page)
     assert all(len(page) <= 25 for page in pages)
     assert set(brf) <= BRF_SET | {"\r", "\n", "\f"}
-    back = next(c for c in gate["checks"] if c["check"] == "back_translation")
-    assert back["words_recovered_percent"] >= 98.0
+    back = next(c for c in gate["checks"] if c["name"] == "back_translation")
+    assert back["facts"]["words_recovered_percent"] >= 98.0
 
 
 def test_page_numbers_run_in_order(converted) -> None:

@@ -52,8 +52,8 @@ def test_short_forms_are_defined_where_first_used(easy_corpus) -> None:
 def test_gate_passes_with_our_own_html_auditor(easy_corpus) -> None:
     gate = easy_corpus["result"].gate["easy-read"]
     assert gate["passed"], gate["problems"]
-    audit = next(c for c in gate["checks"] if c["check"] == "html_audit")
-    assert audit["passed"] and audit["violations"] == 0
+    audit = next(c for c in gate["checks"] if c["name"] == "html_audit")
+    assert audit["passed"] and audit["facts"]["violations"] == 0
 
 
 def test_html_layout(easy_corpus) -> None:

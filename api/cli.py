@@ -1,0 +1,74 @@
+"""``access serve``: the HTTP API and, in embedded mode, a worker beside it (added to the CLI
+through the ``access.commands`` entry points)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from access.config import get_settings
+from access.registry import Command
+from access.store import migrate
+
+API_FACTORY = "api.app:create_app"
+err = Console(stderr=True)
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Run the HTTP API (and, in embedded mode, a worker beside it)."""
+    import uvicorn
+
+    settings = get_settings()
+    migrate(settings.resolved_database_url)
+    host, port = host or settings.host, port or settings.port
+    child: subprocess.Popen[bytes] | None = None
+    if settings.embedded_worker:
+        child = subprocess.Popen([sys.executable, "-m", "access.cli", "worker"], start_new_session=True)
+        err.print(f"started a worker (pid {child.pid}) on broker {redact(settings.resolved_broker_url)}")
+    err.print(f"access API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    err.print("create an API key with: access keys create --tenant NAME")
+    # uvicorn re-raises SIGTERM after its graceful shutdown: turn it into an exception so that the
+    # worker is stopped below instead of the process dying on the spot.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        uvicorn.run(API_FACTORY, factory=True, host=host, port=port, log_level=settings.log_level.lower())
+    finally:
+        if child is not None:
+            stop_process(child)
+
+
+def _exit_on_signal(signum: int, _frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def stop_process(child: subprocess.Popen[bytes], grace: float = 15.0) -> None:
+    """SIGTERM (a Celery worker finishes its current task), then SIGKILL after ``grace`` seconds."""
+    if child.poll() is not None:
+        return
+    child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and child.poll() is None:
+        time.sleep(0.1)
+    if child.poll() is None:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+
+
+def redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+SERVE = Command("serve", serve, "Run the HTTP API (and, in embedded mode, a worker beside it).")
