@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,12 +19,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from access import services
-from access.config import Settings, get_settings
-from access.context import Context
 from access.errors import AccessError
-from access.models import AuditOptions, ConvertOptions, Impact, Report, Standard
+from access.models import Impact, Report, Standard
 from access.registry import get_registry
+
+if TYPE_CHECKING:       # the commands import what they use, so `access --help` starts quickly
+    from access.config import Settings
+    from access.context import Context
 
 app = typer.Typer(name="access", no_args_is_help=True, add_completion=False,
                   help="Audit learning materials for accessibility and convert them to accessible formats.")
@@ -44,6 +45,8 @@ def _progress() -> Progress:
 
 
 def _context(progress: Progress, settings: Settings) -> Context:
+    from access import services
+
     task = progress.add_task("starting", total=100)
 
     def update(percent: float, stage: str) -> None:
@@ -85,6 +88,10 @@ def audit(
     = False,
 ) -> None:
     """Audit a web page/site or a document and print the report."""
+    from access import services
+    from access.config import get_settings
+    from access.models import AuditOptions
+
     settings = get_settings()
     registry = get_registry()
     fmt = format.lower()
@@ -140,6 +147,10 @@ def convert(
     braille_grade: Annotated[int, typer.Option(min=1, max=2, help="Braille grade.")] = 2,
 ) -> None:
     """Convert a document into accessible formats, written into a folder."""
+    from access import services
+    from access.config import get_settings
+    from access.models import ConvertOptions
+
     settings = get_settings()
     registry = get_registry()
     if not file.is_file():
@@ -176,6 +187,7 @@ def keys_create(
     show_secret: Annotated[bool, typer.Option(help="Also print the tenant's webhook signing secret.")] = False,
 ) -> None:
     """Create an API key; prints only the key (it is not stored, only its hash)."""
+    from access.config import get_settings
     from access.store import Store
 
     settings = get_settings()

@@ -53,25 +53,25 @@ def inline_text(inlines: list[Span | NoteRef]) -> str:
 # ----------------------------------------------------------------------------- blocks
 
 
-class Heading(BaseModel):
+class InlineText(BaseModel):
+    """A block made of inlines; ``text`` is their plain text."""
+
+    inlines: list[Inline]
+
+    @property
+    def text(self) -> str:
+        return inline_text(self.inlines)
+
+
+class Heading(InlineText):
     type: Literal["heading"] = "heading"
     level: int = Field(ge=1, le=6)
-    inlines: list[Inline]
     id: str | None = None
 
-    @property
-    def text(self) -> str:
-        return inline_text(self.inlines)
 
-
-class Paragraph(BaseModel):
+class Paragraph(InlineText):
     type: Literal["paragraph"] = "paragraph"
-    inlines: list[Inline]
     lang: str | None = None
-
-    @property
-    def text(self) -> str:
-        return inline_text(self.inlines)
 
 
 class ListItem(BaseModel):

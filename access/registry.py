@@ -9,12 +9,14 @@ entry-point group per table; the entry point's name is the key and its object th
 
 A table reads the names of its entry points cheaply and imports a plugin's code the first time
 that plugin is asked for, so ``access audit page.html`` loads the HTML auditor and its rules and
-nothing else. A plugin that fails to load is recorded (``failed``), logged and reported by
-``/readyz``; the test suite requires that none fails.
+nothing else (this module itself imports no spec module until a plugin is loaded and checked).
+A plugin that fails to load is recorded (``failed``), logged and reported by ``/readyz``; the test
+suite requires that none fails.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -23,15 +25,14 @@ from functools import lru_cache
 from importlib.metadata import EntryPoint, entry_points
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from access.auditing import Auditor
-from access.catalogue import Rule
-from access.config import PluginSettings
-from access.conversion import GateSpec, ReaderSpec, TransformSpec, WriterSpec
-from access.formats import FormatSpec
-from access.ruleset import RuleSet
-
 if TYPE_CHECKING:
+    from access.auditing import Auditor
+    from access.catalogue import Rule
+    from access.config import PluginSettings
+    from access.conversion import GateSpec, ReaderSpec, TransformSpec, WriterSpec
+    from access.formats import FormatSpec
     from access.models import Report
+    from access.ruleset import RuleSet
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -91,8 +92,8 @@ class Command:
 class PluginTable(Generic[T]):
     """One kind of plugin, by name: entry points read at once, each plugin loaded on first use."""
 
-    def __init__(self, group: str | None, kind: type[Any] | tuple[type[Any], ...], what: str) -> None:
-        self.group, self.kind, self.what = group, kind, what
+    def __init__(self, group: str | None, kind: str, what: str) -> None:
+        self.group, self.kind_name, self.what = group, kind, what
         self._entry_points: dict[str, EntryPoint] | None = None
         self._loaded: dict[str, T] = {}
         self.failed: dict[str, str] = {}
@@ -163,18 +164,21 @@ class PluginTable(Generic[T]):
         """The plugins loaded so far (e.g. to close what they hold when a worker stops)."""
         return dict(self._loaded)
 
+    @property
+    def kind(self) -> type[Any]:
+        """The spec class this table holds (imported when the first plugin is checked)."""
+        module, _, attribute = self.kind_name.partition(":")
+        return getattr(importlib.import_module(module), attribute)
+
     def _check(self, name: str, value: Any) -> None:
         kind = self.kind
-        ok = isinstance(value, type) and issubclass(value, kind) if kind is PluginSettings else isinstance(value, kind)
+        is_class_table = kind.__name__ == "PluginSettings"      # holds settings classes, not instances
+        ok = isinstance(value, type) and issubclass(value, kind) if is_class_table else isinstance(value, kind)
         if not ok:
-            raise TypeError(f"{self.what} {name!r} is a {type(value).__name__}, not a {_kind_name(kind)}")
+            raise TypeError(f"{self.what} {name!r} is a {type(value).__name__}, not a {kind.__name__}")
 
 
-def _kind_name(kind: type[Any] | tuple[type[Any], ...]) -> str:
-    return " or ".join(k.__name__ for k in kind) if isinstance(kind, tuple) else kind.__name__
-
-
-class RuleCatalogue(Mapping[str, Rule]):
+class RuleCatalogue(Mapping[str, "Rule"]):
     """Every rule by id, across the rule sets; ``get("pdf-title")`` loads only the ``pdf`` set (a
     rule id starts with its set's target)."""
 
@@ -208,18 +212,18 @@ class RuleCatalogue(Mapping[str, Rule]):
         return everything
 
 
-TABLES: dict[str, tuple[str, type[Any], str]] = {      # attribute: (entry-point group, kind, what)
-    "formats": ("access.formats", FormatSpec, "input format"),
-    "auditors": ("access.auditors", Auditor, "auditor"),
-    "readers": ("access.readers", ReaderSpec, "reader"),
-    "transforms": ("access.transforms", TransformSpec, "transform"),
-    "writers": ("access.writers", WriterSpec, "writer"),
-    "gates": ("access.gates", GateSpec, "gate"),
-    "report_formats": ("access.reports", ReportFormat, "report format"),
-    "rulesets": ("access.rules", RuleSet, "rule set"),
-    "voices": ("access.voices", VoiceSource, "voices"),
-    "commands": ("access.commands", Command, "command"),
-    "settings": ("access.settings", PluginSettings, "settings"),
+TABLES: dict[str, tuple[str, str, str]] = {      # attribute: (entry-point group, spec class, what)
+    "formats": ("access.formats", "access.formats:FormatSpec", "input format"),
+    "auditors": ("access.auditors", "access.auditing:Auditor", "auditor"),
+    "readers": ("access.readers", "access.conversion:ReaderSpec", "reader"),
+    "transforms": ("access.transforms", "access.conversion:TransformSpec", "transform"),
+    "writers": ("access.writers", "access.conversion:WriterSpec", "writer"),
+    "gates": ("access.gates", "access.conversion:GateSpec", "gate"),
+    "report_formats": ("access.reports", "access.registry:ReportFormat", "report format"),
+    "rulesets": ("access.rules", "access.ruleset:RuleSet", "rule set"),
+    "voices": ("access.voices", "access.registry:VoiceSource", "voices"),
+    "commands": ("access.commands", "access.registry:Command", "command"),
+    "settings": ("access.settings", "access.config:PluginSettings", "settings"),
 }
 
 

@@ -12,6 +12,8 @@ import contextlib
 import fcntl
 import hashlib
 import secrets
+import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -151,7 +153,7 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
+            _set_wal(cur)
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
@@ -160,6 +162,20 @@ def make_engine(url: str) -> Engine:
     # no pre-ping (a round trip per checkout); connections are recycled instead and a dead one
     # raises once, which the API answers with a 500 and the next request gets a fresh connection
     return create_engine(url, pool_recycle=1800, pool_size=10, max_overflow=20)
+
+
+def _set_wal(cur: Any, attempts: int = 100) -> None:
+    """Switch a SQLite file to WAL. SQLite answers "database is locked" at once, without waiting for
+    its busy timeout, when two connections change the journal mode of a new file together (seen when
+    several processes open a fresh database): try again for a few seconds."""
+    for attempt in range(attempts):
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
 
 
 def normalise_url(url: str) -> str:

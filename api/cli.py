@@ -15,7 +15,6 @@ from rich.console import Console
 
 from access.config import get_settings
 from access.registry import Command
-from access.store import migrate
 
 API_FACTORY = "api.app:create_app"
 err = Console(stderr=True)
@@ -27,6 +26,8 @@ def serve(
 ) -> None:
     """Run the HTTP API (and, in embedded mode, a worker beside it)."""
     import uvicorn
+
+    from access.store import migrate
 
     settings = get_settings()
     migrate(settings.resolved_database_url)
