@@ -10,6 +10,7 @@ from lxml import etree
 from access.catalogue import rule
 from access.models import Finding, Outcome
 from access.requirements import ACT, WCAG, Axe
+from rules.html import name_finding
 from rules.html.dom import Page, text_of
 
 DISPLAY_NONE = re.compile(r"(?:^|;)\s*display\s*:\s*none", re.I)
@@ -101,7 +102,4 @@ def role_img_alt(page: Page) -> Iterator[Finding]:
         if not name and el.tag.lower() == "svg":
             title = el.find("title")
             name = "" if title is None else " ".join(text_of(title).split())
-        if name:
-            yield role_img_alt.finding(Outcome.PASS, "named", page.location(el), name=name)
-        else:
-            yield role_img_alt.finding(Outcome.VIOLATION, "unnamed", page.location(el))
+        yield name_finding(role_img_alt, page, el, name)

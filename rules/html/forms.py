@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from access.catalogue import rule
 from access.models import Finding, Outcome
 from access.requirements import ACT, WCAG, Axe
+from rules.html import name_finding
 from rules.html.dom import Page
 
 UNLABELLED_INPUT_TYPES = {"hidden", "submit", "reset", "button", "image"}
@@ -72,11 +73,7 @@ def button_name(page: Page) -> Iterator[Finding]:
             continue
         if page.is_hidden(el):
             continue
-        name = page.accessible_name(el)
-        if name:
-            yield button_name.finding(Outcome.PASS, "named", page.location(el), name=name)
-        else:
-            yield button_name.finding(Outcome.VIOLATION, "unnamed", page.location(el))
+        yield name_finding(button_name, page, el, page.accessible_name(el))
 
 
 AUTOFILL_FIELDS = {

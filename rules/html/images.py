@@ -8,6 +8,7 @@ from access.catalogue import rule
 from access.models import Finding, Outcome
 from access.requirements import ACT, WCAG, Axe
 from access.textquality import alt_text_problem
+from rules.html import name_finding
 from rules.html.dom import Page
 
 CHECK_IT = "; check that it describes the image."
@@ -76,11 +77,7 @@ def input_image_alt(page: Page) -> Iterator[Finding]:
     for el in page.elements("input"):
         if (el.get("type") or "").lower() != "image" or page.is_hidden(el):
             continue
-        name = page.accessible_name(el)
-        if name:
-            yield input_image_alt.finding(Outcome.PASS, "named", page.location(el), name=name)
-        else:
-            yield input_image_alt.finding(Outcome.VIOLATION, "unnamed", page.location(el))
+        yield name_finding(input_image_alt, page, el, page.accessible_name(el))
 
 
 @rule(id="html-area-alt", target="html", impact="critical",
@@ -101,8 +98,4 @@ def area_alt(page: Page) -> Iterator[Finding]:
     for el in page.elements("area"):
         if el.get("href") is None:
             continue
-        name = page.accessible_name(el)
-        if name:
-            yield area_alt.finding(Outcome.PASS, "named", page.location(el), name=name)
-        else:
-            yield area_alt.finding(Outcome.VIOLATION, "unnamed", page.location(el))
+        yield name_finding(area_alt, page, el, page.accessible_name(el))

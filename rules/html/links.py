@@ -8,6 +8,7 @@ from access.catalogue import rule
 from access.models import Finding, Outcome
 from access.requirements import ACT, WCAG, Axe, Technique
 from access.textquality import is_generic_link_text
+from rules.html import name_finding
 from rules.html.dom import Page
 
 
@@ -35,11 +36,7 @@ def link_name(page: Page) -> Iterator[Finding]:
     where the link goes, or add `aria-label` to an icon-only link.
     """
     for a in _links(page):
-        name = page.accessible_name(a)
-        if name:
-            yield link_name.finding(Outcome.PASS, "named", page.location(a), name=name)
-        else:
-            yield link_name.finding(Outcome.VIOLATION, "unnamed", page.location(a), href=a.get("href", "")[:200])
+        yield name_finding(link_name, page, a, page.accessible_name(a), href=a.get("href", "")[:200])
 
 
 @rule(id="html-link-text-generic", target="html", impact="moderate",

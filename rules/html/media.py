@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from access.catalogue import rule
 from access.models import Finding, Outcome
 from access.requirements import ACT, WCAG, Axe
+from rules.html import name_finding
 from rules.html.dom import Page
 
 CAPTION_KINDS = {"captions", "subtitles"}
@@ -113,7 +114,7 @@ def _number(text: str | None) -> float | None:
 
 @rule(id="html-iframe-title", target="html", impact="serious",
       requirements=(WCAG("4.1.2"), ACT("cae760"), Axe("frame-title")),
-      messages={"titled": "The frame is titled {title!r}.", "untitled": "The frame has no title."})
+      messages={"named": "The frame is titled {name!r}.", "unnamed": "The frame has no title."})
 def iframe_title(page: Page) -> Iterator[Finding]:
     """Embedded frames have a title
 
@@ -131,7 +132,4 @@ def iframe_title(page: Page) -> Iterator[Finding]:
             continue
         name = page.labelledby_text(frame) or (frame.get("aria-label") or "").strip() or (
             frame.get("title") or "").strip()
-        if name:
-            yield iframe_title.finding(Outcome.PASS, "titled", page.location(frame), title=name)
-        else:
-            yield iframe_title.finding(Outcome.VIOLATION, "untitled", page.location(frame))
+        yield name_finding(iframe_title, page, frame, name)
