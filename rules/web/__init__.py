@@ -14,7 +14,6 @@ rules that read its fact. The auditor then runs the rules on the facts with
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +41,6 @@ SESSION_LOST = frozenset({"TimeoutException", "InvalidSessionIdException", "NoSu
 class Gathered:
     facts: dict[str, Any] = field(default_factory=dict)       # fact name → what its collector found
     errors: dict[str, str] = field(default_factory=dict)      # collector → why it failed
-    timings: dict[str, float] = field(default_factory=dict)   # collector → seconds
 
 
 def gather(page: BrowserPage, url: str, only: Collection[str] | None = None) -> Gathered:
@@ -51,7 +49,6 @@ def gather(page: BrowserPage, url: str, only: Collection[str] | None = None) -> 
     for name, collect in COLLECTORS.items():
         if only is not None and name not in only:
             continue
-        started = time.perf_counter()
         try:
             gathered.facts[name] = collect(page, url)
         except Exception as exc:          # one collector failing must not lose the others' facts
@@ -59,5 +56,4 @@ def gather(page: BrowserPage, url: str, only: Collection[str] | None = None) -> 
                 raise
             log.warning("collector %s failed on %s: %s", name, url, exc)
             gathered.errors[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-        gathered.timings[name] = round(time.perf_counter() - started, 4)
     return gathered
