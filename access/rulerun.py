@@ -5,6 +5,9 @@ facts, a browser page's keyboard log ...) and gives every auditor the same resul
 
 - **crash guard**: a rule that raises becomes an ``internal_error`` part of the report
   (:meth:`RuleRun.failed_parts`), never a failed job, and the other rules still run;
+- **missing facts**: a rule that reads a fact the auditor could not gather (its collector failed,
+  which the auditor reports) is skipped and listed in :attr:`RuleRun.skipped`, not reported as a
+  crash of its own;
 - **standard filter**: findings whose WCAG criteria all lie outside the chosen standard are
   dropped (:meth:`access.models.Finding.counts_toward`), in this one place;
 - **summary**: per rule, every violation and needs-review finding is kept, up to ``cap`` (the rest
@@ -33,6 +36,7 @@ FLAGGED = (Outcome.VIOLATION, Outcome.NEEDS_REVIEW)
 class RuleRun:
     findings: list[Finding] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)      # rule id -> what went wrong
+    skipped: list[str] = field(default_factory=list)          # rule ids whose fact was not gathered
 
     def failed_parts(self, where: str = "") -> list[AuditedPart]:
         """One failed part per rule that crashed (``internal_error``), for the report's parts."""
@@ -44,6 +48,7 @@ class RuleRun:
     def extend(self, other: RuleRun) -> None:
         self.findings.extend(other.findings)
         self.errors.update(other.errors)
+        self.skipped.extend(other.skipped)
 
 
 def facts_for(r: Rule, facts: Any) -> Any:
@@ -53,8 +58,6 @@ def facts_for(r: Rule, facts: Any) -> Any:
         return facts
     if not isinstance(facts, Mapping):
         raise TypeError(f"rule {r.id} reads {r.reads!r} but the auditor gathered one fact object")
-    if r.reads not in facts:
-        raise LookupError(f"the facts {r.reads!r} that rule {r.id} reads were not gathered")
     return facts[r.reads]
 
 
@@ -65,6 +68,9 @@ def run_rules(rules: Iterable[Rule], facts: Any, *, standard: Standard | str = D
     where = where or Location()
     for r in rules:
         if r.check is None:
+            continue
+        if r.reads is not None and isinstance(facts, Mapping) and r.reads not in facts:
+            run.skipped.append(r.id)
             continue
         try:
             produced = [f for f in r.check(facts_for(r, facts)) if f.counts_toward(standard)]

@@ -1,8 +1,9 @@
 """Small text and colour measures the document rules share (PDF, Word, PowerPoint).
 
 Pure functions, no engine: WCAG relative luminance and contrast ratio, the reading grade (from
-``access.readability``, the one implementation the project uses), and the link-text and typed-list
-patterns the Office checkers look for.
+``access.readability``, the one implementation the project uses), and the typed-list pattern the
+Office checkers look for. Whether alt text or link text is any good is judged in one place for every
+family: ``access.textquality``.
 """
 
 from __future__ import annotations
@@ -13,13 +14,7 @@ from access.readability import measure_text
 
 Rgb = tuple[int, int, int]
 
-RAW_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.I)
-VAGUE_LINK = re.compile(
-    r"^\s*(?:click here|here|click|this|link|this link|more|read more|more info|learn more|"
-    r"go|details|continue)\s*[.!:]?\s*$", re.I)
 TYPED_LIST = re.compile(r"^\s*(?:[-–•*·o▪►]\s+|\(?\d{1,2}[.)]\s+|\(?[a-zA-Z][.)]\s+)")
-FILE_NAME_ALT = re.compile(r"^\s*\S+\.(?:png|jpe?g|gif|bmp|tiff?|svg|emf|wmf|webp)\s*$", re.I)
-GENERIC_ALT = re.compile(r"^\s*(?:image|picture|graphic|photo|img|chart|figure|diagram)\s*\d*\s*$", re.I)
 
 
 def hex_to_rgb(value: str) -> Rgb | None:
@@ -71,21 +66,8 @@ def reading_grade(text: str) -> tuple[float, int]:
     return stats.grade, stats.words
 
 
-def is_raw_url(text: str) -> bool:
-    return bool(RAW_URL.match(text))
-
-
-def is_vague_link(text: str) -> bool:
-    return bool(VAGUE_LINK.match(text))
-
-
 def is_typed_list_item(text: str) -> bool:
     return bool(TYPED_LIST.match(text))
-
-
-def is_poor_alt(text: str) -> bool:
-    """Alt text that is only a file name or a generic word ('image', 'Picture 3')."""
-    return bool(FILE_NAME_ALT.match(text) or GENERIC_ALT.match(text))
 
 
 def excerpt(text: str, limit: int = 80) -> str:

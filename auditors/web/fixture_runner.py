@@ -1,6 +1,11 @@
-"""Runs the web rules' fixture pages (``rules/web/fixtures/*.yml``) in the real browser, for the
-shared catalogue test (``rule-fixtures:web``). Each case's HTML is served from memory by a local
-HTTP server (127.0.0.1) and audited by our own checks in a pooled Chromium session."""
+"""The browser rule family (``RULES``, registered as ``web`` in the ``access.rules`` group): the
+rules of ``rules.web``, and how one of their fixture cases becomes the facts the rules read.
+
+A case's HTML is served from memory by a local HTTP server (127.0.0.1), loaded in a pooled
+Chromium session, and the collector of the fact the case's rule reads runs on it
+(:func:`rules.web.gather`), exactly as in a page audit; the shared catalogue test then runs the
+rule on those facts with :func:`access.rulefixtures.run_case`, like every other family.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +14,13 @@ import http.server
 import threading
 import uuid
 from functools import cache
-from pathlib import Path
+from typing import Any
 
 from access.config import get_settings
-from access.models import Finding
 from access.rulefixtures import FixtureCase
 from access.ruleset import RuleSet
 from auditors.web.browser import get_pool
-
-FIXTURES = Path(__file__).resolve().parents[2] / "rules" / "web" / "fixtures"
+from rules.web import gather
 
 
 class _Pages(http.server.BaseHTTPRequestHandler):
@@ -50,16 +53,17 @@ def serve_page(html: str) -> str:
     return _server() + path
 
 
-def run_case(case: FixtureCase) -> list[Finding]:
-    from rules.web import run_own_checks
-
+def case_facts(case: FixtureCase) -> dict[str, Any]:
+    """The fact the case's rule reads, gathered from the case's page in the real browser."""
+    reads = RULES.by_id()[case.rule].reads
     url = serve_page(case.inputs["html"])
     with get_pool(get_settings()).session(guarded=False) as session:
         session.driver.get(url)
-        result = run_own_checks(session, url)
-    assert not result.errors, result.errors
-    return [f for f in result.findings if f.rule == case.rule]
+        gathered = gather(session, url, only={reads} if reads else None)
+    if gathered.errors:
+        raise RuntimeError(f"{case.id}: gathering the page's facts failed: {gathered.errors}")
+    return gathered.facts
 
 
 RULES = RuleSet(target="web", package="rules.web", description="Web pages (checks in a real browser)",
-                fixtures=FIXTURES)
+                case_facts=case_facts)

@@ -12,11 +12,13 @@ from urllib.parse import urlsplit
 from axe_selenium_python import Axe
 from selenium.common.exceptions import TimeoutException, WebDriverException
 
-from access.models import AuditedPart, AuditOptions, Finding
+from access.models import AuditedPart, AuditOptions, Finding, Location
+from access.rulerun import RuleRun, run_rules
 from auditors.web.axe_run import RUN_AXE, adapt, axe_options, decode
 from auditors.web.browser import BrowserSession, axe_script_path
 from auditors.web.devtools import CommandFailed, DevToolsSocket, DevToolsTimeout, DevToolsUnavailable
-from rules.web import run_own_checks
+from auditors.web.fixture_runner import RULES as OWN_RULES
+from rules.web import Gathered, gather
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +90,11 @@ def audit_page(session: BrowserSession, url: str, options: AuditOptions,
         timings["axe"] = round(time.perf_counter() - t, 4)
         if not options.axe_only:
             t = time.perf_counter()
-            own = run_own_checks(session, url)
+            gathered = gather(session, url)
+            own = run_rules(OWN_RULES.rules(), gathered.facts, standard=options.standard, where=Location(url=url))
             result.findings.extend(own.findings)
             timings["own_checks"] = round(time.perf_counter() - t, 4)
-            if own.errors:
-                result.part.error = {"code": "engine_failed",
-                                     "message": "; ".join(f"{k}: {v}" for k, v in own.errors.items())}
+            result.part.error = _own_checks_error(gathered, own)
     except TimeoutException:
         result.part = _failed(url, "timeout", "The page's scripts did not finish within "
                               f"{session.timeout:g} s.", timings)
@@ -131,6 +132,16 @@ def _take_axe_results(session: BrowserSession, result: PageResult, raw: dict[str
     session.axe_version = str(raw.get("version") or session.axe_version)     # the version that ran
     result.findings.extend(adapt(raw, url))
     return True
+
+
+def _own_checks_error(gathered: Gathered, run: RuleRun) -> dict[str, str] | None:
+    """The page part's error when a collector failed (``engine_failed``, naming the collector; the
+    rules that read its fact were skipped) or one of our rules crashed (``internal_error``)."""
+    problems = {**gathered.errors, **{f"rule {rule_id}": why for rule_id, why in run.errors.items()}}
+    if not problems:
+        return None
+    return {"code": "engine_failed" if gathered.errors else "internal_error",
+            "message": "; ".join(f"{name}: {why}" for name, why in problems.items())}
 
 
 def _blocked(session: BrowserSession, url: str) -> str | None:

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
 from access.requirements import WCAG, MsChecker, Technique
+from access.textquality import is_poor_alt
 from rules.docx.facts import DocxFacts
-from rules.textmetrics import is_poor_alt
 
 TEXTY_ALT = re.compile(r"\b(?:screenshot|screen shot|text|quote|quotation|table|slide|equation|formula|"
                        r"worksheet|says|reads|handout|scan(?:ned)?)\b|[\"“”]", re.I)

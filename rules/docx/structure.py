@@ -9,8 +9,9 @@ from itertools import pairwise
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
 from access.requirements import WCAG, MsChecker
+from access.textquality import is_generic_link_text, is_raw_url
 from rules.docx.facts import DocxFacts
-from rules.textmetrics import excerpt, is_raw_url, is_typed_list_item, is_vague_link
+from rules.textmetrics import excerpt, is_typed_list_item
 
 LONG_DOC_WORDS = 600
 LONG_DOC_PARAGRAPHS = 20
@@ -193,7 +194,7 @@ def docx_link_text(facts: DocxFacts) -> Iterator[Finding]:
             problem = "has no text"
         elif is_raw_url(text):
             problem = "is a raw web address"
-        elif is_vague_link(text):
+        elif is_generic_link_text(text):
             problem = f"says only {text!r}"
         else:
             continue

@@ -10,6 +10,7 @@ from lxml import etree
 from access.catalogue import rule
 from access.models import Finding, Outcome
 from access.requirements import ACT, WCAG, Axe
+from rules.html import name_finding
 from rules.html.dom import Page, text_of
 
 DISPLAY_NONE = re.compile(r"(?:^|;)\s*display\s*:\s*none", re.I)
@@ -48,7 +49,9 @@ def _rendered(el: etree._Element, stop: etree._Element) -> bool:
 
 
 @rule(id="html-aria-hidden-focus", target="html", impact="serious",
-      requirements=(WCAG("4.1.2"), WCAG("1.3.1"), ACT("6cfa84"), Axe("aria-hidden-focus")))
+      requirements=(WCAG("4.1.2"), WCAG("1.3.1"), ACT("6cfa84"), Axe("aria-hidden-focus")),
+      messages={"focusable": "This focusable element is inside aria-hidden content.",
+                "nothing-focusable": "The aria-hidden content has nothing focusable."})
 def aria_hidden_focus(page: Page) -> Iterator[Finding]:
     """Content hidden from screen readers cannot take keyboard focus
 
@@ -71,16 +74,15 @@ def aria_hidden_focus(page: Page) -> Iterator[Finding]:
                      and _rendered(el, container)]
         if focusable:
             for el in focusable:
-                yield aria_hidden_focus.finding(Outcome.VIOLATION,
-                                                "This focusable element is inside aria-hidden content.",
-                                                page.location(el))
+                yield aria_hidden_focus.finding(Outcome.VIOLATION, "focusable", page.location(el))
         else:
-            yield aria_hidden_focus.finding(Outcome.PASS, "The aria-hidden content has nothing focusable.",
-                                            page.location(container))
+            yield aria_hidden_focus.finding(Outcome.PASS, "nothing-focusable", page.location(container))
 
 
 @rule(id="html-role-img-alt", target="html", impact="serious",
-      requirements=(WCAG("1.1.1"), ACT("23a2a8"), ACT("7d6734"), Axe("role-img-alt"), Axe("svg-img-alt")))
+      requirements=(WCAG("1.1.1"), ACT("23a2a8"), ACT("7d6734"), Axe("role-img-alt"), Axe("svg-img-alt")),
+      messages={"named": "The graphic is named {name!r}.",
+                "unnamed": 'The element with role="img" has no text alternative.'})
 def role_img_alt(page: Page) -> Iterator[Finding]:
     """Graphics marked role="img" have a text alternative
 
@@ -100,8 +102,4 @@ def role_img_alt(page: Page) -> Iterator[Finding]:
         if not name and el.tag.lower() == "svg":
             title = el.find("title")
             name = "" if title is None else " ".join(text_of(title).split())
-        if name:
-            yield role_img_alt.finding(Outcome.PASS, f"The graphic is named {name!r}.", page.location(el))
-        else:
-            yield role_img_alt.finding(Outcome.VIOLATION, 'The element with role="img" has no text alternative.',
-                                       page.location(el))
+        yield name_finding(role_img_alt, page, el, name)

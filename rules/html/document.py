@@ -14,6 +14,8 @@ from rules.html.dom import Page
 
 BCP47_SHAPE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 GENERIC_TITLES = {"untitled", "untitled document", "document", "page", "new page", "home", "index"}
+LANG_TAG_MESSAGES = {"valid": "{lang!r} is a valid language tag.",
+                     "invalid": "{lang!r} is not a valid BCP 47 language tag."}
 
 
 def lang_is_valid(value: str) -> bool:
@@ -27,8 +29,17 @@ def lang_is_valid(value: str) -> bool:
         return False
 
 
+def _judge_lang(lang: str) -> tuple[Outcome, str]:
+    """The outcome and message key of one `lang` value."""
+    return (Outcome.PASS, "valid") if lang_is_valid(lang) else (Outcome.VIOLATION, "invalid")
+
+
 @rule(id="html-lang", target="html", impact="serious",
-      requirements=(WCAG("3.1.1"), ACT("b5c3f8"), Axe("html-has-lang")))
+      requirements=(WCAG("3.1.1"), ACT("b5c3f8"), Axe("html-has-lang")),
+      messages={"declared": "The page language is {lang!r}.",
+                "xml-lang-only": "The <html> element has only xml:lang, which browsers and screen readers ignore "
+                                 "in HTML; add lang with the same value.",
+                "missing": "The <html> element has no lang attribute."})
 def html_lang(page: Page) -> Iterator[Finding]:
     """The page declares its language
 
@@ -45,16 +56,16 @@ def html_lang(page: Page) -> Iterator[Finding]:
     lang = (el.get("lang") or "").strip()
     where = Location(url=page.name, selector="html", html=page.start_tag(el))
     if lang:
-        yield html_lang.finding(Outcome.PASS, f"The page language is {lang!r}.", where)
+        yield html_lang.finding(Outcome.PASS, "declared", where, lang=lang)
     elif (el.get("xml:lang") or "").strip():
-        yield html_lang.finding(Outcome.VIOLATION, "The <html> element has only xml:lang, which browsers and "
-                                "screen readers ignore in HTML; add lang with the same value.", where)
+        yield html_lang.finding(Outcome.VIOLATION, "xml-lang-only", where)
     else:
-        yield html_lang.finding(Outcome.VIOLATION, "The <html> element has no lang attribute.", where)
+        yield html_lang.finding(Outcome.VIOLATION, "missing", where)
 
 
 @rule(id="html-lang-valid", target="html", impact="serious",
-      requirements=(WCAG("3.1.1"), ACT("bf051a"), Axe("html-lang-valid")))
+      requirements=(WCAG("3.1.1"), ACT("bf051a"), Axe("html-lang-valid")),
+      messages=LANG_TAG_MESSAGES)
 def html_lang_valid(page: Page) -> Iterator[Finding]:
     """The page language is a valid language code
 
@@ -72,15 +83,12 @@ def html_lang_valid(page: Page) -> Iterator[Finding]:
     if not lang:
         return
     where = Location(url=page.name, selector="html", html=page.start_tag(el))
-    if lang_is_valid(lang):
-        yield html_lang_valid.finding(Outcome.PASS, f"{lang!r} is a valid language tag.", where)
-    else:
-        yield html_lang_valid.finding(Outcome.VIOLATION, f"{lang!r} is not a valid BCP 47 language tag.",
-                                      where, lang=lang)
+    yield html_lang_valid.finding(*_judge_lang(lang), where, lang=lang)
 
 
 @rule(id="html-element-lang-valid", target="html", impact="serious",
-      requirements=(WCAG("3.1.2"), ACT("de46e4"), Axe("valid-lang")))
+      requirements=(WCAG("3.1.2"), ACT("de46e4"), Axe("valid-lang")),
+      messages=LANG_TAG_MESSAGES)
 def element_lang_valid(page: Page) -> Iterator[Finding]:
     """Language changes inside the page use valid language codes
 
@@ -98,16 +106,15 @@ def element_lang_valid(page: Page) -> Iterator[Finding]:
         lang = el.get("lang", "").strip()
         if not lang:
             continue
-        if lang_is_valid(lang):
-            yield element_lang_valid.finding(Outcome.PASS, f"{lang!r} is a valid language tag.",
-                                             page.location(el))
-        else:
-            yield element_lang_valid.finding(Outcome.VIOLATION, f"{lang!r} is not a valid BCP 47 language tag.",
-                                             page.location(el), lang=lang)
+        yield element_lang_valid.finding(*_judge_lang(lang), page.location(el), lang=lang)
 
 
 @rule(id="html-title", target="html", impact="serious",
-      requirements=(WCAG("2.4.2"), ACT("2779a5"), Axe("document-title")))
+      requirements=(WCAG("2.4.2"), ACT("2779a5"), Axe("document-title")),
+      messages={"no-title": "The page has no <title> element.",
+                "empty": "The page <title> is empty.",
+                "generic": "The page title {title!r} does not describe the page.",
+                "titled": "The page title is {title!r}."})
 def page_title(page: Page) -> Iterator[Finding]:
     """The page has a title
 
@@ -121,16 +128,14 @@ def page_title(page: Page) -> Iterator[Finding]:
     """
     title_el = page.root.find(".//title")
     if title_el is None:
-        yield page_title.finding(Outcome.VIOLATION, "The page has no <title> element.",
-                                 Location(url=page.name, selector="head"))
+        yield page_title.finding(Outcome.VIOLATION, "no-title", Location(url=page.name, selector="head"))
         return
     where = Location(url=page.name, selector=page.selector(title_el), html=page.snippet(title_el))
     text = page.title or ""
     if not text:
-        yield page_title.finding(Outcome.VIOLATION, "The page <title> is empty.", where)
+        yield page_title.finding(Outcome.VIOLATION, "empty", where)
     elif text.lower() in GENERIC_TITLES:
-        yield page_title.finding(Outcome.NEEDS_REVIEW, f"The page title {text!r} does not describe the page.",
-                                 where, impact="moderate")
+        yield page_title.finding(Outcome.NEEDS_REVIEW, "generic", where, impact="moderate", title=text)
     else:
-        yield page_title.finding(Outcome.PASS, f"The page title is {text!r}.", where)
+        yield page_title.finding(Outcome.PASS, "titled", where, title=text)
 

@@ -7,13 +7,17 @@ from collections.abc import Iterator
 from access.catalogue import rule
 from access.models import Finding, Outcome
 from access.requirements import ACT, WCAG, Axe
+from rules.html import name_finding
 from rules.html.dom import Page
 
 UNLABELLED_INPUT_TYPES = {"hidden", "submit", "reset", "button", "image"}
 
 
 @rule(id="html-form-label", target="html", impact="critical",
-      requirements=(WCAG("4.1.2"), WCAG("3.3.2"), ACT("e086e5"), Axe("label"), Axe("select-name")))
+      requirements=(WCAG("4.1.2"), WCAG("3.3.2"), ACT("e086e5"), Axe("label"), Axe("select-name")),
+      messages={"labelled": "The field is labelled {label!r}.",
+                "placeholder-only": "The field is named only by its placeholder, which disappears on typing.",
+                "unlabelled": "The <{tag}> field has no label."})
 def form_label(page: Page) -> Iterator[Finding]:
     """Form fields have labels
 
@@ -38,18 +42,16 @@ def form_label(page: Page) -> Iterator[Finding]:
         explicit = (page.labelledby_text(el) or (el.get("aria-label") or "").strip() or page.label_text(el)
                     or (el.get("title") or "").strip())
         if explicit:
-            yield form_label.finding(Outcome.PASS, f"The field is labelled {explicit!r}.", page.location(el))
+            yield form_label.finding(Outcome.PASS, "labelled", page.location(el), label=explicit)
         elif (el.get("placeholder") or "").strip():
-            yield form_label.finding(Outcome.NEEDS_REVIEW,
-                                     "The field is named only by its placeholder, which disappears on typing.",
-                                     page.location(el), impact="serious")
+            yield form_label.finding(Outcome.NEEDS_REVIEW, "placeholder-only", page.location(el), impact="serious")
         else:
-            yield form_label.finding(Outcome.VIOLATION, f"The <{el.tag.lower()}> field has no label.",
-                                     page.location(el))
+            yield form_label.finding(Outcome.VIOLATION, "unlabelled", page.location(el), tag=el.tag.lower())
 
 
 @rule(id="html-button-name", target="html", impact="critical",
-      requirements=(WCAG("4.1.2"), ACT("97a4e1"), Axe("button-name")))
+      requirements=(WCAG("4.1.2"), ACT("97a4e1"), Axe("button-name")),
+      messages={"named": "The button is named {name!r}.", "unnamed": "The button has no accessible name."})
 def button_name(page: Page) -> Iterator[Finding]:
     """Buttons have an accessible name
 
@@ -71,11 +73,7 @@ def button_name(page: Page) -> Iterator[Finding]:
             continue
         if page.is_hidden(el):
             continue
-        name = page.accessible_name(el)
-        if name:
-            yield button_name.finding(Outcome.PASS, f"The button is named {name!r}.", page.location(el))
-        else:
-            yield button_name.finding(Outcome.VIOLATION, "The button has no accessible name.", page.location(el))
+        yield name_finding(button_name, page, el, page.accessible_name(el))
 
 
 AUTOFILL_FIELDS = {
@@ -117,7 +115,9 @@ def autocomplete_is_valid(value: str) -> bool:
 
 
 @rule(id="html-autocomplete-valid", target="html", impact="serious",
-      requirements=(WCAG("1.3.5"), ACT("73f2c2"), Axe("autocomplete-valid")))
+      requirements=(WCAG("1.3.5"), ACT("73f2c2"), Axe("autocomplete-valid")),
+      messages={"valid": "autocomplete={autocomplete!r} is valid.",
+                "invalid": "autocomplete={autocomplete!r} is not a valid value."})
 def autocomplete_valid(page: Page) -> Iterator[Finding]:
     """Personal-data fields use valid autocomplete values
 
@@ -139,7 +139,6 @@ def autocomplete_valid(page: Page) -> Iterator[Finding]:
         if el.tag.lower() == "input" and (el.get("type") or "text").lower() in NO_AUTOFILL_TYPES:
             continue
         if autocomplete_is_valid(value):
-            yield autocomplete_valid.finding(Outcome.PASS, f"autocomplete={value!r} is valid.", page.location(el))
+            yield autocomplete_valid.finding(Outcome.PASS, "valid", page.location(el), autocomplete=value)
         else:
-            yield autocomplete_valid.finding(Outcome.VIOLATION, f"autocomplete={value!r} is not a valid value.",
-                                             page.location(el), autocomplete=value)
+            yield autocomplete_valid.finding(Outcome.VIOLATION, "invalid", page.location(el), autocomplete=value)

@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from access.catalogue import rule
 from access.models import Finding, Outcome
 from access.requirements import ACT, WCAG, Axe
+from access.textquality import alt_text_problem
+from rules.html import name_finding
 from rules.html.dom import Page
 
-FILENAME_ALT = re.compile(r"^\S+\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?|avif)$", re.I)
-PLACEHOLDER_ALT = {"image", "img", "picture", "photo", "graphic", "icon", "logo", "spacer", "untitled", "alt"}
+CHECK_IT = "; check that it describes the image."
 
 
 @rule(id="html-img-alt", target="html", impact="critical",
-      requirements=(WCAG("1.1.1"), ACT("23a2a8"), Axe("image-alt")))
+      requirements=(WCAG("1.1.1"), ACT("23a2a8"), Axe("image-alt")),
+      messages={"role-decorative": "The image is marked decorative.",
+                "missing": "The image has no alt attribute and no accessible name.",
+                "alt-decorative": "The image is marked decorative (alt=\"\").",
+                "file-name": "The image's text alternative {alt!r} looks like a file name" + CHECK_IT,
+                "file-path": "The image's text alternative {alt!r} is a file path" + CHECK_IT,
+                "placeholder": "The image's text alternative {alt!r} is a placeholder word" + CHECK_IT,
+                "generated": "The image's text alternative {alt!r} was generated automatically" + CHECK_IT,
+                "named": "The image has the text alternative {alt!r}."})
 def img_alt(page: Page) -> Iterator[Finding]:
     """Images have a text alternative
 
     Every `<img>` shown to people needs an `alt` attribute (or an `aria-label` /
     `aria-labelledby`). An image that only decorates takes an empty `alt=""`. An `alt` that is
-    a file name or a placeholder word such as "image" is flagged for a person to review.
+    a file name or path, a placeholder word such as "image", or Office's automatic "Description
+    automatically generated" is flagged for a person to review.
 
     **Why it matters**: a learner who is blind hears the screen reader announce the image's file
     name, or nothing at all, and misses the diagram, chart or photo the lesson depends on.
@@ -35,26 +44,24 @@ def img_alt(page: Page) -> Iterator[Finding]:
         role = page.role(img)
         alt = img.get("alt")
         if role in ("presentation", "none") and not (alt or "").strip():
-            yield img_alt.finding(Outcome.PASS, "The image is marked decorative.", page.location(img))
+            yield img_alt.finding(Outcome.PASS, "role-decorative", page.location(img))
             continue
         name = page.accessible_name(img)
+        problem = alt_text_problem(name)
         if alt is None and not name:
-            yield img_alt.finding(Outcome.VIOLATION, "The image has no alt attribute and no accessible name.",
-                                  page.location(img))
+            yield img_alt.finding(Outcome.VIOLATION, "missing", page.location(img))
         elif alt is not None and not alt.strip() and not name:
-            yield img_alt.finding(Outcome.PASS, "The image is marked decorative (alt=\"\").", page.location(img))
-        elif FILENAME_ALT.match(name) or name.strip().lower() in PLACEHOLDER_ALT:
-            yield img_alt.finding(Outcome.NEEDS_REVIEW,
-                                  f"The image's text alternative {name!r} looks like a file name or a "
-                                  "placeholder; check that it describes the image.", page.location(img),
-                                  impact="serious", alt=name)
+            yield img_alt.finding(Outcome.PASS, "alt-decorative", page.location(img))
+        elif problem:
+            yield img_alt.finding(Outcome.NEEDS_REVIEW, problem, page.location(img), impact="serious", alt=name)
         else:
-            yield img_alt.finding(Outcome.PASS, f"The image has the text alternative {name!r}.",
-                                  page.location(img))
+            yield img_alt.finding(Outcome.PASS, "named", page.location(img), alt=name)
 
 
 @rule(id="html-input-image-alt", target="html", impact="critical",
-      requirements=(WCAG("1.1.1"), WCAG("4.1.2"), ACT("59796f"), Axe("input-image-alt")))
+      requirements=(WCAG("1.1.1"), WCAG("4.1.2"), ACT("59796f"), Axe("input-image-alt")),
+      messages={"named": "The image button is named {name!r}.",
+                "unnamed": "The image button has no accessible name."})
 def input_image_alt(page: Page) -> Iterator[Finding]:
     """Image buttons have a text alternative
 
@@ -70,17 +77,13 @@ def input_image_alt(page: Page) -> Iterator[Finding]:
     for el in page.elements("input"):
         if (el.get("type") or "").lower() != "image" or page.is_hidden(el):
             continue
-        name = page.accessible_name(el)
-        if name:
-            yield input_image_alt.finding(Outcome.PASS, f"The image button is named {name!r}.",
-                                          page.location(el))
-        else:
-            yield input_image_alt.finding(Outcome.VIOLATION, "The image button has no accessible name.",
-                                          page.location(el))
+        yield name_finding(input_image_alt, page, el, page.accessible_name(el))
 
 
 @rule(id="html-area-alt", target="html", impact="critical",
-      requirements=(WCAG("1.1.1"), WCAG("2.4.4"), WCAG("4.1.2"), ACT("c487ae"), Axe("area-alt")))
+      requirements=(WCAG("1.1.1"), WCAG("2.4.4"), WCAG("4.1.2"), ACT("c487ae"), Axe("area-alt")),
+      messages={"named": "The map area is named {name!r}.",
+                "unnamed": "The image-map area link has no text alternative."})
 def area_alt(page: Page) -> Iterator[Finding]:
     """Image-map areas have a text alternative
 
@@ -95,9 +98,4 @@ def area_alt(page: Page) -> Iterator[Finding]:
     for el in page.elements("area"):
         if el.get("href") is None:
             continue
-        name = page.accessible_name(el)
-        if name:
-            yield area_alt.finding(Outcome.PASS, f"The map area is named {name!r}.", page.location(el))
-        else:
-            yield area_alt.finding(Outcome.VIOLATION, "The image-map area link has no text alternative.",
-                                   page.location(el))
+        yield name_finding(area_alt, page, el, page.accessible_name(el))

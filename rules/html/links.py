@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from access.catalogue import rule
 from access.models import Finding, Outcome
 from access.requirements import ACT, WCAG, Axe, Technique
+from access.textquality import is_generic_link_text
+from rules.html import name_finding
 from rules.html.dom import Page
-
-GENERIC_LINK_TEXT = {
-    "click here", "click", "here", "more", "read more", "more info", "more information", "learn more",
-    "link", "this link", "this", "go", "details", "continue", "download", "click this link", "see more",
-    "find out more", "info",
-}
-PUNCTUATION = re.compile(r"[\s.,:;!?»›>…\-–—]+$")
 
 
 def _links(page: Page) -> Iterator:
@@ -25,7 +19,8 @@ def _links(page: Page) -> Iterator:
 
 
 @rule(id="html-link-name", target="html", impact="serious",
-      requirements=(WCAG("2.4.4"), WCAG("4.1.2"), ACT("c487ae"), Axe("link-name")))
+      requirements=(WCAG("2.4.4"), WCAG("4.1.2"), ACT("c487ae"), Axe("link-name")),
+      messages={"named": "The link is named {name!r}.", "unnamed": "The link has no accessible name."})
 def link_name(page: Page) -> Iterator[Finding]:
     """Links have text
 
@@ -41,16 +36,13 @@ def link_name(page: Page) -> Iterator[Finding]:
     where the link goes, or add `aria-label` to an icon-only link.
     """
     for a in _links(page):
-        name = page.accessible_name(a)
-        if name:
-            yield link_name.finding(Outcome.PASS, f"The link is named {name!r}.", page.location(a))
-        else:
-            yield link_name.finding(Outcome.VIOLATION, "The link has no accessible name.", page.location(a),
-                                    href=a.get("href", "")[:200])
+        yield name_finding(link_name, page, a, page.accessible_name(a), href=a.get("href", "")[:200])
 
 
 @rule(id="html-link-text-generic", target="html", impact="moderate",
-      requirements=(WCAG("2.4.4"), Technique("F84"), Technique("G91")))
+      requirements=(WCAG("2.4.4"), Technique("F84"), Technique("G91")),
+      messages={"generic": "The link text {text!r} does not say where the link goes.",
+                "specific": "The link text {text!r} is specific."})
 def link_text_generic(page: Page) -> Iterator[Finding]:
     """Link text says where the link goes
 
@@ -70,11 +62,7 @@ def link_text_generic(page: Page) -> Iterator[Finding]:
         name = page.accessible_name(a)
         if not name:
             continue
-        plain = PUNCTUATION.sub("", name.lower()).strip()
-        if plain in GENERIC_LINK_TEXT:
-            yield link_text_generic.finding(Outcome.NEEDS_REVIEW,
-                                            f"The link text {name!r} does not say where the link goes.",
-                                            page.location(a))
+        if is_generic_link_text(name):
+            yield link_text_generic.finding(Outcome.NEEDS_REVIEW, "generic", page.location(a), text=name)
         else:
-            yield link_text_generic.finding(Outcome.PASS, f"The link text {name!r} is specific.",
-                                            page.location(a))
+            yield link_text_generic.finding(Outcome.PASS, "specific", page.location(a), text=name)

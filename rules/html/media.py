@@ -8,13 +8,17 @@ from collections.abc import Iterator
 from access.catalogue import rule
 from access.models import Finding, Outcome
 from access.requirements import ACT, WCAG, Axe
+from rules.html import name_finding
 from rules.html.dom import Page
 
 CAPTION_KINDS = {"captions", "subtitles"}
 
 
 @rule(id="html-video-captions", target="html", impact="critical",
-      requirements=(WCAG("1.2.2"), ACT("eac66b"), Axe("video-caption")))
+      requirements=(WCAG("1.2.2"), ACT("eac66b"), Axe("video-caption")),
+      messages={"captioned": "The video has a captions track.",
+                "muted-uncaptioned": "The muted video has no captions track; check it has no speech.",
+                "uncaptioned": "The video has no captions track."})
 def video_captions(page: Page) -> Iterator[Finding]:
     """Videos have captions
 
@@ -33,18 +37,20 @@ def video_captions(page: Page) -> Iterator[Finding]:
             continue
         kinds = {(t.get("kind") or "subtitles").strip().lower() for t in video.iter("track") if t.get("src")}
         if kinds & CAPTION_KINDS:
-            yield video_captions.finding(Outcome.PASS, "The video has a captions track.", page.location(video))
+            yield video_captions.finding(Outcome.PASS, "captioned", page.location(video))
         elif video.get("muted") is not None:
-            yield video_captions.finding(Outcome.NEEDS_REVIEW,
-                                         "The muted video has no captions track; check it has no speech.",
-                                         page.location(video), impact="serious")
+            yield video_captions.finding(Outcome.NEEDS_REVIEW, "muted-uncaptioned", page.location(video),
+                                         impact="serious")
         else:
-            yield video_captions.finding(Outcome.VIOLATION, "The video has no captions track.",
-                                         page.location(video))
+            yield video_captions.finding(Outcome.VIOLATION, "uncaptioned", page.location(video))
 
 
 @rule(id="html-media-autoplay", target="html", impact="moderate",
-      requirements=(WCAG("1.4.2"), ACT("80f0bf"), Axe("no-autoplay-audio")))
+      requirements=(WCAG("1.4.2"), ACT("80f0bf"), Axe("no-autoplay-audio")),
+      messages={"no-controls": "The <{tag}> plays sound automatically and has no controls to stop it.",
+                "with-controls": "The <{tag}> plays sound automatically; check it stops within 3 seconds or can "
+                                 "be paused.",
+                "silent": "The media does not play sound automatically."})
 def media_autoplay(page: Page) -> Iterator[Finding]:
     """Media does not play sound automatically
 
@@ -62,21 +68,18 @@ def media_autoplay(page: Page) -> Iterator[Finding]:
         if el.get("autoplay") is None or el.get("muted") is not None or page.is_hidden(el):
             continue
         if el.get("controls") is None:
-            yield media_autoplay.finding(Outcome.VIOLATION,
-                                         f"The <{el.tag}> plays sound automatically and has no controls to stop it.",
-                                         page.location(el))
+            yield media_autoplay.finding(Outcome.VIOLATION, "no-controls", page.location(el), tag=el.tag)
         else:
-            yield media_autoplay.finding(Outcome.NEEDS_REVIEW,
-                                         f"The <{el.tag}> plays sound automatically; check it stops within "
-                                         "3 seconds or can be paused.", page.location(el))
+            yield media_autoplay.finding(Outcome.NEEDS_REVIEW, "with-controls", page.location(el), tag=el.tag)
     for el in page.elements("audio", "video"):
         if (el.get("autoplay") is None or el.get("muted") is not None) and not page.is_hidden(el):
-            yield media_autoplay.finding(Outcome.PASS, "The media does not play sound automatically.",
-                                         page.location(el))
+            yield media_autoplay.finding(Outcome.PASS, "silent", page.location(el))
 
 
 @rule(id="html-meta-viewport", target="html", impact="critical",
-      requirements=(WCAG("1.4.4"), ACT("b4f0c3"), Axe("meta-viewport")))
+      requirements=(WCAG("1.4.4"), ACT("b4f0c3"), Axe("meta-viewport")),
+      messages={"blocks-zoom": "The viewport blocks zooming ({content!r}).",
+                "allows-zoom": "The viewport allows zooming."})
 def meta_viewport(page: Page) -> Iterator[Finding]:
     """The page can be zoomed
 
@@ -97,10 +100,9 @@ def meta_viewport(page: Page) -> Iterator[Finding]:
         scalable = settings.get("user-scalable")
         max_scale = _number(settings.get("maximum-scale"))
         if scalable in ("no", "0") or (max_scale is not None and max_scale < 2):
-            yield meta_viewport.finding(Outcome.VIOLATION, f"The viewport blocks zooming ({content.strip()!r}).",
-                                        page.location(meta))
+            yield meta_viewport.finding(Outcome.VIOLATION, "blocks-zoom", page.location(meta), content=content.strip())
         else:
-            yield meta_viewport.finding(Outcome.PASS, "The viewport allows zooming.", page.location(meta))
+            yield meta_viewport.finding(Outcome.PASS, "allows-zoom", page.location(meta))
 
 
 def _number(text: str | None) -> float | None:
@@ -111,7 +113,8 @@ def _number(text: str | None) -> float | None:
 
 
 @rule(id="html-iframe-title", target="html", impact="serious",
-      requirements=(WCAG("4.1.2"), ACT("cae760"), Axe("frame-title")))
+      requirements=(WCAG("4.1.2"), ACT("cae760"), Axe("frame-title")),
+      messages={"named": "The frame is titled {name!r}.", "unnamed": "The frame has no title."})
 def iframe_title(page: Page) -> Iterator[Finding]:
     """Embedded frames have a title
 
@@ -129,7 +132,4 @@ def iframe_title(page: Page) -> Iterator[Finding]:
             continue
         name = page.labelledby_text(frame) or (frame.get("aria-label") or "").strip() or (
             frame.get("title") or "").strip()
-        if name:
-            yield iframe_title.finding(Outcome.PASS, f"The frame is titled {name!r}.", page.location(frame))
-        else:
-            yield iframe_title.finding(Outcome.VIOLATION, "The frame has no title.", page.location(frame))
+        yield name_finding(iframe_title, page, frame, name)

@@ -14,7 +14,10 @@ REFERENCING_ATTRS = ("aria-labelledby", "aria-describedby", "aria-controls", "ar
 
 
 @rule(id="html-heading-order", target="html", impact="moderate",
-      requirements=(WCAG("1.3.1"), Axe("heading-order"), Technique("H42")))
+      requirements=(WCAG("1.3.1"), Axe("heading-order"), Technique("H42")),
+      messages={"skips": "The heading jumps from level {previous} to level {level}.",
+                "follows": "Heading level {level} follows level {previous}.",
+                "first": "Heading level {level} follows level –."})
 def heading_order(page: Page) -> Iterator[Finding]:
     """Heading levels do not skip
 
@@ -35,17 +38,18 @@ def heading_order(page: Page) -> Iterator[Finding]:
             continue
         level = int(el.tag[1])
         if previous and level > previous + 1:
-            yield heading_order.finding(Outcome.NEEDS_REVIEW,
-                                        f"The heading jumps from level {previous} to level {level}.",
-                                        page.location(el), previous=previous, level=level)
+            yield heading_order.finding(Outcome.NEEDS_REVIEW, "skips", page.location(el), previous=previous,
+                                        level=level)
         else:
-            yield heading_order.finding(Outcome.PASS, f"Heading level {level} follows level {previous or '–'}.",
-                                        page.location(el))
+            yield heading_order.finding(Outcome.PASS, "follows" if previous else "first", page.location(el),
+                                        previous=previous, level=level)
         previous = level
 
 
 @rule(id="html-table-headers", target="html", impact="serious",
-      requirements=(WCAG("1.3.1"), Technique("H51"), Technique("F91")))
+      requirements=(WCAG("1.3.1"), Technique("H51"), Technique("F91")),
+      messages={"has-headers": "The table has header cells.",
+                "no-headers": "The {rows}×{columns} table has no header cells (<th>)."})
 def table_headers(page: Page) -> Iterator[Finding]:
     """Data tables have header cells
 
@@ -70,11 +74,10 @@ def table_headers(page: Page) -> Iterator[Finding]:
         has_headers = any(_owner_table(th) is table for th in table.iter("th")) or any(
             page.role(c) in ("columnheader", "rowheader") for c in table.iter("td"))
         if has_headers:
-            yield table_headers.finding(Outcome.PASS, "The table has header cells.", page.location(table))
+            yield table_headers.finding(Outcome.PASS, "has-headers", page.location(table))
         else:
-            yield table_headers.finding(Outcome.VIOLATION,
-                                        f"The {len(rows)}×{max(widths)} table has no header cells (<th>).",
-                                        page.location(table))
+            yield table_headers.finding(Outcome.VIOLATION, "no-headers", page.location(table), rows=len(rows),
+                                        columns=max(widths))
 
 
 def _owner_table(el):  # type: ignore[no-untyped-def]
@@ -85,7 +88,9 @@ def _owner_table(el):  # type: ignore[no-untyped-def]
 
 
 @rule(id="html-duplicate-id-referenced", target="html", impact="serious",
-      requirements=(WCAG("4.1.2"), WCAG("1.3.1"), ACT("3ea0c8"), Axe("duplicate-id-aria")))
+      requirements=(WCAG("4.1.2"), WCAG("1.3.1"), ACT("3ea0c8"), Axe("duplicate-id-aria")),
+      messages={"duplicate": "The id {id!r}, used by {via}, appears {count} times on the page.",
+                "unique": "The id {id!r} is unique."})
 def duplicate_id_referenced(page: Page) -> Iterator[Finding]:
     """Ids used by labels and ARIA are unique
 
@@ -114,15 +119,14 @@ def duplicate_id_referenced(page: Page) -> Iterator[Finding]:
         target = page.by_id(id_)
         where = page.location(target) if target is not None else Location(url=page.name)
         if count > 1:
-            yield duplicate_id_referenced.finding(
-                Outcome.VIOLATION, f"The id {id_!r}, used by {via}, appears {count} times on the page.", where,
-                id=id_)
+            yield duplicate_id_referenced.finding(Outcome.VIOLATION, "duplicate", where, id=id_, via=via, count=count)
         else:
-            yield duplicate_id_referenced.finding(Outcome.PASS, f"The id {id_!r} is unique.", where)
+            yield duplicate_id_referenced.finding(Outcome.PASS, "unique", where, id=id_)
 
 
 @rule(id="html-heading-name", target="html", impact="moderate",
-      requirements=(WCAG("1.3.1"), WCAG("2.4.6"), ACT("ffd0e9"), Axe("empty-heading")))
+      requirements=(WCAG("1.3.1"), WCAG("2.4.6"), ACT("ffd0e9"), Axe("empty-heading")),
+      messages={"has-text": "The heading has text.", "empty": "The heading is empty."})
 def heading_name(page: Page) -> Iterator[Finding]:
     """Headings are not empty
 
@@ -140,16 +144,19 @@ def heading_name(page: Page) -> Iterator[Finding]:
         if page.is_hidden(el):
             continue
         if page.accessible_name(el):
-            yield heading_name.finding(Outcome.PASS, "The heading has text.", page.location(el))
+            yield heading_name.finding(Outcome.PASS, "has-text", page.location(el))
         else:
-            yield heading_name.finding(Outcome.VIOLATION, "The heading is empty.", page.location(el))
+            yield heading_name.finding(Outcome.VIOLATION, "empty", page.location(el))
 
 
 LIST_CHILDREN = {"li", "script", "template"}
 
 
 @rule(id="html-list-structure", target="html", impact="serious",
-      requirements=(WCAG("1.3.1"), Axe("list"), Axe("listitem"), Technique("H48")))
+      requirements=(WCAG("1.3.1"), Axe("list"), Axe("listitem"), Technique("H48")),
+      messages={"stray-children": "The list contains {children} outside <li>.",
+                "only-items": "The list contains only list items.",
+                "item-outside-list": "The list item is not inside a list."})
 def list_structure(page: Page) -> Iterator[Finding]:
     """Lists contain only list items
 
@@ -170,14 +177,12 @@ def list_structure(page: Page) -> Iterator[Finding]:
                   and page.role(c) not in ("listitem", "presentation", "none")]
         if strays:
             names = ", ".join(sorted({f"<{c.tag.lower()}>" for c in strays}))
-            yield list_structure.finding(Outcome.VIOLATION, f"The list contains {names} outside <li>.",
-                                         page.location(lst))
+            yield list_structure.finding(Outcome.VIOLATION, "stray-children", page.location(lst), children=names)
         else:
-            yield list_structure.finding(Outcome.PASS, "The list contains only list items.", page.location(lst))
+            yield list_structure.finding(Outcome.PASS, "only-items", page.location(lst))
     for li in page.elements("li"):
         parent = li.getparent()
         if page.is_hidden(li) or parent is None:
             continue
         if parent.tag.lower() not in ("ul", "ol", "menu") and page.role(parent) != "list":
-            yield list_structure.finding(Outcome.VIOLATION, "The list item is not inside a list.",
-                                         page.location(li))
+            yield list_structure.finding(Outcome.VIOLATION, "item-outside-list", page.location(li))

@@ -15,7 +15,10 @@ TWENTY_HOURS = 72_000
 
 
 @rule(id="html-meta-refresh", target="html", impact="critical",
-      requirements=(WCAG("2.2.1"), ACT("bc659a"), Axe("meta-refresh")))
+      requirements=(WCAG("2.2.1"), ACT("bc659a"), Axe("meta-refresh")),
+      messages={"redirects": "The page redirects by itself after {delay:g} seconds.",
+                "refreshes": "The page refreshes by itself after {delay:g} seconds.",
+                "immediate-or-long": "The refresh is immediate (a redirect) or very long."})
 def meta_refresh(page: Page) -> Iterator[Finding]:
     """The page does not refresh or redirect on a timer
 
@@ -37,16 +40,15 @@ def meta_refresh(page: Page) -> Iterator[Finding]:
             continue
         delay = float(match.group(1))
         if 0 < delay < TWENTY_HOURS:
-            what = "redirects" if (match.group(2) or "").strip() else "refreshes"
-            yield meta_refresh.finding(Outcome.VIOLATION, f"The page {what} by itself after {delay:g} seconds.",
-                                       page.location(meta), delay=delay)
+            key = "redirects" if (match.group(2) or "").strip() else "refreshes"
+            yield meta_refresh.finding(Outcome.VIOLATION, key, page.location(meta), delay=delay)
         else:
-            yield meta_refresh.finding(Outcome.PASS, "The refresh is immediate (a redirect) or very long.",
-                                       page.location(meta))
+            yield meta_refresh.finding(Outcome.PASS, "immediate-or-long", page.location(meta))
 
 
 @rule(id="html-blink-marquee", target="html", impact="serious",
-      requirements=(WCAG("2.2.2"), Axe("blink"), Axe("marquee")))
+      requirements=(WCAG("2.2.2"), Axe("blink"), Axe("marquee")),
+      messages={"moving": "<{tag}> makes text move with no way to stop it."})
 def blink_marquee(page: Page) -> Iterator[Finding]:
     """Text does not blink or scroll by itself
 
@@ -60,5 +62,4 @@ def blink_marquee(page: Page) -> Iterator[Finding]:
     """
     for el in page.elements("blink", "marquee"):
         if not page.is_hidden(el):
-            yield blink_marquee.finding(Outcome.VIOLATION, f"<{el.tag}> makes text move with no way to stop it.",
-                                        page.location(el))
+            yield blink_marquee.finding(Outcome.VIOLATION, "moving", page.location(el), tag=el.tag)

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
 from access.requirements import WCAG, MsChecker
+from access.textquality import is_generic_link_text, is_poor_alt, is_raw_url
 from rules.pptx.facts import PptxFacts
-from rules.textmetrics import contrast_ratio, is_poor_alt, is_raw_url, is_vague_link, required_contrast, rgb_hex
+from rules.textmetrics import contrast_ratio, required_contrast, rgb_hex
 
 NEEDS_ALT = {"picture", "chart", "group", "smartart", "object"}
 DEFAULT_PT = 18.0
@@ -90,7 +91,7 @@ def pptx_link_text(facts: PptxFacts) -> Iterator[Finding]:
         for sh in s.shapes:
             for text, address in sh.links:
                 total += 1
-                if is_raw_url(text) or is_vague_link(text):
+                if is_raw_url(text) or is_generic_link_text(text):
                     bad += 1
                     yield pptx_link_text.finding(Outcome.VIOLATION, f"Link text {text.strip()!r} does not describe "
                                                  "the destination.", sh.where(s.number), target=address)

@@ -1,80 +1,59 @@
 """Our own browser rules: the checks axe-core cannot do (keyboard, focus, reflow, text spacing,
 media, visual-only table headers, reading level).
 
-Each module holds its rules (``@rule`` with docstring documentation), the JavaScript that
-collects what they need (``js/``), and test pages beside it (``fixtures/<rule id>.yml``: HTML
-pages with the outcome each must give, run in the real browser by the shared catalogue test).
-:func:`run_own_checks` runs them all on a loaded page in the order that keeps them independent:
-keyboard first (it moves focus), then the read-only probes, then the layout changes, which are
-undone after each measurement.
+Each module holds its rules (``@rule`` with docstring documentation and ``reads="<fact>"``), the
+collector that gathers that fact from a loaded page, and the JavaScript it runs (``js/``); test
+pages live beside them (``fixtures/<rule id>.yml``). :func:`gather` runs the collectors
+(``COLLECTORS``, the one ordered list) on a loaded page in the order that keeps them independent:
+keyboard first (it moves focus), then the read-only probes, then the layout changes, each undone
+after its measurement. Each collector has its own crash guard, so one that fails costs only the
+rules that read its fact. The auditor then runs the rules on the facts with
+:func:`access.rulerun.run_rules`, like every other rule family.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from access.catalogue import Rule
-from access.models import Finding
 from rules.web import keyboard, layout, media, reading_level, tables
 from rules.web.page import BrowserPage
 
 log = logging.getLogger(__name__)
 
-WEB_RULES: list[Rule] = [*keyboard.RULES, *layout.RULES, *media.RULES, *tables.RULES, *reading_level.RULES]
+Collector = Callable[[BrowserPage, str], Any]
+# fact name (what a rule ``reads``) → the collector that gathers it from the page at a URL, in run order
+COLLECTORS: dict[str, Collector] = {
+    "keyboard": keyboard.collect,               # real Tab presses: focus moves, so first
+    "media": media.collect,                     # read-only probes
+    "tables": tables.collect,
+    "reading_text": reading_level.collect,
+    "reflow": layout.collect_reflow,            # layout changes, each undone after its measurement
+    "text_spacing": layout.collect_text_spacing,
+}
+# the browser session itself is gone or hung: the page audit handles these, not one collector
+SESSION_LOST = frozenset({"TimeoutException", "InvalidSessionIdException", "NoSuchWindowException"})
 
 
 @dataclass
-class OwnCheckResult:
-    findings: list[Finding] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
+class Gathered:
+    facts: dict[str, Any] = field(default_factory=dict)       # fact name → what its collector found
+    errors: dict[str, str] = field(default_factory=dict)      # collector → why it failed
 
 
-def _step(result: OwnCheckResult, name: str, fn: Callable[[], list[Finding]]) -> None:
-    started = time.perf_counter()
-    try:
-        result.findings.extend(fn())
-    except Exception as exc:          # one probe failing must not lose the others' findings
-        if type(exc).__name__ in {"TimeoutException", "InvalidSessionIdException", "NoSuchWindowException"}:
-            raise
-        log.warning("own check %s failed: %s", name, exc)
-        result.errors[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-    result.timings[name] = round(time.perf_counter() - started, 4)
-
-
-def run_own_checks(page: BrowserPage, url: str) -> OwnCheckResult:
-    """Run every own rule on the page that is loaded in ``page``."""
-    result = OwnCheckResult()
-
-    def keyboard_step() -> list[Finding]:
-        kb = keyboard.collect(page, url)
-        return [f for r in keyboard.RULES for f in r.check(kb)]  # type: ignore[misc]
-
-    def static_step() -> list[Finding]:
-        found: list[Finding] = []
-        items = media.collect(page)
-        for r in media.RULES:
-            found.extend(r.check(items, url))  # type: ignore[misc]
-        found.extend(tables.table_headers.check(tables.collect(page), url))  # type: ignore[misc]
-        found.extend(reading_level.reading_level.check(reading_level.collect(page), url))  # type: ignore[misc]
-        return found
-
-    def reflow_step() -> list[Finding]:
-        return list(layout.reflow.check(layout.collect_reflow(page), url))  # type: ignore[misc]
-
-    def spacing_step() -> list[Finding]:
-        return list(layout.text_spacing.check(layout.collect_text_spacing(page), url))  # type: ignore[misc]
-
-    _step(result, "keyboard", keyboard_step)
-    _step(result, "media_tables_reading", static_step)
-    _step(result, "reflow", reflow_step)
-    _step(result, "text_spacing", spacing_step)
-    return result
-
-
-def rule_checks() -> dict[str, Any]:
-    return {r.id: r for r in WEB_RULES}
+def gather(page: BrowserPage, url: str, only: Collection[str] | None = None) -> Gathered:
+    """Run the collectors (all, or the ``only`` ones) on the page loaded from ``url``."""
+    gathered = Gathered()
+    for name, collect in COLLECTORS.items():
+        if only is not None and name not in only:
+            continue
+        try:
+            gathered.facts[name] = collect(page, url)
+        except Exception as exc:          # one collector failing must not lose the others' facts
+            if type(exc).__name__ in SESSION_LOST:
+                raise
+            log.warning("collector %s failed on %s: %s", name, url, exc)
+            gathered.errors[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+    return gathered

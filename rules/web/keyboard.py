@@ -21,6 +21,7 @@ from rules.web.page import BrowserPage, script
 MAX_TABS = 80
 MAX_CLICK_CANDIDATES = 50
 MAX_FINDINGS_PER_RULE = 20
+CHECK_ORDER = "Check that the focus order follows the reading order."
 
 
 @dataclass
@@ -41,6 +42,8 @@ class KeyboardLog:
 
 
 def collect(page: BrowserPage, url: str) -> KeyboardLog:
+    """Tab through the page with real key presses and log where focus went (it moves focus, so
+    it runs before the other collectors)."""
     prepared = page.run(script("keyboard_prepare"), MAX_CLICK_CANDIDATES) or {}
     log = KeyboardLog(url=url, tabbables=list(prepared.get("tabbables", [])),
                       unfocused={int(k): v for k, v in (prepared.get("unfocused") or {}).items()},
@@ -73,7 +76,14 @@ def trapped_at(log: KeyboardLog) -> tuple[str, list[int]] | None:
     return None
 
 
-@rule(id="web-keyboard-trap", target="web", impact="critical", requirements=(WCAG("2.1.2"), ACT("80af7b")))
+@rule(id="web-keyboard-trap", target="web", impact="critical", requirements=(WCAG("2.1.2"), ACT("80af7b")),
+      reads="keyboard",
+      messages={"no-trap": "Tab moved focus through the page's {focusable} focusable element(s) without getting "
+                           "stuck.",
+                "stuck": "Focus stays on this element when Tab is pressed, so the rest of the page cannot be "
+                         "reached with the keyboard.",
+                "cycle": "Focus circles among {count} element(s) and never reaches the rest of the page: "
+                         "{first_elements}."})
 def keyboard_trap(log: KeyboardLog) -> Iterator[Finding]:
     """Keyboard focus must not get trapped
 
@@ -93,23 +103,23 @@ def keyboard_trap(log: KeyboardLog) -> Iterator[Finding]:
     trap = trapped_at(log)
     if trap is None:
         if log.presses:
-            yield keyboard_trap.finding(Outcome.PASS, f"Tab moved focus through the page's {len(log.tabbables)} "
-                                        "focusable element(s) without getting stuck.", Location(url=log.url))
+            yield keyboard_trap.finding(Outcome.PASS, "no-trap", Location(url=log.url), focusable=len(log.tabbables))
         return
     kind, where = trap
     if kind == "stuck":
-        yield keyboard_trap.finding(
-            Outcome.VIOLATION, "Focus stays on this element when Tab is pressed, so the rest of the "
-            "page cannot be reached with the keyboard.", log.location(where[0]), kind=kind)
+        yield keyboard_trap.finding(Outcome.VIOLATION, "stuck", log.location(where[0]), kind=kind)
     else:
         selectors = [log.elements[i]["selector"] for i in where if 0 <= i < len(log.elements)]
-        yield keyboard_trap.finding(
-            Outcome.VIOLATION, f"Focus circles among {len(selectors)} element(s) and never reaches the "
-            f"rest of the page: {', '.join(selectors[:5])}.", log.location(where[0]), kind=kind,
-            loop=selectors)
+        yield keyboard_trap.finding(Outcome.VIOLATION, "cycle", log.location(where[0]), kind=kind, loop=selectors,
+                                    count=len(selectors), first_elements=", ".join(selectors[:5]))
 
 
-@rule(id="web-click-not-keyboard", target="web", impact="serious", requirements=(WCAG("2.1.1"),))
+@rule(id="web-click-not-keyboard", target="web", impact="serious", requirements=(WCAG("2.1.1"),),
+      reads="keyboard",
+      messages={"none": "No element acts on click without being reachable by keyboard.",
+                "click-only": "This element looks clickable ({reason}) but cannot receive keyboard focus.",
+                "click-only-labelled": "This element looks clickable ({reason}) (“{text}”) but cannot receive "
+                                       "keyboard focus."})
 def click_not_keyboard(log: KeyboardLog) -> Iterator[Finding]:
     """Elements that act on click must be reachable by keyboard
 
@@ -126,17 +136,21 @@ def click_not_keyboard(log: KeyboardLog) -> Iterator[Finding]:
     a suitable `role` and key handlers for Enter and Space.
     """
     if not log.click_only:
-        yield click_not_keyboard.finding(Outcome.PASS, "No element acts on click without being reachable by "
-                                         "keyboard.", Location(url=log.url))
+        yield click_not_keyboard.finding(Outcome.PASS, "none", Location(url=log.url))
     for item in log.click_only[:MAX_FINDINGS_PER_RULE]:
-        label = f" (“{item['text']}”)" if item.get("text") else ""
-        yield click_not_keyboard.finding(
-            Outcome.VIOLATION, f"This element looks clickable ({item['why']}){label} but cannot receive "
-            "keyboard focus.", Location(url=log.url, selector=item["selector"], html=item["html"]),
-            reason=item["why"])
+        where = Location(url=log.url, selector=item["selector"], html=item["html"])
+        if item.get("text"):
+            yield click_not_keyboard.finding(Outcome.VIOLATION, "click-only-labelled", where, reason=item["why"],
+                                             text=item["text"])
+        else:
+            yield click_not_keyboard.finding(Outcome.VIOLATION, "click-only", where, reason=item["why"])
 
 
-@rule(id="web-focus-visible", target="web", impact="serious", requirements=(WCAG("2.4.7"), ACT("oj04fd")))
+@rule(id="web-focus-visible", target="web", impact="serious", requirements=(WCAG("2.4.7"), ACT("oj04fd")),
+      reads="keyboard",
+      messages={"unchanged": "Nothing about this element's appearance changes when it receives keyboard focus "
+                             "(outline, border, shadow, background, colour and underline are identical).",
+                "all-visible": "All {checked} element(s) reached with Tab change their appearance when focused."})
 def focus_visible(log: KeyboardLog) -> Iterator[Finding]:
     """Keyboard focus must be visible
 
@@ -166,17 +180,18 @@ def focus_visible(log: KeyboardLog) -> Iterator[Finding]:
         checked += 1
         if move["look"] == log.unfocused[i]:
             count += 1
-            yield focus_visible.finding(
-                Outcome.VIOLATION, "Nothing about this element's appearance changes when it receives "
-                "keyboard focus (outline, border, shadow, background, colour and underline are identical).",
-                log.location(i))
+            yield focus_visible.finding(Outcome.VIOLATION, "unchanged", log.location(i))
     if checked and not count:
-        yield focus_visible.finding(Outcome.PASS, f"All {checked} element(s) reached with Tab change their "
-                                    "appearance when focused.", Location(url=log.url))
+        yield focus_visible.finding(Outcome.PASS, "all-visible", Location(url=log.url), checked=checked)
 
 
 @rule(id="web-focus-order", target="web", impact="moderate", requirements=(WCAG("2.4.3"),),
-      needs_review_only=True)
+      needs_review_only=True, reads="keyboard",
+      messages={"in-order": "Focus moved down the page in reading order.",
+                "positive-tabindex": "{positive_count} element(s) have a positive tabindex. " + CHECK_ORDER,
+                "jumps": "Focus moves back up the page {jump_count} time(s). " + CHECK_ORDER,
+                "positive-tabindex-and-jumps": "{positive_count} element(s) have a positive tabindex; focus moves "
+                                               "back up the page {jump_count} time(s). " + CHECK_ORDER})
 def focus_order(log: KeyboardLog) -> Iterator[Finding]:
     """Focus order should follow the visual reading order
 
@@ -201,20 +216,11 @@ def focus_order(log: KeyboardLog) -> Iterator[Finding]:
             jumps.append((prev["i"], nxt["i"]))
     if not positive and not jumps:
         if len(moves) >= 2:
-            yield focus_order.finding(Outcome.PASS, "Focus moved down the page in reading order.",
-                                      Location(url=log.url))
+            yield focus_order.finding(Outcome.PASS, "in-order", Location(url=log.url))
         return
-    parts = []
-    if positive:
-        parts.append(f"{len(positive)} element(s) have a positive tabindex")
-    if jumps:
-        parts.append(f"focus moves back up the page {len(jumps)} time(s)")
+    key = "positive-tabindex-and-jumps" if positive and jumps else "positive-tabindex" if positive else "jumps"
     first = positive[0] if positive else jumps[0][1]
     yield focus_order.finding(
-        Outcome.NEEDS_REVIEW, "; ".join(parts).capitalize() + ". Check that the focus order follows "
-        "the reading order.", log.location(first),
+        Outcome.NEEDS_REVIEW, key, log.location(first), positive_count=len(positive), jump_count=len(jumps),
         positive_tabindex=[log.elements[i]["selector"] for i in positive[:10]],
         jumps=[[log.elements[a]["selector"], log.elements[b]["selector"]] for a, b in jumps[:10]])
-
-
-RULES = [keyboard_trap, click_not_keyboard, focus_visible, focus_order]

@@ -6,29 +6,40 @@ from collections.abc import Iterator
 from typing import Any
 
 from access.catalogue import rule
-from access.models import Finding, Location, Outcome
+from access.models import Finding, Outcome
 from access.requirements import WCAG
-from rules.web.page import BrowserPage, script
+from rules.web.page import BrowserPage, Probe, script
 
 REFLOW_WIDTH = 320
 REFLOW_HEIGHT = 256
 MAX_FINDINGS = 10
+Measured = Probe[dict[str, Any]]
 
 
-def collect_reflow(page: BrowserPage) -> dict[str, Any]:
+def collect_reflow(page: BrowserPage, url: str) -> Measured:
+    """At a 320 CSS px wide viewport (put back afterwards): the ``width``, how far the page scrolls
+    sideways (``overflow``) and the outermost elements that stick out (``culprits``)."""
     page.set_viewport(REFLOW_WIDTH, REFLOW_HEIGHT)
     try:
-        return page.run(script("reflow")) or {}
+        return Probe(url, page.run(script("reflow")) or {})
     finally:
         page.reset_viewport()
 
 
-def collect_text_spacing(page: BrowserPage) -> dict[str, Any]:
-    return page.run(script("text_spacing")) or {}
+def collect_text_spacing(page: BrowserPage, url: str) -> Measured:
+    """With WCAG 1.4.12 spacing applied (removed again): text boxes ``checked``, ``clipped``, ``spilled``."""
+    return Probe(url, page.run(script("text_spacing")) or {})
 
 
-@rule(id="web-reflow", target="web", impact="serious", requirements=(WCAG("1.4.10"),))
-def reflow(data: dict[str, Any], url: str) -> Iterator[Finding]:
+@rule(id="web-reflow", target="web", impact="serious", requirements=(WCAG("1.4.10"),), reads="reflow",
+      messages={"reflows": "At {width} CSS px wide the page does not scroll sideways.",
+                "scrolls": "At {width} CSS px wide the page scrolls sideways by {overflow} px.",
+                "sticks-out": "At {width} CSS px wide this element reaches {right} px, so the page scrolls "
+                              "sideways.",
+                "sticks-out-exempt": "At {width} CSS px wide this element reaches {right} px, so the page scrolls "
+                                     "sideways (a table, image, media or code block: check whether it needs "
+                                     "two-dimensional layout)."})
+def reflow(measured: Measured) -> Iterator[Finding]:
     """Content must reflow at 320 CSS pixels without horizontal scrolling
 
     The page is laid out in a 320 CSS px wide viewport (what 400% zoom of a 1280 px window gives);
@@ -43,31 +54,31 @@ def reflow(data: dict[str, Any], url: str) -> Iterator[Finding]:
     that wraps, media queries for narrow screens, and `overflow-wrap: anywhere` for long words
     and URLs. Avoid fixed pixel widths on containers.
     """
+    data = measured.data
+    width = data.get("width")
     culprits = data.get("culprits", [])
     if data.get("overflow", 0) <= 1:
         if data:
-            yield reflow.finding(Outcome.PASS, f"At {data.get('width')} CSS px wide the page does not scroll "
-                                 "sideways.", Location(url=url))
+            yield reflow.finding(Outcome.PASS, "reflows", measured.at(), width=width)
         return
     blocking = [c for c in culprits if not c.get("exempt")]
     listed = blocking or culprits
     outcome = Outcome.VIOLATION if blocking or not culprits else Outcome.NEEDS_REVIEW
     if not listed:
-        yield reflow.finding(outcome, f"At {data.get('width')} CSS px wide the page scrolls sideways by "
-                             f"{data['overflow']} px.", Location(url=url, selector="html"),
+        yield reflow.finding(outcome, "scrolls", measured.at({"selector": "html"}), width=width,
                              overflow=data["overflow"])
         return
     for c in listed[:MAX_FINDINGS]:
-        note = "" if not c.get("exempt") else " (a table, image, media or code block: check whether it " \
-                                              "needs two-dimensional layout)"
-        yield reflow.finding(
-            outcome, f"At {data.get('width')} CSS px wide this element reaches {c['right']} px, so the page "
-            f"scrolls sideways{note}.", Location(url=url, selector=c["selector"], html=c["html"]),
-            overflow=data["overflow"], right=c["right"])
+        yield reflow.finding(outcome, "sticks-out-exempt" if c.get("exempt") else "sticks-out", measured.at(c),
+                             width=width, overflow=data["overflow"], right=c["right"])
 
 
-@rule(id="web-text-spacing", target="web", impact="serious", requirements=(WCAG("1.4.12"),))
-def text_spacing(data: dict[str, Any], url: str) -> Iterator[Finding]:
+@rule(id="web-text-spacing", target="web", impact="serious", requirements=(WCAG("1.4.12"),), reads="text_spacing",
+      messages={"readable": "{checked} text box(es) still show all their text with increased spacing.",
+                "clipped": "With increased text spacing, about {lost_px} px of this text is cut off.",
+                "spilled": "With increased text spacing, this text spills {lost_px} px out of its fixed-size box "
+                           "and may overlap other content."})
+def text_spacing(measured: Measured) -> Iterator[Finding]:
     """Text must stay readable when learners increase text spacing
 
     Applies the WCAG 1.4.12 spacing (line height 1.5 × font size, paragraph spacing 2 ×, letter
@@ -84,18 +95,10 @@ def text_spacing(data: dict[str, Any], url: str) -> Iterator[Finding]:
     avoid `overflow: hidden` on text containers, and size buttons and labels with padding
     rather than fixed dimensions.
     """
+    data = measured.data
     if data.get("checked") and not data.get("clipped") and not data.get("spilled"):
-        yield text_spacing.finding(Outcome.PASS, f"{data['checked']} text box(es) still show all their text "
-                                   "with increased spacing.", Location(url=url))
+        yield text_spacing.finding(Outcome.PASS, "readable", measured.at(), checked=data["checked"])
     for c in data.get("clipped", [])[:MAX_FINDINGS]:
-        yield text_spacing.finding(
-            Outcome.VIOLATION, f"With increased text spacing, about {c['lost']} px of this text is cut off.",
-            Location(url=url, selector=c["selector"], html=c["html"]), lost_px=c["lost"])
+        yield text_spacing.finding(Outcome.VIOLATION, "clipped", measured.at(c), lost_px=c["lost"])
     for c in data.get("spilled", [])[:MAX_FINDINGS]:
-        yield text_spacing.finding(
-            Outcome.NEEDS_REVIEW, f"With increased text spacing, this text spills {c['lost']} px out of its "
-            "fixed-size box and may overlap other content.",
-            Location(url=url, selector=c["selector"], html=c["html"]), lost_px=c["lost"])
-
-
-RULES = [reflow, text_spacing]
+        yield text_spacing.finding(Outcome.NEEDS_REVIEW, "spilled", measured.at(c), lost_px=c["lost"])

@@ -6,21 +6,25 @@ from collections.abc import Iterator
 from typing import Any
 
 from access.catalogue import rule
-from access.models import Finding, Location, Outcome
+from access.models import Finding, Outcome
 from access.requirements import ACT, WCAG
-from rules.web.page import BrowserPage, script
+from rules.web.page import BrowserPage, Probe, script
+
+Media = Probe[list[dict[str, Any]]]
 
 
-def collect(page: BrowserPage) -> list[dict[str, Any]]:
-    return page.run(script("media")) or []
+def collect(page: BrowserPage, url: str) -> Media:
+    """Every `<video>` and `<audio>`: captions tracks, autoplay, muted, controls, a transcript nearby."""
+    return Probe(url, page.run(script("media")) or [])
 
 
-def _where(url: str, m: dict[str, Any]) -> Location:
-    return Location(url=url, selector=m["selector"], html=m["html"])
-
-
-@rule(id="web-video-captions", target="web", impact="critical", requirements=(WCAG("1.2.2"), ACT("f51b46")))
-def video_captions(media: list[dict[str, Any]], url: str) -> Iterator[Finding]:
+@rule(id="web-video-captions", target="web", impact="critical", reads="media",
+      requirements=(WCAG("1.2.2"), ACT("f51b46")),
+      messages={"captioned": "This video has a captions track.",
+                "muted-uncaptioned": "This muted video has no captions track; check that it has no speech or "
+                                     "meaningful sound.",
+                "uncaptioned": "This video has no captions track."})
+def video_captions(media: Media) -> Iterator[Finding]:
     """Videos must have captions
 
     Every `<video>` needs a `<track kind="captions">` (or `subtitles`) so its speech and
@@ -35,22 +39,22 @@ def video_captions(media: list[dict[str, Any]], url: str) -> Iterator[Finding]:
     srclang="en" label="English" default>`. Correct automatic captions by hand — technical
     vocabulary is where they fail.
     """
-    for m in media:
+    for m in media.data:
         if m["kind"] != "video":
             continue
         if m["captions"]:
-            yield video_captions.finding(Outcome.PASS, "This video has a captions track.", _where(url, m))
-            continue
-        if m["muted"]:
-            yield video_captions.finding(Outcome.NEEDS_REVIEW, "This muted video has no captions track; "
-                                         "check that it has no speech or meaningful sound.", _where(url, m))
+            yield video_captions.finding(Outcome.PASS, "captioned", media.at(m))
+        elif m["muted"]:
+            yield video_captions.finding(Outcome.NEEDS_REVIEW, "muted-uncaptioned", media.at(m))
         else:
-            yield video_captions.finding(Outcome.VIOLATION, "This video has no captions track.", _where(url, m))
+            yield video_captions.finding(Outcome.VIOLATION, "uncaptioned", media.at(m))
 
 
 @rule(id="web-audio-transcript", target="web", impact="serious", requirements=(WCAG("1.2.1"), ACT("e7aa44")),
-      needs_review_only=True)
-def audio_transcript(media: list[dict[str, Any]], url: str) -> Iterator[Finding]:
+      needs_review_only=True, reads="media",
+      messages={"transcript": "A transcript is linked or shown next to this audio player.",
+                "no-transcript": "No transcript was found next to this audio player; check that one is provided."})
+def audio_transcript(media: Media) -> Iterator[Finding]:
     """Audio recordings need a transcript
 
     An `<audio>` element (a podcast, a listening exercise, a recorded explanation) needs a
@@ -64,17 +68,22 @@ def audio_transcript(media: list[dict[str, Any]], url: str) -> Iterator[Finding]
     **How to fix**: Publish a transcript next to the player, or link to it right beside it
     ("Read the transcript"), and reference it with `aria-describedby`.
     """
-    for m in media:
-        if m["kind"] == "audio" and m["transcript"]:
-            yield audio_transcript.finding(Outcome.PASS, "A transcript is linked or shown next to this audio "
-                                           "player.", _where(url, m))
-        if m["kind"] == "audio" and not m["transcript"]:
-            yield audio_transcript.finding(Outcome.NEEDS_REVIEW, "No transcript was found next to this "
-                                           "audio player; check that one is provided.", _where(url, m))
+    for m in media.data:
+        if m["kind"] != "audio":
+            continue
+        if m["transcript"]:
+            yield audio_transcript.finding(Outcome.PASS, "transcript", media.at(m))
+        else:
+            yield audio_transcript.finding(Outcome.NEEDS_REVIEW, "no-transcript", media.at(m))
 
 
-@rule(id="web-media-autoplay", target="web", impact="serious", requirements=(WCAG("1.4.2"), ACT("80f0bf")))
-def media_autoplay(media: list[dict[str, Any]], url: str) -> Iterator[Finding]:
+@rule(id="web-media-autoplay", target="web", impact="serious", requirements=(WCAG("1.4.2"), ACT("80f0bf")),
+      reads="media",
+      messages={"silent": "This {kind} does not play sound by itself.",
+                "with-controls": "This {kind} plays sound automatically; it has controls, but check that they can "
+                                 "be reached before the sound interferes.",
+                "no-controls": "This {kind} plays sound automatically and has no controls to pause or mute it."})
+def media_autoplay(media: Media) -> Iterator[Finding]:
     """Media must not play sound automatically
 
     Audio or video that starts playing with sound when the page opens must stop within three
@@ -87,18 +96,10 @@ def media_autoplay(media: list[dict[str, Any]], url: str) -> Iterator[Finding]:
     **How to fix**: Remove `autoplay`, or autoplay only muted video. Let the learner press Play,
     and always show the player's controls.
     """
-    for m in media:
+    for m in media.data:
         if not m["autoplay"] or m["muted"]:
-            yield media_autoplay.finding(Outcome.PASS, f"This {m['kind']} does not play sound by itself.",
-                                         _where(url, m))
-            continue
-        if m["controls"]:
-            yield media_autoplay.finding(Outcome.NEEDS_REVIEW, f"This {m['kind']} plays sound automatically; "
-                                         "it has controls, but check that they can be reached before the "
-                                         "sound interferes.", _where(url, m))
+            yield media_autoplay.finding(Outcome.PASS, "silent", media.at(m), kind=m["kind"])
+        elif m["controls"]:
+            yield media_autoplay.finding(Outcome.NEEDS_REVIEW, "with-controls", media.at(m), kind=m["kind"])
         else:
-            yield media_autoplay.finding(Outcome.VIOLATION, f"This {m['kind']} plays sound automatically "
-                                         "and has no controls to pause or mute it.", _where(url, m))
-
-
-RULES = [video_captions, audio_transcript, media_autoplay]
+            yield media_autoplay.finding(Outcome.VIOLATION, "no-controls", media.at(m), kind=m["kind"])

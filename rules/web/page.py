@@ -1,16 +1,22 @@
-"""What our browser rules need from a page: a Protocol the web auditor's Selenium session meets.
+"""What our browser rules need from a page: a Protocol the web auditor's Selenium session meets,
+and the shape of what a read-only probe found there.
 
-Rules stay independent of Selenium (and testable with a small fake); the auditor hands them the
-live session. ``script(name)`` loads a JavaScript file that lives beside the rules.
+Rules stay independent of Selenium (and testable on recorded data); the auditor hands the
+collectors the live session. ``script(name)`` loads a JavaScript file that lives beside the rules.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
+
+from access.models import Location
 
 JS_DIR = Path(__file__).with_name("js")
+T = TypeVar("T")
 
 
 class BrowserPage(Protocol):
@@ -23,6 +29,21 @@ class BrowserPage(Protocol):
     def set_viewport(self, width: int, height: int) -> None: ...
 
     def reset_viewport(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Probe(Generic[T]):
+    """What one script found on the page at ``url``: a list of items (media, tables) or a dict of
+    measurements (reflow, text spacing, reading text), as the script returned it."""
+
+    url: str
+    data: T
+
+    def at(self, item: Mapping[str, Any] | None = None) -> Location:
+        """Where an item the script found is (its ``selector`` and ``html``), or the page itself."""
+        if item is None:
+            return Location(url=self.url)
+        return Location(url=self.url, selector=item.get("selector"), html=item.get("html"))
 
 
 @cache

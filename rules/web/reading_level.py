@@ -6,22 +6,27 @@ from collections.abc import Iterator
 from typing import Any
 
 from access.catalogue import rule
-from access.models import Finding, Location, Outcome
+from access.models import Finding, Outcome
 from access.readability import measure_text
 from access.requirements import WCAG
-from rules.web.page import BrowserPage, script
+from rules.web.page import BrowserPage, Probe, script
 
 MIN_WORDS = 100
 LOWER_SECONDARY_GRADE = 9.0      # WCAG 3.1.5: "more advanced than the lower secondary education level"
+ReadingText = Probe[dict[str, Any]]
 
 
-def collect(page: BrowserPage) -> dict[str, Any]:
-    return page.run(script("reading_text")) or {}
+def collect(page: BrowserPage, url: str) -> ReadingText:
+    """The main content's text (``text``), its element (``selector``) and the page language (``lang``)."""
+    return Probe(url, page.run(script("reading_text")) or {})
 
 
 @rule(id="web-reading-level", target="web", impact="minor", requirements=(WCAG("3.1.5"),),
-      needs_review_only=True)
-def reading_level(data: dict[str, Any], url: str) -> Iterator[Finding]:
+      needs_review_only=True, reads="reading_text",
+      messages={"above-lower-secondary": "The main content reads at about US grade {grade:g} (Flesch–Kincaid), "
+                                         "above lower-secondary level; consider a simpler summary.",
+                "readable": "The main content reads at about US grade {grade:g} (Flesch–Kincaid)."})
+def reading_level(reading: ReadingText) -> Iterator[Finding]:
     """Main content should be readable at lower-secondary level, or offer a simpler version
 
     Measures the Flesch–Kincaid grade of the page's main content (English text of at least 100
@@ -38,21 +43,16 @@ def reading_level(data: dict[str, Any], url: str) -> Iterator[Finding]:
     first appear, and use lists and headings. Where the subject needs advanced language, add a
     plain-language summary or link an easy-read version (`access convert --to easy-read`).
     """
+    data = reading.data
     lang = (data.get("lang") or "en").lower()
     if not lang.startswith("en"):
         return
     stats = measure_text(data.get("text", ""))
     if stats.words < MIN_WORDS:
         return
-    where = Location(url=url, selector=data.get("selector") or "body")
+    where = reading.at({"selector": data.get("selector") or "body"})
     details = {"grade": stats.grade, "words": stats.words, "sentences": stats.sentences}
     if stats.grade > LOWER_SECONDARY_GRADE:
-        yield reading_level.finding(
-            Outcome.NEEDS_REVIEW, f"The main content reads at about US grade {stats.grade:g} "
-            f"(Flesch–Kincaid), above lower-secondary level; consider a simpler summary.", where, **details)
+        yield reading_level.finding(Outcome.NEEDS_REVIEW, "above-lower-secondary", where, **details)
     else:
-        yield reading_level.finding(Outcome.PASS, f"The main content reads at about US grade {stats.grade:g} "
-                                    "(Flesch–Kincaid).", where, **details)
-
-
-RULES = [reading_level]
+        yield reading_level.finding(Outcome.PASS, "readable", where, **details)

@@ -6,17 +6,27 @@ from collections.abc import Iterator
 from typing import Any
 
 from access.catalogue import rule
-from access.models import Finding, Location, Outcome
+from access.models import Finding, Outcome
 from access.requirements import WCAG
-from rules.web.page import BrowserPage, script
+from rules.web.page import BrowserPage, Probe, script
+
+Tables = Probe[list[dict[str, Any]]]
 
 
-def collect(page: BrowserPage) -> list[dict[str, Any]]:
-    return page.run(script("tables")) or []
+def collect(page: BrowserPage, url: str) -> Tables:
+    """Every data table: whether it has header cells, and whether its first row or column looks like headers."""
+    return Probe(url, page.run(script("tables")) or [])
 
 
-@rule(id="web-table-headers", target="web", impact="serious", requirements=(WCAG("1.3.1"),))
-def table_headers(tables: list[dict[str, Any]], url: str) -> Iterator[Finding]:
+@rule(id="web-table-headers", target="web", impact="serious", requirements=(WCAG("1.3.1"),), reads="tables",
+      messages={"marked-up": "This table marks its header cells up as headers.",
+                "visual-row": "This {rows}×{cols} table styles its first row as headers but has no header "
+                              "cells (<th>).",
+                "visual-column": "This {rows}×{cols} table styles its first column as headers but has no header "
+                                 "cells (<th>).",
+                "visual-both": "This {rows}×{cols} table styles its first row and first column as headers but "
+                               "has no header cells (<th>)."})
+def table_headers(tables: Tables) -> Iterator[Finding]:
     """Data tables must mark their header cells up as headers
 
     Finds tables without any `<th>` (or header role) whose first row or first column is styled
@@ -31,18 +41,12 @@ def table_headers(tables: list[dict[str, Any]], url: str) -> Iterator[Finding]:
     headers (and a `<caption>`). If the table is only for layout, give it `role="presentation"`
     — better, use CSS layout instead.
     """
-    for t in tables:
+    for t in tables.data:
         if t.get("headers"):
-            yield table_headers.finding(Outcome.PASS, "This table marks its header cells up as headers.",
-                                        Location(url=url, selector=t["selector"], html=t["html"]))
+            yield table_headers.finding(Outcome.PASS, "marked-up", tables.at(t))
             continue
         if not (t["rowHead"] or t["colHead"]):
             continue
-        which = " and ".join(w for w, on in (("first row", t["rowHead"]), ("first column", t["colHead"])) if on)
-        yield table_headers.finding(
-            Outcome.VIOLATION, f"This {t['rows']}×{t['cols']} table styles its {which} as headers but has no "
-            "header cells (<th>).", Location(url=url, selector=t["selector"], html=t["html"]),
-            row_headers=t["rowHead"], column_headers=t["colHead"])
-
-
-RULES = [table_headers]
+        key = "visual-both" if t["rowHead"] and t["colHead"] else "visual-row" if t["rowHead"] else "visual-column"
+        yield table_headers.finding(Outcome.VIOLATION, key, tables.at(t), rows=t["rows"], cols=t["cols"],
+                                    row_headers=t["rowHead"], column_headers=t["colHead"])

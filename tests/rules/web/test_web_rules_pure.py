@@ -1,16 +1,18 @@
 """Our browser rules' logic on recorded data (the browser runs are in the shared catalogue test,
-``rule-fixtures:web``, and in tests/auditors/web)."""
+``test_fixture_case[web-…]``, and in tests/auditors/web)."""
 
 from __future__ import annotations
 
 import pytest
 
-from access.models import Outcome
+from access.models import Location, Outcome
 from access.readability import measure_text as measure
 from access.readability import syllables
-from rules.web import WEB_RULES
+from access.rulerun import run_rules
+from rules.web import COLLECTORS
 from rules.web.keyboard import KeyboardLog, focus_order, focus_visible, keyboard_trap, trapped_at
 from rules.web.layout import reflow, text_spacing
+from rules.web.page import Probe
 from rules.web.reading_level import reading_level
 
 URL = "http://example.org/lesson"
@@ -70,15 +72,20 @@ def test_focus_order_flags_positive_tabindex_and_backward_jumps() -> None:
 
 
 def test_reflow_and_text_spacing_outcomes() -> None:
-    assert [f.outcome for f in reflow.check({"width": 320, "overflow": 0, "culprits": []}, URL)] == [Outcome.PASS]
+    (fits,) = reflow.check(Probe(URL, {"width": 320, "overflow": 0, "culprits": []}))
+    assert fits.outcome is Outcome.PASS and fits.message == "At 320 CSS px wide the page does not scroll sideways."
     wide = {"width": 320, "overflow": 600, "culprits": [
         {"selector": "div", "html": "<div>", "right": 920, "exempt": False}]}
-    assert [f.outcome for f in reflow.check(wide, URL)] == [Outcome.VIOLATION]
+    (stuck_out,) = reflow.check(Probe(URL, wide))
+    assert stuck_out.outcome is Outcome.VIOLATION and stuck_out.location == Location(url=URL, selector="div",
+                                                                                      html="<div>")
     table = {"width": 320, "overflow": 300, "culprits": [
         {"selector": "table", "html": "<table>", "right": 620, "exempt": True}]}
-    assert [f.outcome for f in reflow.check(table, URL)] == [Outcome.NEEDS_REVIEW]
+    (exempt,) = reflow.check(Probe(URL, table))
+    assert exempt.outcome is Outcome.NEEDS_REVIEW and "two-dimensional layout" in exempt.message
     spacing = {"checked": 3, "clipped": [{"selector": "p", "html": "<p>", "lost": 12}], "spilled": []}
-    assert [f.outcome for f in text_spacing.check(spacing, URL)] == [Outcome.VIOLATION]
+    (clipped,) = text_spacing.check(Probe(URL, spacing))
+    assert clipped.outcome is Outcome.VIOLATION and clipped.data == {"lost_px": 12} and "12 px" in clipped.message
 
 
 @pytest.mark.parametrize(("word", "count"), [("cat", 1), ("water", 2), ("photosynthesis", 5),
@@ -92,17 +99,33 @@ def test_reading_level_grades_and_is_never_a_violation() -> None:
     hard = " ".join(["Institutional accountability necessitates comprehensive organisational "
                      "documentation of pedagogical methodologies."] * 15)
     assert measure(easy).grade < 3 < 14 < measure(hard).grade
-    assert [f.outcome for f in reading_level.check({"text": easy, "lang": "en"}, URL)] == [Outcome.PASS]
-    (review,) = reading_level.check({"text": hard, "lang": "en-GB"}, URL)
+    assert [f.outcome for f in reading_level.check(Probe(URL, {"text": easy, "lang": "en"}))] == [Outcome.PASS]
+    (review,) = reading_level.check(Probe(URL, {"text": hard, "lang": "en-GB", "selector": "main"}))
     assert review.outcome is Outcome.NEEDS_REVIEW and review.data["grade"] > 9 and review.wcag == ["3.1.5"]
-    assert list(reading_level.check({"text": hard, "lang": "fr"}, URL)) == []      # English only
-    assert list(reading_level.check({"text": "Too short.", "lang": "en"}, URL)) == []
+    assert review.location == Location(url=URL, selector="main")
+    assert list(reading_level.check(Probe(URL, {"text": hard, "lang": "fr"}))) == []      # English only
+    assert list(reading_level.check(Probe(URL, {"text": "Too short.", "lang": "en"}))) == []
 
 
-def test_every_web_rule_is_documented_and_has_a_check() -> None:
-    assert len(WEB_RULES) == 11
-    for rule in WEB_RULES:
-        # TRANSITION: messages come with the move to run_rules
-        assert [p for p in rule.validate() if "messages" not in p] == [] and rule.check is not None
-        assert rule.target == "web"
-        assert rule.id.startswith("web-")
+def web_rules() -> list:
+    from auditors.web.fixture_runner import RULES
+
+    return RULES.rules()
+
+
+def test_every_web_rule_reads_a_fact_that_a_collector_gathers() -> None:
+    rules = web_rules()
+    assert len(rules) == 11
+    assert all(r.target == "web" and r.check is not None and r.validate() == [] for r in rules)
+    assert {r.reads for r in rules} == set(COLLECTORS)
+    order = list(COLLECTORS)
+    assert order[0] == "keyboard"                               # it moves focus: before the others
+    assert order[-2:] == ["reflow", "text_spacing"]             # they change the layout: last
+
+
+def test_rules_whose_fact_was_not_gathered_are_skipped_not_crashed() -> None:
+    log = log_of(3, keys=[-1, 0, 1, 2], focus=[0, 1, 2], active=2)
+    run = run_rules(web_rules(), {"keyboard": log}, where=Location(url=URL))    # every other collector failed
+    assert run.errors == {}
+    assert sorted(run.skipped) == sorted(r.id for r in web_rules() if r.reads != "keyboard")
+    assert {f.rule for f in run.findings} == {r.id for r in web_rules() if r.reads == "keyboard"}
