@@ -99,8 +99,8 @@ def docx_heading_empty(facts: DocxFacts) -> Iterator[Finding]:
 
 @rule(id="docx-table-header", target="docx", impact="serious",
       requirements=(WCAG("1.3.1"), MsChecker("table-header")),
-      messages={"missing": "Table {number} ({rows}×{cols}) has no header row.",
-                "passed": "{checked} tables have header rows.", "none": "No data tables."})
+      messages={"missing": "Table {number} ({rows}×{cols}) has no header row.", "none": "No data tables.",
+                "passed": "{checked} tables have header rows."})
 def docx_table_header(facts: DocxFacts) -> Iterator[Finding]:
     """Tables have a header row
 

@@ -201,8 +201,7 @@ def pdf_ua_identifier(facts: PdfFacts) -> Iterator[Finding]:
 
 @rule(id="pdf-security-at", target="pdf", impact="critical",
       requirements=(WCAG("4.1.2"), Matterhorn("26-002"), PdfUA("7.16")),
-      condition="The file is encrypted and the permission bit 10 (content extraction for accessibility) "
-                "is not set.",
+      condition="The file is encrypted and the permission bit 10 (content extraction for accessibility) is not set.",
       messages={"not-encrypted": "The PDF is not encrypted.",
                 "permitted": "The PDF is encrypted but allows extraction for accessibility.",
                 "blocked": "The PDF's security settings block text access for assistive technology."})

@@ -29,10 +29,19 @@ def not_tagged(r: Rule) -> Finding:
     return r.finding(Outcome.INAPPLICABLE, "not-tagged", Location(path="/Catalog"))
 
 
+def tagged(r: Rule, facts: PdfFacts, typ: str) -> tuple[list[Elem], list[Finding]]:
+    """The ``typ`` elements rule ``r`` checks, or the inapplicable finding that says why there are
+    none (the PDF is not tagged, or message ``none``)."""
+    if not facts.tagged:
+        return [], [not_tagged(r)]
+    found = facts.elements(typ)
+    return found, ([] if found else [r.finding(Outcome.INAPPLICABLE, "none")])
+
+
 @rule(id="pdf-figure-alt", target="pdf", impact="critical",
       requirements=(WCAG("1.1.1"), Matterhorn("13-004"), PdfUA("7.3")),
       condition="A Figure structure element has neither /Alt nor /ActualText.",
-      messages={**NOT_TAGGED, "no-figures": "The PDF has no Figure tags.",
+      messages={**NOT_TAGGED, "none": "The PDF has no Figure tags.",
                 "described": "Figure has alternative text {alt!r}.", "missing": "Figure has no alternative text."})
 def pdf_figure_alt(facts: PdfFacts) -> Iterator[Finding]:
     """Figures have alternative text
@@ -48,12 +57,8 @@ def pdf_figure_alt(facts: PdfFacts) -> Iterator[Finding]:
     Options › Alternative (Text only). Acrobat Pro: Accessibility › Set Alternate Text, or in the
     Tags panel, Figure › Properties › Alternate text.
     """
-    if not facts.tagged:
-        yield not_tagged(pdf_figure_alt)
-        return
-    figures = facts.elements("Figure")
-    if not figures:
-        yield pdf_figure_alt.finding(Outcome.INAPPLICABLE, "no-figures")
+    figures, none = tagged(pdf_figure_alt, facts, "Figure")
+    yield from none
     for el in figures:
         text = (el.alt or el.actual_text or "").strip()
         if text:
@@ -66,10 +71,10 @@ def pdf_figure_alt(facts: PdfFacts) -> Iterator[Finding]:
       requirements=(WCAG("1.3.1"), Matterhorn("14-002"), Matterhorn("14-003"), PdfUA("7.4.2")),
       condition="The first numbered heading is not H1 (14-002), or heading levels are skipped going "
                 "down (14-003), e.g. H3 directly after H1.",
-      messages={**NOT_TAGGED, "no-headings": "The PDF has no numbered heading tags.",
+      messages={**NOT_TAGGED,
+                "none": "The PDF has no numbered heading tags.", "ordered": "{headings} headings in a valid order.",
                 "first-not-h1": "The first heading is H{level}, not H1.",
-                "skipped": "Heading level skipped: H{level} follows H{previous}.",
-                "ordered": "{headings} headings in a valid order."})
+                "skipped": "Heading level skipped: H{level} follows H{previous}."})
 def pdf_heading_order(facts: PdfFacts) -> Iterator[Finding]:
     """Heading levels start at H1 and are not skipped
 
@@ -89,7 +94,7 @@ def pdf_heading_order(facts: PdfFacts) -> Iterator[Finding]:
         return
     headings = [(int(m.group(1)), el) for el in facts.elements() if (m := HEADING.match(el.type))]
     if not headings:
-        yield pdf_heading_order.finding(Outcome.INAPPLICABLE, "no-headings")
+        yield pdf_heading_order.finding(Outcome.INAPPLICABLE, "none")
         return
     bad = False
     first_level, first = headings[0]
@@ -109,8 +114,8 @@ def pdf_heading_order(facts: PdfFacts) -> Iterator[Finding]:
 @rule(id="pdf-headings-present", target="pdf", impact="moderate",
       requirements=(WCAG("2.4.6"), WCAG("1.3.1"), Matterhorn("14-001")),
       condition="A tagged document of more than two pages has no heading tags.",
-      messages={"short": "Untagged or short document.", "present": "{headings} heading tags.",
-                "missing": "The {pages}-page document has no heading tags."})
+      messages={"short": "Untagged or short document.",
+                "present": "{headings} heading tags.", "missing": "The {pages}-page document has no heading tags."})
 def pdf_headings_present(facts: PdfFacts) -> Iterator[Finding]:
     """Longer documents are organised with headings
 
@@ -142,7 +147,7 @@ def _cells(table: Elem) -> list[Elem]:
       requirements=(WCAG("1.3.1"), Matterhorn("15-003"), Matterhorn("15-005"), PdfUA("7.5")),
       condition="A table has no TH cells so headers cannot be determined (15-005), or a TH has no /Scope "
                 "in a table that does not use /Headers and /ID (15-003).",
-      messages={**NOT_TAGGED, "no-tables": "The PDF has no Table tags.",
+      messages={**NOT_TAGGED, "none": "The PDF has no Table tags.",
                 "no-th": "Table has {cells} cells and no header (TH) cells.",
                 "no-scope": "{unscoped} header cell(s) have no /Scope and the table does not use /Headers.",
                 "associated": "Table has {headers} associated header cells."})
@@ -162,12 +167,8 @@ def pdf_table_headers(facts: PdfFacts) -> Iterator[Finding]:
     LibreOffice: use the Table Heading paragraph style for the first row. Acrobat Pro: Tags panel,
     change TD to TH, then Table Editor › Table Cell Properties › Scope.
     """
-    if not facts.tagged:
-        yield not_tagged(pdf_table_headers)
-        return
-    tables = facts.elements("Table")
-    if not tables:
-        yield pdf_table_headers.finding(Outcome.INAPPLICABLE, "no-tables")
+    tables, none = tagged(pdf_table_headers, facts, "Table")
+    yield from none
     for table in tables:
         cells = _cells(table)
         ths = [c for c in cells if c.type == "TH"]
