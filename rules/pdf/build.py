@@ -33,6 +33,7 @@ testing what it claims to.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -85,7 +86,7 @@ def _make(d: dict[str, Any], out: Path) -> None:
             doc = pymupdf.open()
             for items in expand(d["pages"]):
                 page = doc.new_page()
-                _draw(page, items["items"] if isinstance(items, dict) else items)
+                _draw(page, checked(items, "items", "PDF page")["items"] if isinstance(items, dict) else items)
             source = None
         else:
             html = d["html"] if "html" in d else (PAGES / f"{d['page']}.html").read_text(encoding="utf-8")
@@ -101,9 +102,10 @@ def _make(d: dict[str, Any], out: Path) -> None:
                     _edit(pdf, edit)
                 pdf.save(edited)
             doc, source = None, edited
-        if doc is None:
-            doc = pymupdf.open(source)
-        _finish(doc, d, out)
+        if doc is None and not {"draw", "title", "bookmarks", "encrypt"} & set(d):
+            shutil.copyfile(source, out)                 # the printed (and edited) file as it is
+            return
+        _finish(doc or pymupdf.open(source), d, out)
 
 
 def _finish(doc: pymupdf.Document, d: dict[str, Any], out: Path) -> None:
@@ -170,6 +172,8 @@ def _scan(page: pymupdf.Page, text: str, box: list[float], size: float, dpi: int
 
 
 def _edit(pdf: pikepdf.Pdf, edit: dict[str, Any]) -> None:
+    if not isinstance(edit, dict) or len(edit) != 1:
+        raise ValueError(f"a PDF edit is one of {', '.join([*EDIT_KEYS, 'xmp'])}: {edit!r}")
     (kind, spec), = edit.items()
     if kind in EDIT_KEYS:
         checked(spec, EDIT_KEYS[kind], f"PDF edit {kind}")
