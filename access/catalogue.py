@@ -102,8 +102,6 @@ class Rule:
         """The text of message ``key`` filled with ``data``."""
         template = self.messages.get(key) or COMMON_MESSAGES.get(key)
         if template is None:
-            if not self.messages:       # TRANSITION: a rule not yet moved to message keys passes its text
-                return key
             raise KeyError(f"rule {self.id} has no message {key!r}")
         return template.format(**data)
 
@@ -160,13 +158,13 @@ def _doc_help(doc: str) -> str:
 
 
 def rule(*, id: str, target: str, impact: Impact | str, requirements: Iterable[Requirement] = (),
-         messages: Mapping[str, str] | None = None, tags: Iterable[str] = (), needs_review_only: bool = False,
+         messages: Mapping[str, str], tags: Iterable[str] = (), needs_review_only: bool = False,
          condition: str | None = None, reads: str | None = None) -> Callable[[Check], Rule]:
     """Declare a rule (see the module docstring)."""
 
     def wrap(fn: Check) -> Rule:
         return Rule(id=id, target=target, impact=Impact(impact), requirements=tuple(requirements),
-                    doc=inspect.cleandoc(fn.__doc__ or ""), check=fn, messages=MappingProxyType(dict(messages or {})),
+                    doc=inspect.cleandoc(fn.__doc__ or ""), check=fn, messages=MappingProxyType(dict(messages)),
                     tags=tuple(tags), needs_review_only=needs_review_only, condition=condition, reads=reads)
 
     return wrap

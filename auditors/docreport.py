@@ -1,16 +1,27 @@
-"""What the PDF, Word and PowerPoint auditors share: the upload-size check and building the Report
-from the facts' rule run (rules run through :func:`access.rulerun.run_rules`)."""
+"""What the PDF, Word and PowerPoint auditors share: the upload-size check, building the Report
+from the facts' rule run (rules run through :func:`access.rulerun.run_rules`), and the whole audit
+of an Office file (:func:`audit_office`)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from access.config import Settings
+from access.context import Context
 from access.errors import FileTooLarge
-from access.models import AuditedPart, AuditOptions, EngineInfo, Report
-from access.rulerun import RuleRun
+from access.models import AuditedPart, AuditOptions, EngineInfo, Report, SourceFile
+from access.rulerun import RuleRun, run_rules
+from access.ruleset import RuleSet
+
+
+class DocumentFacts(Protocol):
+    engine_versions: dict[str, str]
+
+
+Facts = TypeVar("Facts", bound=DocumentFacts)
 
 
 def check_size(path: Path, settings: Settings) -> None:
@@ -28,3 +39,22 @@ def build_report(*, target: str, kind: str, options: AuditOptions, engines: dict
                     parts=[*parts, *run.failed_parts()], findings=run.findings, metadata=metadata)
     report.metadata["seconds"] = round(time.perf_counter() - started, 3)
     return report.finish()
+
+
+def audit_office(source: SourceFile, options: AuditOptions, ctx: Context, *, kind: str, stage: str,
+                 inspect: Callable[..., Facts], rules: RuleSet, parts: Callable[[Facts], list[AuditedPart]],
+                 metadata: Callable[[Facts], dict[str, Any]]) -> Report:
+    """Audit a Word or PowerPoint file: gather its facts in one pass (``inspect(path, max_pages=)``),
+    run the family's rules on them, report the ``parts`` and ``metadata`` the facts give."""
+    started = time.perf_counter()
+    path = Path(source.path)
+    check_size(path, ctx.settings)
+    ctx.progress(0, stage)
+    facts = inspect(path, max_pages=ctx.settings.max_pages)
+    ctx.check_cancelled()
+    ctx.progress(60, "checking rules")
+    run = run_rules(rules.rules(), facts, standard=options.standard)
+    ctx.progress(100, "done")
+    return build_report(target=source.filename or path.name, kind=kind, options=options,
+                        engines=facts.engine_versions, parts=parts(facts), run=run, started=started,
+                        metadata=metadata(facts))

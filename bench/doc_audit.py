@@ -12,7 +12,6 @@ peak RSS (``ru_maxrss``) is its own; CPU seconds are the process's user+system t
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import platform
@@ -48,7 +47,7 @@ PIXEL = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAA
 
 
 def make_pdf(path: Path, pages: int) -> Path:
-    from rules.pdf.examples import chromium_print
+    from rules.pdf.build import chromium_print
 
     body = "".join(SECTION.format(n=i + 1, m=2 * i + 3, img=PIXEL) for i in range(pages))
     html = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Biology reader</title>'
@@ -58,63 +57,40 @@ def make_pdf(path: Path, pages: int) -> Path:
 
 
 def make_docx(path: Path, paragraphs: int = 500) -> Path:
-    import docx
-    from docx.shared import RGBColor
-    from PIL import Image
+    from rules.docx.build import build_docx
 
-    from rules.docx.examples import add_link, set_header_row
-
-    d = docx.Document()
-    d.core_properties.title = "Biology reader"
-    buf = io.BytesIO()
-    Image.new("RGB", (120, 80), (40, 120, 60)).save(buf, "PNG")
-    n = 0
-    while n < paragraphs:
+    blocks: list[dict[str, Any]] = []
+    for n in range(paragraphs):
         if n % 25 == 0:
-            d.add_heading(f"Lesson {n // 25 + 1}", level=1 if n % 100 == 0 else 2)
+            blocks.append({"heading": f"Lesson {n // 25 + 1}", "level": 1 if n % 100 == 0 else 2})
         elif n % 50 == 7:
-            buf.seek(0)
-            d.add_picture(buf)
+            blocks.append({"image": {}})
         elif n % 100 == 13:
-            t = d.add_table(rows=3, cols=3)
-            for r in range(3):
-                for c in range(3):
-                    t.cell(r, c).text = f"r{r}c{c}"
-            set_header_row(t)
+            blocks.append({"table": {"header": True, "rows": [[f"r{r}c{c}" for c in range(3)] for r in range(3)]}})
         elif n % 10 == 3:
-            p = d.add_paragraph("See ")
-            add_link(p, "click here" if n % 20 == 3 else "the lesson notes", "https://example.org/")
+            text = "click here" if n % 20 == 3 else "the lesson notes"
+            blocks.append({"paragraph": ["See ", {"link": "https://example.org/", "text": text}]})
         elif n % 10 == 5:
-            d.add_paragraph(f"- typed item {n}")
+            blocks.append({"paragraph": f"- typed item {n}"})
         else:
-            run = d.add_paragraph().add_run(f"Paragraph {n}: plants make food from light, water and air; "
-                                            "the leaf catches the light and the plant grows.")
-            if n % 10 == 9:
-                run.font.color.rgb = RGBColor(0xAA, 0xAA, 0xAA)
-        n += 1
-    d.save(str(path))
-    return path
+            run = {"text": f"Paragraph {n}: plants make food from light, water and air; the leaf catches the "
+                           "light and the plant grows."}
+            blocks.append({"paragraph": [{**run, "color": "AAAAAA"} if n % 10 == 9 else run]})
+    return build_docx({"title": "Biology reader", "blocks": blocks}, path)
 
 
 def make_pptx(path: Path, slides: int = 100) -> Path:
-    import pptx
-    from PIL import Image
-    from pptx.util import Pt
+    from rules.pptx.build import build_pptx
 
-    prs = pptx.Presentation()
-    buf = io.BytesIO()
-    Image.new("RGB", (160, 100), (40, 120, 60)).save(buf, "PNG")
+    deck = []
     for i in range(slides):
-        s = prs.slides.add_slide(prs.slide_layouts[5])
-        s.shapes.title.text = f"Slide {i % 90 + 1}"
-        box = s.shapes.add_textbox(Pt(40), Pt(120), Pt(600), Pt(40))
-        box.text_frame.text = f"Point {i}: plants make food from light."
-        buf.seek(0)
-        s.shapes.add_picture(buf, Pt(40), Pt(200), Pt(160), Pt(100))
+        shapes: list[dict[str, Any]] = [
+            {"text": f"Point {i}: plants make food from light.", "size": 18, "box": [40, 120, 600, 40]},
+            {"picture": {"alt": "image.png", "box": [40, 200, 160, 100]}}]     # python-pptx's default alt
         if i % 10 == 0:
-            s.shapes.add_table(3, 2, Pt(260), Pt(200), Pt(300), Pt(100))
-    prs.save(str(path))
-    return path
+            shapes.append({"table": {"header": True, "rows": [["", ""]] * 3, "box": [260, 200, 300, 100]}})
+        deck.append({"layout": "Title Only", "title": f"Slide {i % 90 + 1}", "shapes": shapes})
+    return build_pptx({"slides": deck}, path)
 
 
 # ----------------------------------------------------------------------------- one measurement
@@ -150,12 +126,13 @@ def measure(kind: str, path: str) -> dict[str, Any]:
                "flagged": sorted({f.rule_id for f in report.findings}),
                "findings": len(report.findings)}
     elif kind == "pdf-structure":
-        from rules.pdf import annotations, document, structure
+        from rules.pdf import RULES
         from rules.pdf.facts import inspect_pdf
 
+        structural = ("rules.pdf.document", "rules.pdf.structure", "rules.pdf.annotations")
+        rules = [r for r in RULES.rules() if r.check is not None and r.check.__module__ in structural]
         t0, c0 = time.perf_counter(), cpu_seconds()
         facts = inspect_pdf(Path(path), text=False)
-        rules = [*document.RULES, *structure.RULES, *annotations.RULES]
         findings = [f for r in rules for f in r.check(facts)]
         out = {"wall": time.perf_counter() - t0, "cpu": cpu_seconds() - c0,
                "checks": sorted(r.id for r in rules),

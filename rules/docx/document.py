@@ -8,6 +8,7 @@ from access.catalogue import rule
 from access.models import Finding, Location, Outcome
 from access.requirements import WCAG, MsChecker
 from rules.docx.facts import DocxFacts
+from rules.findings import closing
 from rules.textmetrics import excerpt
 
 PROPERTIES = Location(path="docProps/core.xml")
@@ -15,7 +16,8 @@ HEADER_FOOTER_WORDS = 25
 
 
 @rule(id="docx-title", target="docx", impact="serious",
-      requirements=(WCAG("2.4.2"), MsChecker("document-title")))
+      requirements=(WCAG("2.4.2"), MsChecker("document-title")),
+      messages={"titled": "The title is {title!r}.", "untitled": "The document has no Title property."})
 def docx_title(facts: DocxFacts) -> Iterator[Finding]:
     """The document has a title
 
@@ -29,12 +31,14 @@ def docx_title(facts: DocxFacts) -> Iterator[Finding]:
     Description › Title.
     """
     if facts.title:
-        yield docx_title.finding(Outcome.PASS, f"The title is {facts.title!r}.", PROPERTIES)
+        yield docx_title.finding(Outcome.PASS, "titled", PROPERTIES, title=facts.title)
     else:
-        yield docx_title.finding(Outcome.VIOLATION, "The document has no Title property.", PROPERTIES)
+        yield docx_title.finding(Outcome.VIOLATION, "untitled", PROPERTIES)
 
 
-@rule(id="docx-language", target="docx", impact="serious", requirements=(WCAG("3.1.1"), MsChecker("language")))
+@rule(id="docx-language", target="docx", impact="serious", requirements=(WCAG("3.1.1"), MsChecker("language")),
+      messages={"declared": "The document language is {language!r}.",
+                "missing": "The document does not declare a language."})
 def docx_language(facts: DocxFacts) -> Iterator[Finding]:
     """The document declares its language
 
@@ -49,13 +53,15 @@ def docx_language(facts: DocxFacts) -> Iterator[Finding]:
     """
     where = Location(path="word/styles.xml")
     if facts.language:
-        yield docx_language.finding(Outcome.PASS, f"The document language is {facts.language!r}.", where)
+        yield docx_language.finding(Outcome.PASS, "declared", where, language=facts.language)
     else:
-        yield docx_language.finding(Outcome.VIOLATION, "The document does not declare a language.", where)
+        yield docx_language.finding(Outcome.VIOLATION, "missing", where)
 
 
 @rule(id="docx-header-footer-content", target="docx", impact="moderate",
-      requirements=(WCAG("1.3.2"), MsChecker("header-footer")), needs_review_only=True)
+      requirements=(WCAG("1.3.2"), MsChecker("header-footer")), needs_review_only=True,
+      messages={"long": "The {part} holds {words} words; check nothing essential is only there.",
+                "passed": "Headers and footers are short.", "none": "No headers or footers."})
 def docx_header_footer_content(facts: DocxFacts) -> Iterator[Finding]:
     """Headers and footers hold no essential content
 
@@ -71,13 +77,8 @@ def docx_header_footer_content(facts: DocxFacts) -> Iterator[Finding]:
     long_parts = [(kind, text) for kind, text in facts.headers_footers
                   if len(text.split()) > HEADER_FOOTER_WORDS]
     for kind, text in long_parts:
-        yield docx_header_footer_content.finding(
-            Outcome.NEEDS_REVIEW, f"The {kind} holds {len(text.split())} words; check nothing essential is "
-            "only there.", Location(path=f"word/{kind}", excerpt=excerpt(text)), part=kind)
-    if not long_parts:
-        yield docx_header_footer_content.finding(
-            Outcome.PASS if facts.headers_footers else Outcome.INAPPLICABLE,
-            "Headers and footers are short." if facts.headers_footers else "No headers or footers.")
+        yield docx_header_footer_content.finding(Outcome.NEEDS_REVIEW, "long",
+                                                 Location(path=f"word/{kind}", excerpt=excerpt(text)), part=kind,
+                                                 words=len(text.split()))
+    yield from closing(docx_header_footer_content, len(facts.headers_footers), len(long_parts))
 
-
-RULES = [docx_title, docx_language, docx_header_footer_content]

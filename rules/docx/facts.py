@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
-from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
-from access.errors import EmptyFile, InvalidDocument, LimitExceeded
+from access.errors import LimitExceeded
 from access.models import Location
+from rules.office import open_office, reading
 from rules.textmetrics import Rgb, excerpt, hex_to_rgb
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -312,21 +312,12 @@ class _Walker:
 
 
 def inspect_docx(path: Path, *, max_pages: int = 1000) -> DocxFacts:
-    if path.stat().st_size == 0:
-        raise EmptyFile("The Word file is empty.")
-    try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise InvalidDocument(f"The Word file is damaged and cannot be read ({exc}).") from exc
-    except Exception as exc:  # python-docx raises assorted errors on malformed parts
-        raise InvalidDocument(f"The Word file is damaged and cannot be read ({exc}).") from exc
+    document = open_office(path, "Word", docx.Document)
     pages = _app_pages(path)
     if pages and pages > max_pages:
         raise LimitExceeded(f"The document has {pages} pages; this service audits at most {max_pages}.")
-    try:
+    with reading("Word"):
         return _inspect(document, path)
-    except (KeyError, ValueError, AttributeError, etree.XMLSyntaxError, zipfile.BadZipFile) as exc:
-        raise InvalidDocument(f"The Word file is damaged and cannot be read ({exc!r}).") from exc
 
 
 def _inspect(document: docx.document.Document, path: Path) -> DocxFacts:

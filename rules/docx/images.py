@@ -6,17 +6,22 @@ import re
 from collections.abc import Iterator
 
 from access.catalogue import rule
-from access.models import Finding, Location, Outcome
+from access.models import Finding, Outcome
 from access.requirements import WCAG, MsChecker, Technique
 from access.textquality import is_poor_alt
 from rules.docx.facts import DocxFacts
+from rules.findings import closing
 
 TEXTY_ALT = re.compile(r"\b(?:screenshot|screen shot|text|quote|quotation|table|slide|equation|formula|"
                        r"worksheet|says|reads|handout|scan(?:ned)?)\b|[\"“”]", re.I)
 
 
 @rule(id="docx-image-alt", target="docx", impact="critical",
-      requirements=(WCAG("1.1.1"), MsChecker("missing-alt-text")))
+      requirements=(WCAG("1.1.1"), MsChecker("missing-alt-text")),
+      messages={"none": "The document has no pictures or shapes.",
+                "passed": "{checked} objects have alt text or are decorative.",
+                "missing": "{label} {name!r} has no alt text.",
+                "poor": "{label} alt text {alt!r} is only a file name or a generic word."})
 def docx_image_alt(facts: DocxFacts) -> Iterator[Finding]:
     """Pictures, charts, SmartArt and shapes have alternative text
 
@@ -31,28 +36,25 @@ def docx_image_alt(facts: DocxFacts) -> Iterator[Finding]:
     describe it in one or two sentences, or tick "Mark as decorative". LibreOffice Writer:
     right-click › Properties › Options › Alternative (Text only).
     """
-    if not facts.drawings:
-        yield docx_image_alt.finding(Outcome.INAPPLICABLE, "The document has no pictures or shapes.")
-        return
     failed = 0
     for d in facts.drawings:
         if d.decorative:
             continue
         if not d.alt:
             failed += 1
-            yield docx_image_alt.finding(Outcome.VIOLATION, f"{d.kind.capitalize()} {d.name!r} has no alt text.",
-                                         d.where, kind=d.kind, name=d.name)
+            yield docx_image_alt.finding(Outcome.VIOLATION, "missing", d.where, kind=d.kind, name=d.name,
+                                         label=d.kind.capitalize())
         elif is_poor_alt(d.alt):
             failed += 1
-            yield docx_image_alt.finding(Outcome.VIOLATION, f"{d.kind.capitalize()} alt text {d.alt!r} is only a "
-                                         "file name or a generic word.", d.where, kind=d.kind, alt=d.alt)
-    if not failed:
-        yield docx_image_alt.finding(Outcome.PASS, f"{len(facts.drawings)} objects have alt text or are "
-                                     "decorative.")
+            yield docx_image_alt.finding(Outcome.VIOLATION, "poor", d.where, kind=d.kind, alt=d.alt,
+                                         label=d.kind.capitalize())
+    yield from closing(docx_image_alt, len(facts.drawings), failed)
 
 
 @rule(id="docx-floating-object", target="docx", impact="moderate",
-      requirements=(WCAG("1.3.2"), MsChecker("object-not-inline")))
+      requirements=(WCAG("1.3.2"), MsChecker("object-not-inline")),
+      messages={"floating": "{label} {name!r} floats instead of being in line with text.",
+                "passed": "All objects are in line with text.", "none": "The document has no objects."})
 def docx_floating_object(facts: DocxFacts) -> Iterator[Finding]:
     """Objects are in line with text
 
@@ -68,16 +70,15 @@ def docx_floating_object(facts: DocxFacts) -> Iterator[Finding]:
     """
     floating = [d for d in facts.drawings if not d.inline and not d.decorative]
     for d in floating:
-        yield docx_floating_object.finding(Outcome.VIOLATION, f"{d.kind.capitalize()} {d.name!r} floats "
-                                           "instead of being in line with text.", d.where, kind=d.kind)
-    if facts.drawings and not floating:
-        yield docx_floating_object.finding(Outcome.PASS, "All objects are in line with text.")
-    elif not facts.drawings:
-        yield docx_floating_object.finding(Outcome.INAPPLICABLE, "The document has no objects.")
+        yield docx_floating_object.finding(Outcome.VIOLATION, "floating", d.where, kind=d.kind, name=d.name,
+                                           label=d.kind.capitalize())
+    yield from closing(docx_floating_object, len(facts.drawings), len(floating))
 
 
 @rule(id="docx-image-of-text", target="docx", impact="moderate",
-      requirements=(WCAG("1.4.5"), Technique("G140")), needs_review_only=True)
+      requirements=(WCAG("1.4.5"), Technique("G140")), needs_review_only=True,
+      messages={"texty": "Picture may be an image of text (alt: {alt_start!r}).",
+                "passed": "No picture looks like an image of text.", "none": "No picture looks like an image of text."})
 def docx_image_of_text(facts: DocxFacts) -> Iterator[Finding]:
     """Pictures are not images of text
 
@@ -95,11 +96,6 @@ def docx_image_of_text(facts: DocxFacts) -> Iterator[Finding]:
     for d in facts.drawings:
         if d.kind == "picture" and d.alt and TEXTY_ALT.search(d.alt):
             found += 1
-            yield docx_image_of_text.finding(Outcome.NEEDS_REVIEW, f"Picture may be an image of text "
-                                             f"(alt: {d.alt[:60]!r}).", d.where, alt=d.alt)
-    if not found:
-        yield docx_image_of_text.finding(Outcome.PASS if facts.drawings else Outcome.INAPPLICABLE,
-                                         "No picture looks like an image of text.", Location())
+            yield docx_image_of_text.finding(Outcome.NEEDS_REVIEW, "texty", d.where, alt=d.alt, alt_start=d.alt[:60])
+    yield from closing(docx_image_of_text, len(facts.drawings), found)
 
-
-RULES = [docx_image_alt, docx_floating_object, docx_image_of_text]

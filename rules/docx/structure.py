@@ -11,6 +11,7 @@ from access.models import Finding, Location, Outcome
 from access.requirements import WCAG, MsChecker
 from access.textquality import is_generic_link_text, is_raw_url
 from rules.docx.facts import DocxFacts
+from rules.findings import closing
 from rules.textmetrics import excerpt, is_typed_list_item
 
 LONG_DOC_WORDS = 600
@@ -20,7 +21,10 @@ SPACE_RUN = re.compile(r" {4,}|\t{2,}")
 
 
 @rule(id="docx-heading-order", target="docx", impact="moderate",
-      requirements=(WCAG("1.3.1"), MsChecker("skipped-heading-level")))
+      requirements=(WCAG("1.3.1"), MsChecker("skipped-heading-level")),
+      messages={"none": "No headings.", "first-not-h1": "The first heading is Heading {level}, not Heading 1.",
+                "skipped": "Heading {level} follows Heading {previous}: level {missing} is skipped.",
+                "passed": "{checked} headings in order."})
 def docx_heading_order(facts: DocxFacts) -> Iterator[Finding]:
     """Heading levels are not skipped
 
@@ -36,26 +40,22 @@ def docx_heading_order(facts: DocxFacts) -> Iterator[Finding]:
     Navigator).
     """
     heads = [p for p in facts.paragraphs if p.heading]
-    if not heads:
-        yield docx_heading_order.finding(Outcome.INAPPLICABLE, "No headings.")
-        return
     bad = 0
-    if heads[0].heading != 1:
+    if heads and heads[0].heading != 1:
         bad += 1
-        yield docx_heading_order.finding(Outcome.VIOLATION, f"The first heading is Heading {heads[0].heading}, "
-                                         "not Heading 1.", heads[0].where, level=heads[0].heading)
+        yield docx_heading_order.finding(Outcome.VIOLATION, "first-not-h1", heads[0].where, level=heads[0].heading)
     for prev, cur in pairwise(heads):
         if cur.heading and prev.heading and cur.heading > prev.heading + 1:
             bad += 1
-            yield docx_heading_order.finding(Outcome.VIOLATION, f"Heading {cur.heading} follows Heading "
-                                             f"{prev.heading}: level {prev.heading + 1} is skipped.", cur.where,
-                                             level=cur.heading, previous=prev.heading)
-    if not bad:
-        yield docx_heading_order.finding(Outcome.PASS, f"{len(heads)} headings in order.")
+            yield docx_heading_order.finding(Outcome.VIOLATION, "skipped", cur.where, level=cur.heading,
+                                             previous=prev.heading, missing=prev.heading + 1)
+    yield from closing(docx_heading_order, len(heads), bad)
 
 
 @rule(id="docx-headings-present", target="docx", impact="moderate",
-      requirements=(WCAG("2.4.6"), WCAG("1.3.1"), MsChecker("no-headings")))
+      requirements=(WCAG("2.4.6"), WCAG("1.3.1"), MsChecker("no-headings")),
+      messages={"short": "The document is short.", "present": "The document uses headings.",
+                "missing": "The document has {words} words and no headings."})
 def docx_headings_present(facts: DocxFacts) -> Iterator[Finding]:
     """Long documents are organised with headings
 
@@ -70,16 +70,16 @@ def docx_headings_present(facts: DocxFacts) -> Iterator[Finding]:
     """
     body = [p for p in facts.body_paragraphs if p.text.strip()]
     if facts.words < LONG_DOC_WORDS and len(body) < LONG_DOC_PARAGRAPHS:
-        yield docx_headings_present.finding(Outcome.INAPPLICABLE, "The document is short.")
+        yield docx_headings_present.finding(Outcome.INAPPLICABLE, "short")
     elif any(p.heading for p in facts.paragraphs):
-        yield docx_headings_present.finding(Outcome.PASS, "The document uses headings.")
+        yield docx_headings_present.finding(Outcome.PASS, "present")
     else:
-        yield docx_headings_present.finding(Outcome.VIOLATION, f"The document has {facts.words} words and no "
-                                            "headings.", Location(paragraph=0), words=facts.words)
+        yield docx_headings_present.finding(Outcome.VIOLATION, "missing", Location(paragraph=0), words=facts.words)
 
 
 @rule(id="docx-heading-empty", target="docx", impact="moderate",
-      requirements=(WCAG("2.4.6"), WCAG("1.3.1"), MsChecker("empty-heading")))
+      requirements=(WCAG("2.4.6"), WCAG("1.3.1"), MsChecker("empty-heading")),
+      messages={"empty": "Empty {style} paragraph.", "passed": "No empty headings.", "none": "No headings."})
 def docx_heading_empty(facts: DocxFacts) -> Iterator[Finding]:
     """Headings are not empty
 
@@ -94,15 +94,14 @@ def docx_heading_empty(facts: DocxFacts) -> Iterator[Finding]:
     heads = [p for p in facts.paragraphs if p.heading]
     empty = [p for p in heads if not p.text.strip() and not p.has_drawing]
     for p in empty:
-        yield docx_heading_empty.finding(Outcome.VIOLATION, f"Empty {p.style} paragraph.", p.where)
-    if heads and not empty:
-        yield docx_heading_empty.finding(Outcome.PASS, "No empty headings.")
-    elif not heads:
-        yield docx_heading_empty.finding(Outcome.INAPPLICABLE, "No headings.")
+        yield docx_heading_empty.finding(Outcome.VIOLATION, "empty", p.where, style=p.style)
+    yield from closing(docx_heading_empty, len(heads), len(empty))
 
 
 @rule(id="docx-table-header", target="docx", impact="serious",
-      requirements=(WCAG("1.3.1"), MsChecker("table-header")))
+      requirements=(WCAG("1.3.1"), MsChecker("table-header")),
+      messages={"missing": "Table {number} ({rows}×{cols}) has no header row.", "none": "No data tables.",
+                "passed": "{checked} tables have header rows."})
 def docx_table_header(facts: DocxFacts) -> Iterator[Finding]:
     """Tables have a header row
 
@@ -118,16 +117,15 @@ def docx_table_header(facts: DocxFacts) -> Iterator[Finding]:
     data_tables = [t for t in facts.tables if t.rows >= 2 and t.cols >= 2]
     missing = [t for t in data_tables if not t.header_row]
     for t in missing:
-        yield docx_table_header.finding(Outcome.VIOLATION, f"Table {t.index + 1} ({t.rows}×{t.cols}) has no "
-                                        "header row.", t.where, rows=t.rows, cols=t.cols)
-    if data_tables and not missing:
-        yield docx_table_header.finding(Outcome.PASS, f"{len(data_tables)} tables have header rows.")
-    elif not data_tables:
-        yield docx_table_header.finding(Outcome.INAPPLICABLE, "No data tables.")
+        yield docx_table_header.finding(Outcome.VIOLATION, "missing", t.where, rows=t.rows, cols=t.cols,
+                                        number=t.index + 1)
+    yield from closing(docx_table_header, len(data_tables), len(missing))
 
 
 @rule(id="docx-table-merged", target="docx", impact="moderate",
-      requirements=(WCAG("1.3.1"), MsChecker("merged-cells")))
+      requirements=(WCAG("1.3.1"), MsChecker("merged-cells")),
+      messages={"merged": "Table {number} has {merged} merged cell(s).", "nested": "Table {number} has a nested table.",
+                "passed": "Tables have a simple grid.", "none": "No tables."})
 def docx_table_merged(facts: DocxFacts) -> Iterator[Finding]:
     """Tables have no merged or split cells
 
@@ -141,17 +139,15 @@ def docx_table_merged(facts: DocxFacts) -> Iterator[Finding]:
     """
     complex_tables = [t for t in facts.tables if t.merged or t.nested]
     for t in complex_tables:
-        what = f"{t.merged} merged cell(s)" if t.merged else "a nested table"
-        yield docx_table_merged.finding(Outcome.NEEDS_REVIEW, f"Table {t.index + 1} has {what}.", t.where,
-                                        merged=t.merged, nested=t.nested)
-    if facts.tables and not complex_tables:
-        yield docx_table_merged.finding(Outcome.PASS, "Tables have a simple grid.")
-    elif not facts.tables:
-        yield docx_table_merged.finding(Outcome.INAPPLICABLE, "No tables.")
+        yield docx_table_merged.finding(Outcome.NEEDS_REVIEW, "merged" if t.merged else "nested", t.where,
+                                        merged=t.merged, nested=t.nested, number=t.index + 1)
+    yield from closing(docx_table_merged, len(facts.tables), len(complex_tables))
 
 
 @rule(id="docx-table-layout", target="docx", impact="minor",
-      requirements=(WCAG("1.3.1"), WCAG("1.3.2"), MsChecker("layout-table")), needs_review_only=True)
+      requirements=(WCAG("1.3.1"), WCAG("1.3.2"), MsChecker("layout-table")), needs_review_only=True,
+      messages={"layout": "Table {number} is {rows}×{cols}: is it used for layout?",
+                "passed": "No table looks like a layout table.", "none": "No tables."})
 def docx_table_layout(facts: DocxFacts) -> Iterator[Finding]:
     """Tables are not used for page layout
 
@@ -166,16 +162,16 @@ def docx_table_layout(facts: DocxFacts) -> Iterator[Finding]:
     """
     layout = [t for t in facts.tables if t.rows == 1 or t.cols == 1]
     for t in layout:
-        yield docx_table_layout.finding(Outcome.NEEDS_REVIEW, f"Table {t.index + 1} is {t.rows}×{t.cols}: is "
-                                        "it used for layout?", t.where, rows=t.rows, cols=t.cols)
-    if facts.tables and not layout:
-        yield docx_table_layout.finding(Outcome.PASS, "No table looks like a layout table.")
-    elif not facts.tables:
-        yield docx_table_layout.finding(Outcome.INAPPLICABLE, "No tables.")
+        yield docx_table_layout.finding(Outcome.NEEDS_REVIEW, "layout", t.where, rows=t.rows, cols=t.cols,
+                                        number=t.index + 1)
+    yield from closing(docx_table_layout, len(facts.tables), len(layout))
 
 
 @rule(id="docx-link-text", target="docx", impact="serious",
-      requirements=(WCAG("2.4.4"), MsChecker("hyperlink-text")))
+      requirements=(WCAG("2.4.4"), MsChecker("hyperlink-text")),
+      messages={"empty": "Link text has no text.", "raw-url": "Link text is a raw web address.",
+                "vague": "Link text says only {text!r}.", "passed": "{checked} links have descriptive text.",
+                "none": "No links."})
 def docx_link_text(facts: DocxFacts) -> Iterator[Finding]:
     """Link text describes the destination
 
@@ -191,23 +187,21 @@ def docx_link_text(facts: DocxFacts) -> Iterator[Finding]:
     for link in facts.links:
         text = link.text.strip()
         if not text:
-            problem = "has no text"
+            problem = "empty"
         elif is_raw_url(text):
-            problem = "is a raw web address"
+            problem = "raw-url"
         elif is_generic_link_text(text):
-            problem = f"says only {text!r}"
+            problem = "vague"
         else:
             continue
         bad += 1
-        yield docx_link_text.finding(Outcome.VIOLATION, f"Link text {problem}.", link.where, target=link.target)
-    if facts.links and not bad:
-        yield docx_link_text.finding(Outcome.PASS, f"{len(facts.links)} links have descriptive text.")
-    elif not facts.links:
-        yield docx_link_text.finding(Outcome.INAPPLICABLE, "No links.")
+        yield docx_link_text.finding(Outcome.VIOLATION, problem, link.where, target=link.target, text=text)
+    yield from closing(docx_link_text, len(facts.links), bad)
 
 
 @rule(id="docx-typed-list", target="docx", impact="moderate",
-      requirements=(WCAG("1.3.1"), MsChecker("list-style")))
+      requirements=(WCAG("1.3.1"), MsChecker("list-style")),
+      messages={"typed": "Paragraph starts with a typed list marker.", "passed": "No typed list markers."})
 def docx_typed_list(facts: DocxFacts) -> Iterator[Finding]:
     """Lists use list formatting, not typed characters
 
@@ -221,13 +215,15 @@ def docx_typed_list(facts: DocxFacts) -> Iterator[Finding]:
     """
     typed = [p for p in facts.paragraphs if not p.is_list and not p.heading and is_typed_list_item(p.text)]
     for p in typed:
-        yield docx_typed_list.finding(Outcome.VIOLATION, "Paragraph starts with a typed list marker.", p.where)
+        yield docx_typed_list.finding(Outcome.VIOLATION, "typed", p.where)
     if not typed:
-        yield docx_typed_list.finding(Outcome.PASS, "No typed list markers.")
+        yield docx_typed_list.finding(Outcome.PASS, "passed")
 
 
 @rule(id="docx-blank-layout", target="docx", impact="minor",
-      requirements=(WCAG("1.3.2"), MsChecker("repeated-blank-characters")))
+      requirements=(WCAG("1.3.2"), MsChecker("repeated-blank-characters")),
+      messages={"blank-paragraphs": "{count} empty paragraphs in a row.",
+                "spaces": "Repeated spaces or tabs used for layout.", "passed": "No blank-space layout."})
 def docx_blank_layout(facts: DocxFacts) -> Iterator[Finding]:
     """Space is not made with blank paragraphs, spaces or tabs
 
@@ -250,17 +246,13 @@ def docx_blank_layout(facts: DocxFacts) -> Iterator[Finding]:
             continue
         if len(run) >= BLANK_RUN:
             found += 1
-            yield docx_blank_layout.finding(Outcome.VIOLATION, f"{len(run)} empty paragraphs in a row.",
-                                            run[0].where, count=len(run))
+            yield docx_blank_layout.finding(Outcome.VIOLATION, "blank-paragraphs", run[0].where, count=len(run))
         run = []
     for p in facts.paragraphs:
         if p.text.strip() and SPACE_RUN.search(p.text.strip()):
             found += 1
-            yield docx_blank_layout.finding(Outcome.VIOLATION, "Repeated spaces or tabs used for layout.",
+            yield docx_blank_layout.finding(Outcome.VIOLATION, "spaces",
                                             p.where.model_copy(update={"excerpt": excerpt(p.text)}))
     if not found:
-        yield docx_blank_layout.finding(Outcome.PASS, "No blank-space layout.")
+        yield docx_blank_layout.finding(Outcome.PASS, "passed")
 
-
-RULES = [docx_heading_order, docx_headings_present, docx_heading_empty, docx_table_header, docx_table_merged,
-         docx_table_layout, docx_link_text, docx_typed_list, docx_blank_layout]

@@ -8,6 +8,7 @@ from access.catalogue import rule
 from access.models import Finding, Outcome
 from access.requirements import WCAG, MsChecker
 from rules.docx.facts import DocxFacts
+from rules.findings import CONTRAST
 from rules.textmetrics import contrast_ratio, excerpt, required_contrast, rgb_hex
 
 BLACK = (0, 0, 0)
@@ -17,7 +18,8 @@ DEFAULT_PT = 11.0
 
 
 @rule(id="docx-contrast", target="docx", impact="serious",
-      requirements=(WCAG("1.4.3"), MsChecker("text-contrast")))
+      requirements=(WCAG("1.4.3"), MsChecker("text-contrast")),
+      messages={"low": CONTRAST, "passed": "{checked} coloured text runs have sufficient contrast."})
 def docx_contrast(facts: DocxFacts) -> Iterator[Finding]:
     """Text has enough contrast with its background
 
@@ -47,15 +49,15 @@ def docx_contrast(facts: DocxFacts) -> Iterator[Finding]:
             need = required_contrast(r.size or DEFAULT_PT, r.bold)
             if ratio < need:
                 found += 1
-                yield docx_contrast.finding(
-                    Outcome.VIOLATION, f"Text {rgb_hex(fg)} on {rgb_hex(bg)} has contrast {ratio}:1; {need}:1 "
-                    "is needed.", p.where.model_copy(update={"excerpt": excerpt(r.text)}), ratio=ratio,
-                    required=need, foreground=rgb_hex(fg), background=rgb_hex(bg))
+                where = p.where.model_copy(update={"excerpt": excerpt(r.text)})
+                yield docx_contrast.finding(Outcome.VIOLATION, "low", where, ratio=ratio, required=need,
+                                            foreground=rgb_hex(fg), background=rgb_hex(bg))
     if not found:
-        yield docx_contrast.finding(Outcome.PASS, f"{checked} coloured text runs have sufficient contrast.")
+        yield docx_contrast.finding(Outcome.PASS, "passed", checked=checked)
 
 
-@rule(id="docx-small-font", target="docx", impact="minor", requirements=(), tags=["best-practice"])
+@rule(id="docx-small-font", target="docx", impact="minor", requirements=(), tags=["best-practice"],
+      messages={"small": "Text is {size} pt.", "passed": "No very small text."})
 def docx_small_font(facts: DocxFacts) -> Iterator[Finding]:
     """Text is not very small
 
@@ -73,11 +75,9 @@ def docx_small_font(facts: DocxFacts) -> Iterator[Finding]:
         small = [r for r in p.runs if r.size is not None and r.size < SMALL_PT]
         if small:
             found += 1
-            yield docx_small_font.finding(Outcome.NEEDS_REVIEW, f"Text is {min(r.size or 0 for r in small)} pt.",
+            yield docx_small_font.finding(Outcome.NEEDS_REVIEW, "small",
                                           p.where.model_copy(update={"excerpt": excerpt(small[0].text)}),
                                           size=min(r.size or 0 for r in small))
     if not found:
-        yield docx_small_font.finding(Outcome.PASS, "No very small text.")
+        yield docx_small_font.finding(Outcome.PASS, "passed")
 
-
-RULES = [docx_contrast, docx_small_font]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from access.catalogue import rule
 from access.models import BBox, Finding, Location, Outcome
 from access.requirements import WCAG, Matterhorn, PdfUA
+from rules.findings import closing, narrowed
 from rules.pdf.facts import Annot, PdfFacts
 
 
@@ -18,7 +19,10 @@ def at(page: int, a: Annot) -> Location:
 @rule(id="pdf-link-alt", target="pdf", impact="serious",
       requirements=(WCAG("2.4.4"), WCAG("4.1.2"), Matterhorn("28-011"), Matterhorn("28-012"), PdfUA("7.18.5")),
       condition="A link annotation is not nested in a Link tag (28-011) or has no alternate description in "
-                "its /Contents key (28-012).")
+                "its /Contents key (28-012).",
+      messages={"none": "The PDF has no links.", "passed": "{checked} links are tagged and described.",
+                "not-in-link-tag": "Link annotation is not nested in a Link tag.",
+                "no-description": "Link annotation has no alternate description (/Contents)."})
 def pdf_link_alt(facts: PdfFacts) -> Iterator[Finding]:
     """Links are tagged and describe their destination
 
@@ -35,27 +39,24 @@ def pdf_link_alt(facts: PdfFacts) -> Iterator[Finding]:
     Properties and add the alternate text to the link annotation's Contents.
     """
     links = [(p.number, a) for p in facts.pages for a in p.annots if a.subtype == "Link"]
-    if not links:
-        yield pdf_link_alt.finding(Outcome.INAPPLICABLE, "The PDF has no links.")
-        return
     failed = 0
     for page, a in links:
         if facts.tagged and not a.tagged:
             failed += 1
-            yield pdf_link_alt.finding(Outcome.VIOLATION, "Link annotation is not nested in a Link tag.",
-                                       at(page, a), refs=["matterhorn:28-011"])
+            yield pdf_link_alt.finding(Outcome.VIOLATION, "not-in-link-tag", at(page, a))
         elif not (a.contents or "").strip():
             failed += 1
-            yield pdf_link_alt.finding(Outcome.VIOLATION, "Link annotation has no alternate description "
-                                       "(/Contents).", at(page, a), wcag=["4.1.2"], refs=["matterhorn:28-012"])
-    if not failed:
-        yield pdf_link_alt.finding(Outcome.PASS, f"{len(links)} links are tagged and described.")
+            yield pdf_link_alt.finding(Outcome.VIOLATION, "no-description", at(page, a),
+                                       requirements=narrowed(pdf_link_alt, "4.1.2"))
+    yield from closing(pdf_link_alt, len(links), failed)
 
 
 @rule(id="pdf-form-field-name", target="pdf", impact="critical",
       requirements=(WCAG("4.1.2"), WCAG("3.3.2"), Matterhorn("28-005"), PdfUA("7.18.1")),
       condition="A form field has no /TU (tooltip) entry and no alternate description on its enclosing "
-                "structure element.")
+                "structure element.",
+      messages={"none": "The PDF has no form fields.", "passed": "{checked} form fields have tooltips.",
+                "no-tooltip": "Form field {field!r} has no tooltip (/TU)."})
 def pdf_form_field_name(facts: PdfFacts) -> Iterator[Finding]:
     """Form fields have an accessible name (tooltip)
 
@@ -70,20 +71,17 @@ def pdf_form_field_name(facts: PdfFacts) -> Iterator[Finding]:
     create PDF form fields; build forms in LibreOffice or Acrobat.
     """
     fields = [(p.number, a) for p in facts.pages for a in p.annots if a.subtype == "Widget"]
-    if not fields:
-        yield pdf_form_field_name.finding(Outcome.INAPPLICABLE, "The PDF has no form fields.")
-        return
     missing = [(pg, a) for pg, a in fields if not (a.tooltip or "").strip()]
     for page, a in missing:
-        yield pdf_form_field_name.finding(Outcome.VIOLATION, f"Form field {a.field_name or ''!r} has no "
-                                          "tooltip (/TU).", at(page, a), field=a.field_name)
-    if not missing:
-        yield pdf_form_field_name.finding(Outcome.PASS, f"{len(fields)} form fields have tooltips.")
+        yield pdf_form_field_name.finding(Outcome.VIOLATION, "no-tooltip", at(page, a), field=a.field_name or "")
+    yield from closing(pdf_form_field_name, len(fields), len(missing))
 
 
 @rule(id="pdf-annotation-alt", target="pdf", impact="moderate",
       requirements=(WCAG("1.1.1"), Matterhorn("28-004"), PdfUA("7.18.1")),
-      condition="An annotation other than Widget, Link or PrinterMark has no /Contents entry.")
+      condition="An annotation other than Widget, Link or PrinterMark has no /Contents entry.",
+      messages={"none": "The PDF has no other annotations.", "passed": "{checked} annotations are described.",
+                "no-description": "{subtype} annotation has no description (/Contents)."})
 def pdf_annotation_alt(facts: PdfFacts) -> Iterator[Finding]:
     """Comments and other annotations have a description
 
@@ -97,20 +95,18 @@ def pdf_annotation_alt(facts: PdfFacts) -> Iterator[Finding]:
     """
     annots = [(p.number, a) for p in facts.pages for a in p.annots
               if a.subtype not in ("Link", "Widget", "PrinterMark", "Popup")]
-    if not annots:
-        yield pdf_annotation_alt.finding(Outcome.INAPPLICABLE, "The PDF has no other annotations.")
-        return
     missing = [(pg, a) for pg, a in annots if not (a.contents or "").strip()]
     for page, a in missing:
-        yield pdf_annotation_alt.finding(Outcome.VIOLATION, f"{a.subtype} annotation has no description "
-                                         "(/Contents).", at(page, a), subtype=a.subtype)
-    if not missing:
-        yield pdf_annotation_alt.finding(Outcome.PASS, f"{len(annots)} annotations are described.")
+        yield pdf_annotation_alt.finding(Outcome.VIOLATION, "no-description", at(page, a), subtype=a.subtype)
+    yield from closing(pdf_annotation_alt, len(annots), len(missing))
 
 
 @rule(id="pdf-tab-order", target="pdf", impact="moderate",
       requirements=(WCAG("2.4.3"), Matterhorn("28-008"), Matterhorn("28-009"), PdfUA("7.18.3")),
-      condition="A page with annotations has no /Tabs key (28-008) or its value is not /S (28-009).")
+      condition="A page with annotations has no /Tabs key (28-008) or its value is not /S (28-009).",
+      messages={"none": "No page has annotations.", "passed": "{checked} page(s) with annotations use /Tabs /S.",
+                "no-tabs": "Page {page} has links or fields and has no /Tabs entry.",
+                "other-tabs": "Page {page} has links or fields and has /Tabs /{tabs}, not /S."})
 def pdf_tab_order(facts: PdfFacts) -> Iterator[Finding]:
     """Pages with links or fields use the structure tab order
 
@@ -124,17 +120,9 @@ def pdf_tab_order(facts: PdfFacts) -> Iterator[Finding]:
     Document Structure". Exporting from Word, PowerPoint or LibreOffice with tags sets it.
     """
     pages = [p for p in facts.pages if p.annots]
-    if not pages:
-        yield pdf_tab_order.finding(Outcome.INAPPLICABLE, "No page has annotations.")
-        return
     bad = [p for p in pages if p.tabs != "S"]
     for p in bad:
-        ref = "matterhorn:28-008" if p.tabs is None else "matterhorn:28-009"
-        msg = "has no /Tabs entry" if p.tabs is None else f"has /Tabs /{p.tabs}, not /S"
-        yield pdf_tab_order.finding(Outcome.VIOLATION, f"Page {p.number} has links or fields and {msg}.",
-                                    Location(page=p.number), refs=[ref], tabs=p.tabs)
-    if not bad:
-        yield pdf_tab_order.finding(Outcome.PASS, f"{len(pages)} page(s) with annotations use /Tabs /S.")
+        yield pdf_tab_order.finding(Outcome.VIOLATION, "no-tabs" if p.tabs is None else "other-tabs",
+                                    Location(page=p.number), tabs=p.tabs, page=p.number)
+    yield from closing(pdf_tab_order, len(pages), len(bad))
 
-
-RULES = [pdf_link_alt, pdf_form_field_name, pdf_annotation_alt, pdf_tab_order]

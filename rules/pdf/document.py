@@ -10,6 +10,7 @@ import langcodes
 from access.catalogue import rule
 from access.models import Finding, Impact, Location, Outcome
 from access.requirements import WCAG, Matterhorn, PdfUA, Technique
+from rules.findings import narrowed
 from rules.pdf.facts import PdfFacts
 
 CATALOG = Location(path="/Catalog")
@@ -20,7 +21,9 @@ BOOKMARKS_FROM_PAGES = 21
 @rule(id="pdf-tagged", target="pdf", impact="critical",
       requirements=(WCAG("1.3.1"), Matterhorn("01-005"), PdfUA("7.1")),
       condition="The catalog has no /MarkInfo with /Marked true, or no /StructTreeRoot: the document is "
-                "not a tagged PDF, so no content is tagged as real content.")
+                "not a tagged PDF, so no content is tagged as real content.",
+      messages={"tagged": "The PDF is tagged ({elements} structure elements).",
+                "untagged": "The PDF is not tagged: {reasons}."})
 def pdf_tagged(facts: PdfFacts) -> Iterator[Finding]:
     """The PDF is tagged
 
@@ -37,22 +40,21 @@ def pdf_tagged(facts: PdfFacts) -> Iterator[Finding]:
     for accessibility › Automatically tag PDF, then check the tags.
     """
     if facts.tagged:
-        yield pdf_tagged.finding(Outcome.PASS, f"The PDF is tagged ({facts.struct_elements} structure "
-                                               "elements).", CATALOG)
+        yield pdf_tagged.finding(Outcome.PASS, "tagged", CATALOG, elements=facts.struct_elements)
         return
     missing = []
     if not facts.marked:
         missing.append("/MarkInfo /Marked is not true")
     if facts.struct_root is None:
         missing.append("there is no structure tree (/StructTreeRoot)")
-    yield pdf_tagged.finding(Outcome.VIOLATION, "The PDF is not tagged: " + " and ".join(missing) + ".",
-                             CATALOG, missing=missing)
+    yield pdf_tagged.finding(Outcome.VIOLATION, "untagged", CATALOG, missing=missing, reasons=" and ".join(missing))
 
 
 @rule(id="pdf-title", target="pdf", impact="serious",
       requirements=(WCAG("2.4.2"), Matterhorn("06-003"), Matterhorn("07-001"), Matterhorn("07-002"), PdfUA("7.1")),
       condition="The XMP metadata has no dc:title (06-003); the ViewerPreferences have no DisplayDocTitle "
-                "(07-001) or it is false (07-002).")
+                "(07-001) or it is false (07-002).",
+      messages={"problem": "Title problem: {details}.", "displayed": "The title is {title!r} and viewers display it."})
 def pdf_title(facts: PdfFacts) -> Iterator[Finding]:
     """The PDF has a title that viewers display
 
@@ -78,20 +80,24 @@ def pdf_title(facts: PdfFacts) -> Iterator[Finding]:
     elif facts.display_doc_title is False:
         problems.append("/DisplayDocTitle is false, so viewers show the file name")
     if not title or facts.display_doc_title is not True:
-        yield pdf_title.finding(Outcome.VIOLATION, "Title problem: " + "; ".join(problems) + ".", CATALOG,
-                                problems=problems, title=title or None)
+        yield pdf_title.finding(Outcome.VIOLATION, "problem", CATALOG, problems=problems, title=title or None,
+                                details="; ".join(problems))
     elif problems:     # a title that viewers show, only missing from XMP: PDF/UA only, no WCAG failure
-        yield pdf_title.finding(Outcome.VIOLATION, "Title problem: " + "; ".join(problems) + ".", CATALOG,
-                                impact=Impact.MODERATE, wcag=[], refs=["matterhorn:06-003"], problems=problems,
-                                title=title)
+        yield pdf_title.finding(Outcome.VIOLATION, "problem", CATALOG, impact=Impact.MODERATE,
+                                requirements=narrowed(pdf_title), problems=problems, title=title,
+                                details="; ".join(problems))
     else:
-        yield pdf_title.finding(Outcome.PASS, f"The title is {title!r} and viewers display it.", CATALOG)
+        yield pdf_title.finding(Outcome.PASS, "displayed", CATALOG, title=title)
 
 
 @rule(id="pdf-language", target="pdf", impact="serious",
       requirements=(WCAG("3.1.1"), Matterhorn("11-001"), Matterhorn("11-006"), PdfUA("7.2")),
       condition="The natural language of page content and metadata cannot be determined: the catalog "
-                "has no /Lang and the structure elements do not declare one.")
+                "has no /Lang and the structure elements do not declare one.",
+      messages={"declared": "The document language is {lang!r}.",
+                "root-only": "The catalog has no /Lang; only the structure root declares {lang!r}, so metadata "
+                             "(title, bookmarks) has no language.",
+                "missing": "The document does not declare its language (no /Lang in the catalog)."})
 def pdf_language(facts: PdfFacts) -> Iterator[Finding]:
     """The PDF declares its language
 
@@ -107,28 +113,22 @@ def pdf_language(facts: PdfFacts) -> Iterator[Finding]:
     File › Properties › Advanced › Reading Options › Language.
     """
     if facts.lang:
-        yield pdf_language.finding(Outcome.PASS, f"The document language is {facts.lang!r}.", CATALOG)
+        yield pdf_language.finding(Outcome.PASS, "declared", CATALOG, lang=facts.lang)
         return
     langs = {e.lang for e in facts.elements() if e.lang}
     if langs and facts.struct_root is not None:
         top = facts.struct_root.children[:1]
         if top and top[0].lang:
-            yield pdf_language.finding(
-                Outcome.VIOLATION, f"The catalog has no /Lang; only the structure root declares "
-                f"{top[0].lang!r}, so metadata (title, bookmarks) has no language.", CATALOG,
-                impact=Impact.MODERATE, wcag=[], refs=["matterhorn:11-006"])
+            yield pdf_language.finding(Outcome.VIOLATION, "root-only", CATALOG, impact=Impact.MODERATE,
+                                       requirements=narrowed(pdf_language), lang=top[0].lang)
             return
-    yield pdf_language.finding(Outcome.VIOLATION, "The document does not declare its language (no /Lang "
-                               "in the catalog).", CATALOG)
+    yield pdf_language.finding(Outcome.VIOLATION, "missing", CATALOG)
 
 
 def lang_is_valid(value: str) -> bool:
     """A well-formed BCP 47 tag with a registered language subtag (``en``, ``fr-CA``)."""
-    value = value.strip()
-    if not BCP47_SHAPE.match(value):
-        return False
     try:
-        return bool(langcodes.tag_is_valid(value))
+        return bool(BCP47_SHAPE.match(value.strip())) and bool(langcodes.tag_is_valid(value.strip()))
     except (ValueError, LookupError):
         return False
 
@@ -136,7 +136,9 @@ def lang_is_valid(value: str) -> bool:
 @rule(id="pdf-language-valid", target="pdf", impact="serious",
       requirements=(WCAG("3.1.1"), WCAG("3.1.2"), PdfUA("7.2")),
       condition="A /Lang value (catalog or structure element) is not a valid BCP 47 language tag, so the "
-                "language of the document or of a passage cannot be determined.")
+                "language of the document or of a passage cannot be determined.",
+      messages={"none": "No language is declared (see pdf-language).",
+                "invalid": "{lang!r} is not a valid language code.", "valid": "Valid language codes: {langs}."})
 def pdf_language_valid(facts: PdfFacts) -> Iterator[Finding]:
     """Language codes are valid, for the document and for passages in other languages
 
@@ -158,21 +160,24 @@ def pdf_language_valid(facts: PdfFacts) -> Iterator[Finding]:
         if el.lang:
             values.append((el.lang, Location(page=el.page, path=el.path)))
     if not values:
-        yield pdf_language_valid.finding(Outcome.INAPPLICABLE, "No language is declared (see pdf-language).")
+        yield pdf_language_valid.finding(Outcome.INAPPLICABLE, "none")
         return
     bad = [(v, where) for v, where in values if not lang_is_valid(v)]
     for value, where in bad:
-        yield pdf_language_valid.finding(Outcome.VIOLATION, f"{value!r} is not a valid language code.", where,
-                                         wcag=["3.1.1"] if where.path == "/Catalog" else ["3.1.2"], lang=value)
+        criterion = "3.1.1" if where.path == "/Catalog" else "3.1.2"
+        yield pdf_language_valid.finding(Outcome.VIOLATION, "invalid", where,
+                                         requirements=narrowed(pdf_language_valid, criterion), lang=value)
     if not bad:
-        langs = sorted({v for v, _ in values})
-        yield pdf_language_valid.finding(Outcome.PASS, "Valid language codes: " + ", ".join(langs) + ".")
+        yield pdf_language_valid.finding(Outcome.PASS, "valid", langs=", ".join(sorted({v for v, _ in values})))
 
 
 @rule(id="pdf-ua-identifier", target="pdf", impact="minor",
       requirements=(Matterhorn("06-001"), Matterhorn("06-002"), PdfUA("5")),
       condition="The document has no XMP metadata stream (06-001) or it lacks the PDF/UA identifier "
-                "pdfuaid:part (06-002).")
+                "pdfuaid:part (06-002).",
+      messages={"claimed": "The XMP metadata claims PDF/UA-{part}.",
+                "no-xmp": "The PDF has no XMP metadata stream, so it has no PDF/UA identifier.",
+                "no-identifier": "The XMP metadata has no PDF/UA identifier (pdfuaid:part)."})
 def pdf_ua_identifier(facts: PdfFacts) -> Iterator[Finding]:
     """The PDF identifies itself as PDF/UA
 
@@ -187,20 +192,19 @@ def pdf_ua_identifier(facts: PdfFacts) -> Iterator[Finding]:
     fixup "Convert to PDF/UA". Only claim it once the other PDF checks pass.
     """
     if facts.pdfua_part:
-        yield pdf_ua_identifier.finding(Outcome.PASS, f"The XMP metadata claims PDF/UA-{facts.pdfua_part}.",
-                                        CATALOG)
+        yield pdf_ua_identifier.finding(Outcome.PASS, "claimed", CATALOG, part=facts.pdfua_part)
     elif not facts.has_xmp:
-        yield pdf_ua_identifier.finding(Outcome.VIOLATION, "The PDF has no XMP metadata stream, so it "
-                                        "has no PDF/UA identifier.", CATALOG, refs=["matterhorn:06-001"])
+        yield pdf_ua_identifier.finding(Outcome.VIOLATION, "no-xmp", CATALOG)
     else:
-        yield pdf_ua_identifier.finding(Outcome.VIOLATION, "The XMP metadata has no PDF/UA identifier "
-                                        "(pdfuaid:part).", CATALOG)
+        yield pdf_ua_identifier.finding(Outcome.VIOLATION, "no-identifier", CATALOG)
 
 
 @rule(id="pdf-security-at", target="pdf", impact="critical",
       requirements=(WCAG("4.1.2"), Matterhorn("26-002"), PdfUA("7.16")),
-      condition="The file is encrypted and the permission bit 10 (content extraction for accessibility) "
-                "is not set.")
+      condition="The file is encrypted and the permission bit 10 (content extraction for accessibility) is not set.",
+      messages={"not-encrypted": "The PDF is not encrypted.",
+                "permitted": "The PDF is encrypted but allows extraction for accessibility.",
+                "blocked": "The PDF's security settings block text access for assistive technology."})
 def pdf_security_at(facts: PdfFacts) -> Iterator[Finding]:
     """Security settings let assistive technology read the text
 
@@ -215,17 +219,17 @@ def pdf_security_at(facts: PdfFacts) -> Iterator[Finding]:
     Word, PowerPoint or LibreOffice without restrictions.
     """
     if not facts.encrypted:
-        yield pdf_security_at.finding(Outcome.INAPPLICABLE, "The PDF is not encrypted.", CATALOG)
+        yield pdf_security_at.finding(Outcome.INAPPLICABLE, "not-encrypted", CATALOG)
     elif facts.accessibility_permitted:
-        yield pdf_security_at.finding(Outcome.PASS, "The PDF is encrypted but allows extraction for "
-                                      "accessibility.", CATALOG)
+        yield pdf_security_at.finding(Outcome.PASS, "permitted", CATALOG)
     else:
-        yield pdf_security_at.finding(Outcome.VIOLATION, "The PDF's security settings block text access "
-                                      "for assistive technology.", CATALOG)
+        yield pdf_security_at.finding(Outcome.VIOLATION, "blocked", CATALOG)
 
 
 @rule(id="pdf-bookmarks", target="pdf", impact="moderate", requirements=(WCAG("2.4.5"), Technique("PDF2")),
-      condition=f"A document of {BOOKMARKS_FROM_PAGES} or more pages has no outline (bookmarks).")
+      condition=f"A document of {BOOKMARKS_FROM_PAGES} or more pages has no outline (bookmarks).",
+      messages={"short": "The PDF has only {pages} pages.", "bookmarked": "The PDF has {bookmarks} bookmarks.",
+                "missing": "The PDF has {pages} pages and no bookmarks."})
 def pdf_bookmarks(facts: PdfFacts) -> Iterator[Finding]:
     """Long PDFs have bookmarks
 
@@ -239,13 +243,9 @@ def pdf_bookmarks(facts: PdfFacts) -> Iterator[Finding]:
     Options › "New Bookmarks from Structure".
     """
     if facts.page_count < BOOKMARKS_FROM_PAGES:
-        yield pdf_bookmarks.finding(Outcome.INAPPLICABLE, f"The PDF has only {facts.page_count} pages.",
-                                    CATALOG)
+        yield pdf_bookmarks.finding(Outcome.INAPPLICABLE, "short", CATALOG, pages=facts.page_count)
     elif facts.outline_items:
-        yield pdf_bookmarks.finding(Outcome.PASS, f"The PDF has {facts.outline_items} bookmarks.", CATALOG)
+        yield pdf_bookmarks.finding(Outcome.PASS, "bookmarked", CATALOG, bookmarks=facts.outline_items)
     else:
-        yield pdf_bookmarks.finding(Outcome.VIOLATION, f"The PDF has {facts.page_count} pages and no "
-                                    "bookmarks.", CATALOG, pages=facts.page_count)
+        yield pdf_bookmarks.finding(Outcome.VIOLATION, "missing", CATALOG, pages=facts.page_count)
 
-
-RULES = [pdf_tagged, pdf_title, pdf_language, pdf_language_valid, pdf_ua_identifier, pdf_security_at, pdf_bookmarks]

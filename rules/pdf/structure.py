@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from access.catalogue import rule
+from access.catalogue import Rule, rule
 from access.models import Finding, Location, Outcome
 from access.requirements import WCAG, Matterhorn, PdfUA
 from rules.pdf.facts import Elem, PdfFacts
@@ -21,14 +21,28 @@ def at(el: Elem) -> Location:
     return Location(page=el.page, path=el.path or "/", excerpt=text[:80] if text else None)
 
 
-def _not_tagged(rule_obj, facts: PdfFacts) -> Iterator[Finding]:
-    yield rule_obj.finding(Outcome.INAPPLICABLE, "The PDF is not tagged (see pdf-tagged).",
-                           Location(path="/Catalog"))
+# The message of every structure rule on an untagged PDF (where it has nothing to check).
+NOT_TAGGED = {"not-tagged": "The PDF is not tagged (see pdf-tagged)."}
+
+
+def not_tagged(r: Rule) -> Finding:
+    return r.finding(Outcome.INAPPLICABLE, "not-tagged", Location(path="/Catalog"))
+
+
+def tagged(r: Rule, facts: PdfFacts, typ: str) -> tuple[list[Elem], list[Finding]]:
+    """The ``typ`` elements rule ``r`` checks, or the inapplicable finding that says why there are
+    none (the PDF is not tagged, or message ``none``)."""
+    if not facts.tagged:
+        return [], [not_tagged(r)]
+    found = facts.elements(typ)
+    return found, ([] if found else [r.finding(Outcome.INAPPLICABLE, "none")])
 
 
 @rule(id="pdf-figure-alt", target="pdf", impact="critical",
       requirements=(WCAG("1.1.1"), Matterhorn("13-004"), PdfUA("7.3")),
-      condition="A Figure structure element has neither /Alt nor /ActualText.")
+      condition="A Figure structure element has neither /Alt nor /ActualText.",
+      messages={**NOT_TAGGED, "none": "The PDF has no Figure tags.",
+                "described": "Figure has alternative text {alt!r}.", "missing": "Figure has no alternative text."})
 def pdf_figure_alt(facts: PdfFacts) -> Iterator[Finding]:
     """Figures have alternative text
 
@@ -43,24 +57,24 @@ def pdf_figure_alt(facts: PdfFacts) -> Iterator[Finding]:
     Options › Alternative (Text only). Acrobat Pro: Accessibility › Set Alternate Text, or in the
     Tags panel, Figure › Properties › Alternate text.
     """
-    if not facts.tagged:
-        yield from _not_tagged(pdf_figure_alt, facts)
-        return
-    figures = facts.elements("Figure")
-    if not figures:
-        yield pdf_figure_alt.finding(Outcome.INAPPLICABLE, "The PDF has no Figure tags.")
+    figures, none = tagged(pdf_figure_alt, facts, "Figure")
+    yield from none
     for el in figures:
         text = (el.alt or el.actual_text or "").strip()
         if text:
-            yield pdf_figure_alt.finding(Outcome.PASS, f"Figure has alternative text {text[:60]!r}.", at(el))
+            yield pdf_figure_alt.finding(Outcome.PASS, "described", at(el), alt=text[:60])
         else:
-            yield pdf_figure_alt.finding(Outcome.VIOLATION, "Figure has no alternative text.", at(el))
+            yield pdf_figure_alt.finding(Outcome.VIOLATION, "missing", at(el))
 
 
 @rule(id="pdf-heading-order", target="pdf", impact="moderate",
       requirements=(WCAG("1.3.1"), Matterhorn("14-002"), Matterhorn("14-003"), PdfUA("7.4.2")),
       condition="The first numbered heading is not H1 (14-002), or heading levels are skipped going "
-                "down (14-003), e.g. H3 directly after H1.")
+                "down (14-003), e.g. H3 directly after H1.",
+      messages={**NOT_TAGGED,
+                "none": "The PDF has no numbered heading tags.", "ordered": "{headings} headings in a valid order.",
+                "first-not-h1": "The first heading is H{level}, not H1.",
+                "skipped": "Heading level skipped: H{level} follows H{previous}."})
 def pdf_heading_order(facts: PdfFacts) -> Iterator[Finding]:
     """Heading levels start at H1 and are not skipped
 
@@ -76,33 +90,32 @@ def pdf_heading_order(facts: PdfFacts) -> Iterator[Finding]:
     change the tag type in the Tags panel (Properties › Type).
     """
     if not facts.tagged:
-        yield from _not_tagged(pdf_heading_order, facts)
+        yield not_tagged(pdf_heading_order)
         return
     headings = [(int(m.group(1)), el) for el in facts.elements() if (m := HEADING.match(el.type))]
     if not headings:
-        yield pdf_heading_order.finding(Outcome.INAPPLICABLE, "The PDF has no numbered heading tags.")
+        yield pdf_heading_order.finding(Outcome.INAPPLICABLE, "none")
         return
     bad = False
     first_level, first = headings[0]
     if first_level != 1:
         bad = True
-        yield pdf_heading_order.finding(Outcome.VIOLATION, f"The first heading is H{first_level}, not H1.",
-                                        at(first), refs=["matterhorn:14-002"], level=first_level)
+        yield pdf_heading_order.finding(Outcome.VIOLATION, "first-not-h1", at(first), level=first_level)
     previous = first_level
     for level, el in headings[1:]:
         if level > previous + 1:
             bad = True
-            yield pdf_heading_order.finding(
-                Outcome.VIOLATION, f"Heading level skipped: H{level} follows H{previous}.", at(el),
-                refs=["matterhorn:14-003"], level=level, previous=previous)
+            yield pdf_heading_order.finding(Outcome.VIOLATION, "skipped", at(el), level=level, previous=previous)
         previous = level
     if not bad:
-        yield pdf_heading_order.finding(Outcome.PASS, f"{len(headings)} headings in a valid order.")
+        yield pdf_heading_order.finding(Outcome.PASS, "ordered", headings=len(headings))
 
 
 @rule(id="pdf-headings-present", target="pdf", impact="moderate",
       requirements=(WCAG("2.4.6"), WCAG("1.3.1"), Matterhorn("14-001")),
-      condition="A tagged document of more than two pages has no heading tags.")
+      condition="A tagged document of more than two pages has no heading tags.",
+      messages={"short": "Untagged or short document.",
+                "present": "{headings} heading tags.", "missing": "The {pages}-page document has no heading tags."})
 def pdf_headings_present(facts: PdfFacts) -> Iterator[Finding]:
     """Longer documents are organised with headings
 
@@ -116,14 +129,14 @@ def pdf_headings_present(facts: PdfFacts) -> Iterator[Finding]:
     Tags panel.
     """
     if not facts.tagged or facts.page_count < 3:
-        yield pdf_headings_present.finding(Outcome.INAPPLICABLE, "Untagged or short document.")
+        yield pdf_headings_present.finding(Outcome.INAPPLICABLE, "short")
         return
     n = sum(1 for el in facts.elements() if el.type == "H" or HEADING.match(el.type))
     if n:
-        yield pdf_headings_present.finding(Outcome.PASS, f"{n} heading tags.")
+        yield pdf_headings_present.finding(Outcome.PASS, "present", headings=n)
     else:
-        yield pdf_headings_present.finding(Outcome.VIOLATION, f"The {facts.page_count}-page document has "
-                                           "no heading tags.", Location(path="/StructTreeRoot"))
+        yield pdf_headings_present.finding(Outcome.VIOLATION, "missing", Location(path="/StructTreeRoot"),
+                                           pages=facts.page_count)
 
 
 def _cells(table: Elem) -> list[Elem]:
@@ -133,7 +146,11 @@ def _cells(table: Elem) -> list[Elem]:
 @rule(id="pdf-table-headers", target="pdf", impact="serious",
       requirements=(WCAG("1.3.1"), Matterhorn("15-003"), Matterhorn("15-005"), PdfUA("7.5")),
       condition="A table has no TH cells so headers cannot be determined (15-005), or a TH has no /Scope "
-                "in a table that does not use /Headers and /ID (15-003).")
+                "in a table that does not use /Headers and /ID (15-003).",
+      messages={**NOT_TAGGED, "none": "The PDF has no Table tags.",
+                "no-th": "Table has {cells} cells and no header (TH) cells.",
+                "no-scope": "{unscoped} header cell(s) have no /Scope and the table does not use /Headers.",
+                "associated": "Table has {headers} associated header cells."})
 def pdf_table_headers(facts: PdfFacts) -> Iterator[Finding]:
     """Data tables have header cells associated with their data
 
@@ -150,35 +167,31 @@ def pdf_table_headers(facts: PdfFacts) -> Iterator[Finding]:
     LibreOffice: use the Table Heading paragraph style for the first row. Acrobat Pro: Tags panel,
     change TD to TH, then Table Editor › Table Cell Properties › Scope.
     """
-    if not facts.tagged:
-        yield from _not_tagged(pdf_table_headers, facts)
-        return
-    tables = facts.elements("Table")
-    if not tables:
-        yield pdf_table_headers.finding(Outcome.INAPPLICABLE, "The PDF has no Table tags.")
+    tables, none = tagged(pdf_table_headers, facts, "Table")
+    yield from none
     for table in tables:
         cells = _cells(table)
         ths = [c for c in cells if c.type == "TH"]
         if not ths:
-            yield pdf_table_headers.finding(Outcome.VIOLATION, f"Table has {len(cells)} cells and no "
-                                            "header (TH) cells.", at(table), refs=["matterhorn:15-005"])
+            yield pdf_table_headers.finding(Outcome.VIOLATION, "no-th", at(table), cells=len(cells))
             continue
         uses_headers = any("Headers" in c.attrs for c in cells if c.type == "TD")
         no_scope = [th for th in ths if "Scope" not in th.attrs]
         if no_scope and not uses_headers:
-            yield pdf_table_headers.finding(
-                Outcome.VIOLATION, f"{len(no_scope)} header cell(s) have no /Scope and the table does "
-                "not use /Headers.", at(no_scope[0]), refs=["matterhorn:15-003"])
+            yield pdf_table_headers.finding(Outcome.VIOLATION, "no-scope", at(no_scope[0]), unscoped=len(no_scope))
         else:
-            yield pdf_table_headers.finding(Outcome.PASS, f"Table has {len(ths)} associated header cells.",
-                                            at(table))
+            yield pdf_table_headers.finding(Outcome.PASS, "associated", at(table), headers=len(ths))
 
 
 @rule(id="pdf-list-structure", target="pdf", impact="moderate",
       requirements=(WCAG("1.3.1"), Matterhorn("09-005"), PdfUA("7.6")),
       condition="A list-related structure element is used in a way that does not conform to ISO 32000-1 "
                 "Table 336: L holds only LI (or Caption, L), LI holds only Lbl and LBody, LI/Lbl/LBody "
-                "outside their parent.")
+                "outside their parent.",
+      messages={**NOT_TAGGED, "li-outside-list": "LI is inside {parent}, not L.",
+                "not-an-item": "List holds {child} where only LI items belong.",
+                "item-parts": "{items} list item(s) hold {types} instead of Lbl and LBody.",
+                "no-lists": "The PDF has no list tags.", "well-formed": "{lists} well-formed list(s)."})
 def pdf_list_structure(facts: PdfFacts) -> Iterator[Finding]:
     """Lists are tagged L › LI › Lbl + LBody
 
@@ -194,7 +207,7 @@ def pdf_list_structure(facts: PdfFacts) -> Iterator[Finding]:
     make each item an LI with an Lbl and an LBody.
     """
     if not facts.tagged:
-        yield from _not_tagged(pdf_list_structure, facts)
+        yield not_tagged(pdf_list_structure)
         return
     lists = facts.elements("L")
     stray = facts.elements("LI")
@@ -204,7 +217,7 @@ def pdf_list_structure(facts: PdfFacts) -> Iterator[Finding]:
         parent = parents.get(id(el))
         if parent is not None and parent.type != "L":
             problems += 1
-            yield pdf_list_structure.finding(Outcome.VIOLATION, f"LI is inside {parent.type}, not L.", at(el))
+            yield pdf_list_structure.finding(Outcome.VIOLATION, "li-outside-list", at(el), parent=parent.type)
     for lst in lists:
         wrong = [c for c in lst.children if c.type not in LIST_CHILDREN]
         bad_items = [(li, [c.type for c in li.children if c.type not in LI_CHILDREN])
@@ -212,24 +225,25 @@ def pdf_list_structure(facts: PdfFacts) -> Iterator[Finding]:
         bad_items = [(li, types) for li, types in bad_items if types]
         if wrong:
             problems += 1
-            yield pdf_list_structure.finding(Outcome.VIOLATION, f"List holds {wrong[0].type} where only LI "
-                                             "items belong.", at(wrong[0]))
+            yield pdf_list_structure.finding(Outcome.VIOLATION, "not-an-item", at(wrong[0]), child=wrong[0].type)
         if bad_items:
             problems += 1
             li, types = bad_items[0]
-            yield pdf_list_structure.finding(
-                Outcome.VIOLATION, f"{len(bad_items)} list item(s) hold {', '.join(sorted(set(types)))} "
-                "instead of Lbl and LBody.", at(li), items=len(bad_items))
+            yield pdf_list_structure.finding(Outcome.VIOLATION, "item-parts", at(li), items=len(bad_items),
+                                             types=", ".join(sorted(set(types))))
     if not lists and not stray:
-        yield pdf_list_structure.finding(Outcome.INAPPLICABLE, "The PDF has no list tags.")
+        yield pdf_list_structure.finding(Outcome.INAPPLICABLE, "no-lists")
     elif not problems:
-        yield pdf_list_structure.finding(Outcome.PASS, f"{len(lists)} well-formed list(s).")
+        yield pdf_list_structure.finding(Outcome.PASS, "well-formed", lists=len(lists))
 
 
 @rule(id="pdf-content-tagged", target="pdf", impact="serious",
       requirements=(WCAG("1.3.1"), WCAG("1.3.2"), Matterhorn("01-005"), PdfUA("7.1")),
       condition="Content is neither marked as Artifact nor tagged as real content: text or image "
-                "painting operators outside any marked-content sequence.")
+                "painting operators outside any marked-content sequence.",
+      messages={**NOT_TAGGED,
+                "untagged": "Page {page} has {operations} text or image drawing operation(s) outside tagged content.",
+                "all-tagged": "All page content is tagged or marked as artifact."})
 def pdf_content_tagged(facts: PdfFacts) -> Iterator[Finding]:
     """All page content is tagged or marked as an artifact
 
@@ -244,16 +258,12 @@ def pdf_content_tagged(facts: PdfFacts) -> Iterator[Finding]:
     Order tool, select the untagged content and tag it, or mark it as background/artifact.
     """
     if not facts.tagged:
-        yield from _not_tagged(pdf_content_tagged, facts)
+        yield not_tagged(pdf_content_tagged)
         return
     pages = [p for p in facts.pages if p.untagged_ops]
     for p in pages:
-        yield pdf_content_tagged.finding(Outcome.VIOLATION, f"Page {p.number} has {p.untagged_ops} text or "
-                                         "image drawing operation(s) outside tagged content.",
-                                         Location(page=p.number), operations=p.untagged_ops)
+        yield pdf_content_tagged.finding(Outcome.VIOLATION, "untagged", Location(page=p.number), page=p.number,
+                                         operations=p.untagged_ops)
     if not pages:
-        yield pdf_content_tagged.finding(Outcome.PASS, "All page content is tagged or marked as artifact.")
+        yield pdf_content_tagged.finding(Outcome.PASS, "all-tagged")
 
-
-RULES = [pdf_figure_alt, pdf_heading_order, pdf_headings_present, pdf_table_headers, pdf_list_structure,
-         pdf_content_tagged]

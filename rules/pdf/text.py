@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from access.catalogue import rule
+from access.catalogue import Rule, rule
 from access.models import BBox, Finding, Location, Outcome
 from access.requirements import WCAG, Matterhorn, PdfUA, Technique
+from rules.findings import CONTRAST
 from rules.pdf.facts import PdfFacts, Span
 from rules.textmetrics import reading_grade, required_contrast, rgb_hex
 
@@ -23,7 +24,9 @@ def span_at(page: int, s: Span) -> Location:
 
 @rule(id="pdf-fonts-embedded", target="pdf", impact="moderate",
       requirements=(PdfUA("7.21.4.1"), Matterhorn("31-009")),
-      condition="A font used for rendering is not embedded in the file.")
+      condition="A font used for rendering is not embedded in the file.",
+      messages={"not-embedded": "Font {font!r} ({type}) is not embedded.",
+                "embedded": "All {fonts} fonts are embedded.", "no-fonts": "The PDF uses no fonts."})
 def pdf_fonts_embedded(facts: PdfFacts) -> Iterator[Finding]:
     """Fonts are embedded
 
@@ -39,19 +42,21 @@ def pdf_fonts_embedded(facts: PdfFacts) -> Iterator[Finding]:
     """
     missing = [f for f in facts.fonts if not f.embedded]
     for f in missing:
-        yield pdf_fonts_embedded.finding(Outcome.VIOLATION, f"Font {f.name!r} ({f.type}) is not embedded.",
-                                         Location(page=f.pages[0], excerpt=f.name), font=f.name,
-                                         pages=f.pages)
+        yield pdf_fonts_embedded.finding(Outcome.VIOLATION, "not-embedded", Location(page=f.pages[0], excerpt=f.name),
+                                         font=f.name, pages=f.pages, type=f.type)
     if facts.fonts and not missing:
-        yield pdf_fonts_embedded.finding(Outcome.PASS, f"All {len(facts.fonts)} fonts are embedded.")
+        yield pdf_fonts_embedded.finding(Outcome.PASS, "embedded", fonts=len(facts.fonts))
     elif not facts.fonts:
-        yield pdf_fonts_embedded.finding(Outcome.INAPPLICABLE, "The PDF uses no fonts.")
+        yield pdf_fonts_embedded.finding(Outcome.INAPPLICABLE, "no-fonts")
 
 
 @rule(id="pdf-text-unicode", target="pdf", impact="serious",
       requirements=(WCAG("1.3.1"), WCAG("4.1.2"), Matterhorn("10-001"), PdfUA("7.21.7")),
       condition="Character codes cannot be mapped to Unicode: a composite (Type0) font has no ToUnicode "
-                "map, or the extracted text is garbled (replacement or private-use characters).")
+                "map, or the extracted text is garbled (replacement or private-use characters).",
+      messages={"no-tounicode": "Composite font {font!r} has no ToUnicode map.",
+                "garbled": "Page {page}: {garbled} of {chars} extracted characters are unmappable (garbled text).",
+                "mapped": "Extracted text maps to Unicode.", "no-text": "The PDF has no text."})
 def pdf_text_unicode(facts: PdfFacts) -> Iterator[Finding]:
     """Text can be extracted as real characters
 
@@ -68,23 +73,22 @@ def pdf_text_unicode(facts: PdfFacts) -> Iterator[Finding]:
     """
     bad_fonts = [f for f in facts.fonts if f.type == "Type0" and not f.to_unicode]
     for f in bad_fonts:
-        yield pdf_text_unicode.finding(Outcome.VIOLATION, f"Composite font {f.name!r} has no ToUnicode map.",
-                                       Location(page=f.pages[0], excerpt=f.name), font=f.name)
+        yield pdf_text_unicode.finding(Outcome.VIOLATION, "no-tounicode", Location(page=f.pages[0], excerpt=f.name),
+                                       font=f.name)
     garbled = [p for p in facts.pages if p.chars and p.garbled / p.chars > GARBLED_SHARE]
     for p in garbled:
-        yield pdf_text_unicode.finding(
-            Outcome.VIOLATION, f"Page {p.number}: {p.garbled} of {p.chars} extracted characters are "
-            "unmappable (garbled text).", Location(page=p.number), garbled=p.garbled, chars=p.chars)
+        yield pdf_text_unicode.finding(Outcome.VIOLATION, "garbled", Location(page=p.number), page=p.number,
+                                       garbled=p.garbled, chars=p.chars)
     if not bad_fonts and not garbled:
-        if any(p.chars for p in facts.pages):
-            yield pdf_text_unicode.finding(Outcome.PASS, "Extracted text maps to Unicode.")
-        else:
-            yield pdf_text_unicode.finding(Outcome.INAPPLICABLE, "The PDF has no text.")
+        yield from has_text(pdf_text_unicode, facts, "mapped")
 
 
 @rule(id="pdf-image-only-page", target="pdf", impact="critical",
       requirements=(WCAG("1.1.1"), WCAG("1.4.5"), Technique("PDF7")),
-      condition="A page shows images but has no extractable text: a scanned page that was never OCRed.")
+      condition="A page shows images but has no extractable text: a scanned page that was never OCRed.",
+      messages={"scanned": "Page {page} is an image with no text (a scan?). OCR conversion is available: "
+                           "`access convert FILE --to html` recognises the text.",
+                "no-scans": "No page is an image of text without text."})
 def pdf_image_only_page(facts: PdfFacts) -> Iterator[Finding]:
     """Pages are not images of text (scanned pages)
 
@@ -100,17 +104,18 @@ def pdf_image_only_page(facts: PdfFacts) -> Iterator[Finding]:
     """
     scanned = [p for p in facts.pages if p.chars == 0 and p.images and p.image_cover >= IMAGE_ONLY_COVER]
     for p in scanned:
-        yield pdf_image_only_page.finding(
-            Outcome.VIOLATION, f"Page {p.number} is an image with no text (a scan?). OCR conversion is "
-            "available: `access convert FILE --to html` recognises the text.", Location(page=p.number),
-            image_cover=round(p.image_cover, 2), ocr_available=True)
+        yield pdf_image_only_page.finding(Outcome.VIOLATION, "scanned", Location(page=p.number), page=p.number,
+                                          image_cover=round(p.image_cover, 2), ocr_available=True)
     if not scanned:
-        yield pdf_image_only_page.finding(Outcome.PASS, "No page is an image of text without text.")
+        yield pdf_image_only_page.finding(Outcome.PASS, "no-scans")
 
 
 @rule(id="pdf-contrast", target="pdf", impact="serious", requirements=(WCAG("1.4.3"), Technique("G18")),
-      condition="Text colour against the rendered background is below 4.5:1 (3:1 for "
-                                     "large text).")
+      condition="Text colour against the rendered background is below 4.5:1 (3:1 for large text).",
+      messages={"low": CONTRAST,
+                "not-rendered": "Page {page} could not be rendered, so the contrast of its text over images or "
+                                "shading was not measured.",
+                "sufficient": "All sampled text has sufficient contrast.", "no-text": "The PDF has no text."})
 def pdf_contrast(facts: PdfFacts) -> Iterator[Finding]:
     """Text has enough contrast with its background
 
@@ -130,25 +135,19 @@ def pdf_contrast(facts: PdfFacts) -> Iterator[Finding]:
         for s in p.low_contrast:
             found += 1
             need = required_contrast(s.size, s.bold)
-            yield pdf_contrast.finding(
-                Outcome.VIOLATION, f"Text {rgb_hex(s.fg)} on {rgb_hex(s.bg)} has contrast {s.ratio}:1; "
-                f"{need}:1 is needed.", span_at(p.number, s), ratio=s.ratio, required=need,
-                foreground=rgb_hex(s.fg), background=rgb_hex(s.bg), size=s.size)
+            yield pdf_contrast.finding(Outcome.VIOLATION, "low", span_at(p.number, s), ratio=s.ratio, required=need,
+                                       foreground=rgb_hex(s.fg), background=rgb_hex(s.bg), size=s.size)
     for p in facts.pages:
         if p.render_failed:
             found += 1
-            yield pdf_contrast.finding(Outcome.NEEDS_REVIEW, f"Page {p.number} could not be rendered, so the "
-                                       "contrast of its text over images or shading was not measured.",
-                                       Location(page=p.number))
+            yield pdf_contrast.finding(Outcome.NEEDS_REVIEW, "not-rendered", Location(page=p.number), page=p.number)
     if not found:
-        if any(p.chars for p in facts.pages):
-            yield pdf_contrast.finding(Outcome.PASS, "All sampled text has sufficient contrast.")
-        else:
-            yield pdf_contrast.finding(Outcome.INAPPLICABLE, "The PDF has no text.")
+        yield from has_text(pdf_contrast, facts, "sufficient")
 
 
 @rule(id="pdf-small-text", target="pdf", impact="minor", requirements=(), tags=["best-practice"],
-      condition="Visible text smaller than 7 pt.")
+      condition="Visible text smaller than 7 pt.",
+      messages={"small": "Text is {size} pt.", "readable": "No very small text."})
 def pdf_small_text(facts: PdfFacts) -> Iterator[Finding]:
     """Text is not very small
 
@@ -166,15 +165,18 @@ def pdf_small_text(facts: PdfFacts) -> Iterator[Finding]:
     for p in facts.pages:
         for s in p.small_spans:
             found += 1
-            yield pdf_small_text.finding(Outcome.NEEDS_REVIEW, f"Text is {s.size} pt.", span_at(p.number, s),
-                                         size=s.size)
+            yield pdf_small_text.finding(Outcome.NEEDS_REVIEW, "small", span_at(p.number, s), size=s.size)
     if not found:
-        yield pdf_small_text.finding(Outcome.PASS, "No very small text.")
+        yield pdf_small_text.finding(Outcome.PASS, "readable")
 
 
 @rule(id="pdf-reading-level", target="pdf", impact="minor", requirements=(WCAG("3.1.5"),),
       needs_review_only=True,
-      condition=f"Estimated Flesch-Kincaid grade of the text above {READING_GRADE_REVIEW:g} (needs review).")
+      condition=f"Estimated Flesch-Kincaid grade of the text above {READING_GRADE_REVIEW:g} (needs review).",
+      messages={"too-little": "Too little text ({words} words) to estimate.",
+                "review": "Estimated reading grade {grade} ({words} words sampled): check the wording suits the "
+                          "learners.",
+                "suitable": "Estimated reading grade {grade}."})
 def pdf_reading_level(facts: PdfFacts) -> Iterator[Finding]:
     """The reading level suits the learners
 
@@ -190,15 +192,18 @@ def pdf_reading_level(facts: PdfFacts) -> Iterator[Finding]:
     """
     grade, words = reading_grade(facts.text_sample)
     if words < READING_MIN_WORDS:
-        yield pdf_reading_level.finding(Outcome.INAPPLICABLE, f"Too little text ({words} words) to estimate.")
+        yield pdf_reading_level.finding(Outcome.INAPPLICABLE, "too-little", words=words)
     elif grade > READING_GRADE_REVIEW:
-        yield pdf_reading_level.finding(Outcome.NEEDS_REVIEW, f"Estimated reading grade {grade} ({words} "
-                                        "words sampled): check the wording suits the learners.",
-                                        Location(page=1, path="document text"), grade=grade, words=words)
+        yield pdf_reading_level.finding(Outcome.NEEDS_REVIEW, "review", Location(page=1, path="document text"),
+                                        grade=grade, words=words)
     else:
-        yield pdf_reading_level.finding(Outcome.PASS, f"Estimated reading grade {grade}.", grade=grade,
-                                        words=words)
+        yield pdf_reading_level.finding(Outcome.PASS, "suitable", grade=grade, words=words)
 
 
-RULES = [pdf_fonts_embedded, pdf_text_unicode, pdf_image_only_page, pdf_contrast, pdf_small_text,
-         pdf_reading_level]
+
+def has_text(r: Rule, facts: PdfFacts, passed: str) -> Iterator[Finding]:
+    """The closing finding of a text rule that found nothing wrong: ``passed``, or ``no-text``."""
+    if any(p.chars for p in facts.pages):
+        yield r.finding(Outcome.PASS, passed)
+    else:
+        yield r.finding(Outcome.INAPPLICABLE, "no-text")

@@ -8,6 +8,7 @@ from access.catalogue import rule
 from access.models import Finding, Location, Outcome
 from access.requirements import WCAG, MsChecker
 from access.textquality import is_generic_link_text, is_poor_alt, is_raw_url
+from rules.findings import CONTRAST, closing
 from rules.pptx.facts import PptxFacts
 from rules.textmetrics import contrast_ratio, required_contrast, rgb_hex
 
@@ -16,7 +17,10 @@ DEFAULT_PT = 18.0
 
 
 @rule(id="pptx-alt-text", target="pptx", impact="critical",
-      requirements=(WCAG("1.1.1"), MsChecker("missing-alt-text")))
+      requirements=(WCAG("1.1.1"), MsChecker("missing-alt-text")),
+      messages={"missing": "{label} {name!r} on slide {slide} has no alt text.",
+                "poor": "{label} alt text {alt!r} is only a file name or a generic word.",
+                "passed": "{checked} pictures/charts/groups have alt text.", "none": "No pictures, charts or groups."})
 def pptx_alt_text(facts: PptxFacts) -> Iterator[Finding]:
     """Pictures, charts, SmartArt and groups have alternative text
 
@@ -37,20 +41,19 @@ def pptx_alt_text(facts: PptxFacts) -> Iterator[Finding]:
             total += 1
             if not sh.alt:
                 bad += 1
-                yield pptx_alt_text.finding(Outcome.VIOLATION, f"{sh.kind.capitalize()} {sh.name!r} on slide "
-                                            f"{s.number} has no alt text.", sh.where(s.number), kind=sh.kind)
+                yield pptx_alt_text.finding(Outcome.VIOLATION, "missing", sh.where(s.number), kind=sh.kind,
+                                            label=sh.kind.capitalize(), name=sh.name, slide=s.number)
             elif is_poor_alt(sh.alt):
                 bad += 1
-                yield pptx_alt_text.finding(Outcome.VIOLATION, f"{sh.kind.capitalize()} alt text {sh.alt!r} is only "
-                                            "a file name or a generic word.", sh.where(s.number), kind=sh.kind)
-    if total and not bad:
-        yield pptx_alt_text.finding(Outcome.PASS, f"{total} pictures/charts/groups have alt text.")
-    elif not total:
-        yield pptx_alt_text.finding(Outcome.INAPPLICABLE, "No pictures, charts or groups.")
+                yield pptx_alt_text.finding(Outcome.VIOLATION, "poor", sh.where(s.number), kind=sh.kind,
+                                            label=sh.kind.capitalize(), alt=sh.alt)
+    yield from closing(pptx_alt_text, total, bad)
 
 
 @rule(id="pptx-table-header", target="pptx", impact="serious",
-      requirements=(WCAG("1.3.1"), MsChecker("table-header")))
+      requirements=(WCAG("1.3.1"), MsChecker("table-header")),
+      messages={"missing": "Table {name!r} on slide {slide} has no header row.",
+                "passed": "{checked} tables have header rows.", "none": "No tables."})
 def pptx_table_header(facts: PptxFacts) -> Iterator[Finding]:
     """Tables have a header row
 
@@ -65,16 +68,14 @@ def pptx_table_header(facts: PptxFacts) -> Iterator[Finding]:
     tables = [(s.number, sh) for s in facts.slides for sh in s.shapes if sh.kind == "table"]
     missing = [(n, sh) for n, sh in tables if not sh.table_header]
     for n, sh in missing:
-        yield pptx_table_header.finding(Outcome.VIOLATION, f"Table {sh.name!r} on slide {n} has no header row.",
-                                        sh.where(n))
-    if tables and not missing:
-        yield pptx_table_header.finding(Outcome.PASS, f"{len(tables)} tables have header rows.")
-    elif not tables:
-        yield pptx_table_header.finding(Outcome.INAPPLICABLE, "No tables.")
+        yield pptx_table_header.finding(Outcome.VIOLATION, "missing", sh.where(n), name=sh.name, slide=n)
+    yield from closing(pptx_table_header, len(tables), len(missing))
 
 
 @rule(id="pptx-link-text", target="pptx", impact="serious",
-      requirements=(WCAG("2.4.4"), MsChecker("hyperlink-text")))
+      requirements=(WCAG("2.4.4"), MsChecker("hyperlink-text")),
+      messages={"undescriptive": "Link text {text!r} does not describe the destination.",
+                "passed": "{checked} links have descriptive text.", "none": "No links."})
 def pptx_link_text(facts: PptxFacts) -> Iterator[Finding]:
     """Link text describes the destination
 
@@ -93,15 +94,14 @@ def pptx_link_text(facts: PptxFacts) -> Iterator[Finding]:
                 total += 1
                 if is_raw_url(text) or is_generic_link_text(text):
                     bad += 1
-                    yield pptx_link_text.finding(Outcome.VIOLATION, f"Link text {text.strip()!r} does not describe "
-                                                 "the destination.", sh.where(s.number), target=address)
-    if total and not bad:
-        yield pptx_link_text.finding(Outcome.PASS, f"{total} links have descriptive text.")
-    elif not total:
-        yield pptx_link_text.finding(Outcome.INAPPLICABLE, "No links.")
+                    yield pptx_link_text.finding(Outcome.VIOLATION, "undescriptive", sh.where(s.number),
+                                                 target=address, text=text.strip())
+    yield from closing(pptx_link_text, total, bad)
 
 
-@rule(id="pptx-language", target="pptx", impact="serious", requirements=(WCAG("3.1.1"), MsChecker("language")))
+@rule(id="pptx-language", target="pptx", impact="serious", requirements=(WCAG("3.1.1"), MsChecker("language")),
+      messages={"declared": "Language declared: {languages}.",
+                "missing": "No text in the presentation declares a language."})
 def pptx_language(facts: PptxFacts) -> Iterator[Finding]:
     """The presentation declares its language
 
@@ -115,14 +115,17 @@ def pptx_language(facts: PptxFacts) -> Iterator[Finding]:
     All Text.
     """
     if facts.languages:
-        yield pptx_language.finding(Outcome.PASS, "Language declared: " + ", ".join(sorted(facts.languages)) + ".")
+        yield pptx_language.finding(Outcome.PASS, "declared", languages=", ".join(sorted(facts.languages)))
     else:
-        yield pptx_language.finding(Outcome.VIOLATION, "No text in the presentation declares a language.",
-                                    Location(path="ppt/presentation.xml"))
+        yield pptx_language.finding(Outcome.VIOLATION, "missing", Location(path="ppt/presentation.xml"))
 
 
 @rule(id="pptx-media-captions", target="pptx", impact="critical",
-      requirements=(WCAG("1.2.2"), WCAG("1.2.1"), MsChecker("video-captions")))
+      requirements=(WCAG("1.2.2"), WCAG("1.2.1"), MsChecker("video-captions")),
+      messages={"no-captions": "{label} {name!r} on slide {slide} has no caption file.",
+                "transcript-in-notes": "{label} {name!r} on slide {slide} has no caption file (the notes mention a "
+                                       "transcript).",
+                "passed": "{checked} media clips have caption files.", "none": "No video or audio."})
 def pptx_media_captions(facts: PptxFacts) -> Iterator[Finding]:
     """Video and audio have captions or a transcript
 
@@ -144,17 +147,15 @@ def pptx_media_captions(facts: PptxFacts) -> Iterator[Finding]:
         found += 1
         transcript = "transcript" in s.notes.lower()
         yield pptx_media_captions.finding(
-            Outcome.NEEDS_REVIEW, f"{(sh.media or 'media').capitalize()} {sh.name!r} on slide {s.number} has no "
-            "caption file" + (" (the notes mention a transcript)." if transcript else "."), sh.where(s.number),
-            media=sh.media, notes_transcript=transcript)
-    if media and not found:
-        yield pptx_media_captions.finding(Outcome.PASS, f"{len(media)} media clips have caption files.")
-    elif not media:
-        yield pptx_media_captions.finding(Outcome.INAPPLICABLE, "No video or audio.")
+            Outcome.NEEDS_REVIEW, "transcript-in-notes" if transcript else "no-captions", sh.where(s.number),
+            media=sh.media, notes_transcript=transcript, label=(sh.media or "media").capitalize(), name=sh.name,
+            slide=s.number)
+    yield from closing(pptx_media_captions, len(media), found)
 
 
 @rule(id="pptx-contrast", target="pptx", impact="serious",
-      requirements=(WCAG("1.4.3"), MsChecker("text-contrast")))
+      requirements=(WCAG("1.4.3"), MsChecker("text-contrast")),
+      messages={"low": CONTRAST, "passed": "{checked} coloured text runs have sufficient contrast."})
 def pptx_contrast(facts: PptxFacts) -> Iterator[Finding]:
     """Text has enough contrast with its background
 
@@ -185,11 +186,8 @@ def pptx_contrast(facts: PptxFacts) -> Iterator[Finding]:
                 if ratio < need:
                     bad += 1
                     yield pptx_contrast.finding(
-                        Outcome.VIOLATION, f"Text {rgb_hex(r.color)} on {rgb_hex(bg)} has contrast {ratio}:1; "
-                        f"{need}:1 is needed.", sh.where(s.number).model_copy(update={"excerpt": r.text[:80]}),
+                        Outcome.VIOLATION, "low", sh.where(s.number).model_copy(update={"excerpt": r.text[:80]}),
                         ratio=ratio, required=need, foreground=rgb_hex(r.color), background=rgb_hex(bg))
     if not bad:
-        yield pptx_contrast.finding(Outcome.PASS, f"{checked} coloured text runs have sufficient contrast.")
+        yield pptx_contrast.finding(Outcome.PASS, "passed", checked=checked)
 
-
-RULES = [pptx_alt_text, pptx_table_header, pptx_link_text, pptx_language, pptx_media_captions, pptx_contrast]

@@ -9,7 +9,6 @@ and media.
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +18,9 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu
 
-from access.errors import EmptyFile, InvalidDocument, LimitExceeded
+from access.errors import LimitExceeded
 from access.models import Location
+from rules.office import open_office, reading
 from rules.textmetrics import Rgb, hex_to_rgb
 
 NS = {
@@ -228,24 +228,13 @@ def slide_background(slide: pptx.slide.Slide, theme: dict[str, Rgb]) -> tuple[bo
 
 
 def inspect_pptx(path: Path, *, max_pages: int = 1000) -> PptxFacts:
-    if path.stat().st_size == 0:
-        raise EmptyFile("The PowerPoint file is empty.")
-    try:
-        prs = pptx.Presentation(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise InvalidDocument(f"The PowerPoint file is damaged and cannot be read ({exc}).") from exc
-    except Exception as exc:  # python-pptx raises assorted errors on malformed parts
-        raise InvalidDocument(f"The PowerPoint file is damaged and cannot be read ({exc}).") from exc
-    try:
+    prs = open_office(path, "PowerPoint", pptx.Presentation)
+    with reading("PowerPoint", (KeyError, ValueError, etree.XMLSyntaxError)):
         count = len(prs.slides)
-    except (KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise InvalidDocument(f"The PowerPoint file is damaged and cannot be read ({exc!r}).") from exc
     if count > max_pages:
         raise LimitExceeded(f"The presentation has {count} slides; this service audits at most {max_pages}.")
-    try:
+    with reading("PowerPoint"):
         return _inspect(prs, path)
-    except (KeyError, ValueError, AttributeError, etree.XMLSyntaxError, zipfile.BadZipFile) as exc:
-        raise InvalidDocument(f"The PowerPoint file is damaged and cannot be read ({exc!r}).") from exc
 
 
 def _inspect(prs: pptx.presentation.Presentation, path: Path) -> PptxFacts:

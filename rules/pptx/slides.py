@@ -8,13 +8,17 @@ from collections.abc import Iterator
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
 from access.requirements import WCAG, MsChecker
+from rules.findings import closing
 from rules.pptx.facts import PptxFacts, ShapeFacts
 
 ROW_TOLERANCE_PT = 20.0
 
 
 @rule(id="pptx-slide-title", target="pptx", impact="serious",
-      requirements=(WCAG("2.4.6"), WCAG("1.3.1"), MsChecker("missing-slide-title")))
+      requirements=(WCAG("2.4.6"), WCAG("1.3.1"), MsChecker("missing-slide-title")),
+      messages={"empty-title": "Slide {slide} has an empty title.",
+                "no-title-placeholder": "Slide {slide} has no title placeholder.",
+                "passed": "All {checked} slides have titles.", "none": "The presentation has no slides."})
 def pptx_slide_title(facts: PptxFacts) -> Iterator[Finding]:
     """Every slide has a title
 
@@ -31,16 +35,15 @@ def pptx_slide_title(facts: PptxFacts) -> Iterator[Finding]:
     """
     missing = [s for s in facts.slides if not (s.title or "").strip()]
     for s in missing:
-        why = "an empty title" if s.has_title_placeholder else "no title placeholder"
-        yield pptx_slide_title.finding(Outcome.VIOLATION, f"Slide {s.number} has {why}.", Location(slide=s.number))
-    if facts.slides and not missing:
-        yield pptx_slide_title.finding(Outcome.PASS, f"All {len(facts.slides)} slides have titles.")
-    elif not facts.slides:
-        yield pptx_slide_title.finding(Outcome.INAPPLICABLE, "The presentation has no slides.")
+        yield pptx_slide_title.finding(Outcome.VIOLATION, "empty-title" if s.has_title_placeholder else
+                                       "no-title-placeholder", Location(slide=s.number), slide=s.number)
+    yield from closing(pptx_slide_title, len(facts.slides), len(missing))
 
 
 @rule(id="pptx-duplicate-title", target="pptx", impact="moderate",
-      requirements=(WCAG("2.4.6"), MsChecker("duplicate-slide-title")))
+      requirements=(WCAG("2.4.6"), MsChecker("duplicate-slide-title")),
+      messages={"repeated": "Slide {slide} repeats the title {title!r} of slide {first}.",
+                "passed": "Slide titles are unique.", "none": "No slide titles."})
 def pptx_duplicate_title(facts: PptxFacts) -> Iterator[Finding]:
     """Slide titles are unique
 
@@ -59,13 +62,9 @@ def pptx_duplicate_title(facts: PptxFacts) -> Iterator[Finding]:
     dups = {t: n for t, n in by_title.items() if len(n) > 1}
     for title, numbers in dups.items():
         for n in numbers[1:]:
-            yield pptx_duplicate_title.finding(Outcome.VIOLATION, f"Slide {n} repeats the title {title!r} of "
-                                               f"slide {numbers[0]}.", Location(slide=n, excerpt=title),
-                                               slides=numbers)
-    if by_title and not dups:
-        yield pptx_duplicate_title.finding(Outcome.PASS, "Slide titles are unique.")
-    elif not by_title:
-        yield pptx_duplicate_title.finding(Outcome.INAPPLICABLE, "No slide titles.")
+            yield pptx_duplicate_title.finding(Outcome.VIOLATION, "repeated", Location(slide=n, excerpt=title),
+                                               slides=numbers, slide=n, title=title, first=numbers[0])
+    yield from closing(pptx_duplicate_title, len(by_title), len(dups))
 
 
 def visual_order(shapes: list[ShapeFacts]) -> list[ShapeFacts]:
@@ -81,7 +80,10 @@ def visual_order(shapes: list[ShapeFacts]) -> list[ShapeFacts]:
 
 
 @rule(id="pptx-reading-order", target="pptx", impact="moderate",
-      requirements=(WCAG("1.3.2"), MsChecker("reading-order")), needs_review_only=True)
+      requirements=(WCAG("1.3.2"), MsChecker("reading-order")), needs_review_only=True,
+      messages={"out-of-order": "Slide {slide}: the reading order differs from the visual order ({shape!r} is read "
+                                "out of place).",
+                "passed": "Reading order matches the visual order on every slide."})
 def pptx_reading_order(facts: PptxFacts) -> Iterator[Finding]:
     """The reading order of slide content matches what learners see
 
@@ -107,12 +109,8 @@ def pptx_reading_order(facts: PptxFacts) -> Iterator[Finding]:
             flagged += 1
             first_diff = next(sh for sh, want in zip(content, seen, strict=False) if sh.id != want)
             yield pptx_reading_order.finding(
-                Outcome.NEEDS_REVIEW, f"Slide {s.number}: the reading order differs from the visual order "
-                f"({first_diff.name!r} is read out of place).", first_diff.where(s.number),
-                reading_order=[sh.name for sh in content],
-                visual_order=[sh.name for sh in visual_order(content)])
+                Outcome.NEEDS_REVIEW, "out-of-order", first_diff.where(s.number), slide=s.number, shape=first_diff.name,
+                reading_order=[sh.name for sh in content], visual_order=[sh.name for sh in visual_order(content)])
     if not flagged:
-        yield pptx_reading_order.finding(Outcome.PASS, "Reading order matches the visual order on every slide.")
+        yield pptx_reading_order.finding(Outcome.PASS, "passed")
 
-
-RULES = [pptx_slide_title, pptx_duplicate_title, pptx_reading_order]

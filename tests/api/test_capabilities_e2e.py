@@ -25,8 +25,7 @@ import pymupdf
 import pytest
 from lxml import html as lxml_html
 
-from rules.docx.examples import build_docx
-from rules.pptx.examples import build_pptx
+from tests.documents import document
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PPTX_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -35,21 +34,6 @@ FINISHED = ("succeeded", "failed", "cancelled")
 
 
 # ----------------------------------------------------------------------------- inputs
-
-
-def barrier_pdf(out: Path) -> Path:
-    """Two untagged pages: page 1 plain text, page 2 text at 5 pt and light grey text on white."""
-    doc = pymupdf.open()
-    page = doc.new_page()
-    page.insert_textbox(pymupdf.Rect(72, 72, 540, 300), "Plants make food from light. " * 10, fontsize=12)
-    page = doc.new_page()
-    page.insert_textbox(pymupdf.Rect(72, 72, 540, 200), "Terms and conditions of the course apply.", fontsize=5)
-    page.insert_textbox(pymupdf.Rect(72, 300, 540, 400), "Assignment due Friday. " * 4, fontsize=12,
-                        color=(0.72, 0.72, 0.72))
-    doc.set_metadata({"title": "Example"})
-    doc.save(out)
-    doc.close()
-    return out
 
 
 def encrypted_pdf(src: Path, out: Path) -> Path:
@@ -68,14 +52,15 @@ def truncated_pdf(src: Path, out: Path) -> Path:
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("capability-inputs")
-    pdf = barrier_pdf(d / "handout.pdf")
+    # two untagged pages: page 1 plain text, page 2 text at 5 pt and light grey text on white
+    pdf = document("pdf", "barriers", d / "handout.pdf")
     return {
         "pdf": pdf,
         # picture without alt (paragraph 3), H1 → H3 (paragraph 2), grey key-term run (paragraph 8)
-        "docx": build_docx(d / "handout.docx", alt=None, skip_heading=True, low_contrast=True),
+        "docx": document("docx", "handout-barriers"),
         # slide 2: picture without alt, table without header row; slide 3 repeats slide 2's title
-        "pptx": build_pptx(d / "lesson.pptx", alt=None, no_table_header=True, duplicate_title=True),
-        "lesson": build_docx(d / "lesson.docx"),       # headings, picture with alt, table, bullet list
+        "pptx": document("pptx", "lesson-barriers"),
+        "lesson": document("docx", "handout"),         # headings, picture with alt, table, bullet list
         "encrypted": encrypted_pdf(pdf, d / "locked.pdf"),
         "truncated": truncated_pdf(pdf, d / "cut.pdf"),
     }

@@ -11,7 +11,7 @@ import pytest
 from access import services
 from access.errors import EncryptedDocument, InvalidDocument, UnsupportedFormat
 from access.models import AuditOptions, Outcome, Report, Standard
-from rules.docx.examples import build_docx
+from tests.documents import document
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -30,18 +30,16 @@ def flagged(report: Report) -> dict[str, list]:
     return out
 
 
-def test_clean_handout_has_no_violations(tmp_path: Path) -> None:
-    report = audit(build_docx(tmp_path / "notes.docx"))
+def test_clean_handout_has_no_violations() -> None:
+    report = audit(document("docx", "handout"))
     assert report.target_kind == "docx" and report.parts[0].id == "document"
     assert {e.name for e in report.engines} >= {"python-docx", "lxml"}
     assert flagged(report) == {}
     assert report.metadata["title"] == "Week 3 handout: Photosynthesis" and report.metadata["images"] == 1
 
 
-def test_faulty_handout_names_rule_place_and_fix(tmp_path: Path) -> None:
-    path = build_docx(tmp_path / "faulty.docx", alt=None, skip_heading=True, no_table_header=True,
-                      link_text="click here", typed_list=True, low_contrast=True, no_title=True)
-    found = flagged(audit(path))
+def test_faulty_handout_names_rule_place_and_fix() -> None:
+    found = flagged(audit(document("docx", "handout-faulty")))
     assert {"docx-image-alt", "docx-heading-order", "docx-table-header", "docx-link-text", "docx-typed-list",
             "docx-contrast", "docx-title"} <= set(found)
     image = found["docx-image-alt"][0]
@@ -54,8 +52,8 @@ def test_faulty_handout_names_rule_place_and_fix(tmp_path: Path) -> None:
     assert heading.location.excerpt == "What plants need"
 
 
-def test_standard_filter(tmp_path: Path) -> None:
-    path = build_docx(tmp_path / "contrast.docx", low_contrast=True, small_font=True)
+def test_standard_filter() -> None:
+    path = document("docx", "handout-contrast")
     assert "docx-contrast" in flagged(audit(path))
     level_a = flagged(audit(path, standard=Standard.WCAG2A))
     assert "docx-contrast" not in level_a and "docx-small-font" in level_a
@@ -74,7 +72,7 @@ def test_document_with_no_paragraphs(tmp_path: Path) -> None:
 
 
 def test_corrupt_word_file(tmp_path: Path) -> None:
-    good = build_docx(tmp_path / "good.docx")
+    good = document("docx", "handout")
     broken = tmp_path / "broken.docx"
     with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:
         for item in src.infolist():

@@ -9,27 +9,29 @@ import sys
 from pathlib import Path
 
 import pikepdf
-import pymupdf
 import pytest
 
 from access import services
 from access.config import Settings
 from access.errors import EmptyFile, EncryptedDocument, InvalidDocument, LimitExceeded
 from access.models import AuditOptions, Outcome, Report, Standard
-from rules.pdf.examples import Examples
+from tests.documents import document
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="session")
-def pdf_examples(tmp_path_factory: pytest.TempPathFactory) -> Examples:
-    return Examples(tmp_path_factory.getbasetemp() / "access-pdf-examples")
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The test PDFs of tests/data/documents.yml, under their own names (reports name the file)."""
+    d = tmp_path_factory.mktemp("pdfs")
+    return {name: document("pdf", name, d / f"{name}.pdf")
+            for name in ("lecture", "untagged", "contrast-bad", "scanned")}
 
 
 @pytest.fixture(scope="module")
-def bad_pdfs(tmp_path_factory: pytest.TempPathFactory, pdf_examples: Examples) -> dict[str, Path]:
+def bad_pdfs(tmp_path_factory: pytest.TempPathFactory, pdfs: dict[str, Path]) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("bad-pdfs")
-    lecture = pdf_examples.path("lecture").read_bytes()
+    lecture = pdfs["lecture"].read_bytes()
     files = {"empty": b"", "corrupt": b"%PDF-1.7\n" + bytes(range(256)) * 20 + b"\n%%EOF\n",
              "truncated": lecture[: len(lecture) // 2]}
     out = {name: d / f"{name}.pdf" for name in files}
@@ -37,21 +39,15 @@ def bad_pdfs(tmp_path_factory: pytest.TempPathFactory, pdf_examples: Examples) -
         out[name].write_bytes(data)
     pikepdf.new().save(d / "zero-pages.pdf")
     out["zero-pages"] = d / "zero-pages.pdf"
-    with pikepdf.open(pdf_examples.path("lecture")) as pdf:
+    with pikepdf.open(pdfs["lecture"]) as pdf:
         pdf.save(d / "password.pdf", encryption=pikepdf.Encryption(owner="owner", user="secret", R=6))
     out["password"] = d / "password.pdf"
     return out
 
 
 @pytest.fixture(scope="module")
-def pages_500(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("long") / "500-pages.pdf"
-    doc = pymupdf.open()
-    for i in range(500):
-        doc.new_page().insert_text((72, 72), f"Page {i + 1}: plants make food from light.", fontsize=11)
-    doc.save(path)
-    doc.close()
-    return path
+def pages_500() -> Path:
+    return document("pdf", "pages-500")
 
 
 def audit(path: Path, settings: Settings | None = None, **options: object) -> Report:
@@ -64,8 +60,8 @@ def flagged(report: Report, rule: str) -> list:
     return [f for f in report.findings if f.rule == rule and f.outcome in (Outcome.VIOLATION, Outcome.NEEDS_REVIEW)]
 
 
-def test_audit_tagged_lecture_end_to_end(pdf_examples: Examples) -> None:
-    report = audit(pdf_examples.path("lecture"))
+def test_audit_tagged_lecture_end_to_end(pdfs: dict[str, Path]) -> None:
+    report = audit(pdfs["lecture"])
     assert report.target_kind == "pdf" and report.target == "lecture.pdf"
     assert {e.name for e in report.engines} >= {"pymupdf", "pikepdf"}
     assert [p.id for p in report.parts] == ["page 1", "page 2", "page 3"]
@@ -84,15 +80,15 @@ def test_audit_tagged_lecture_end_to_end(pdf_examples: Examples) -> None:
     assert report.summary.violations == sum(1 for f in report.findings if f.outcome is Outcome.VIOLATION)
 
 
-def test_untagged_pdf_names_rule_place_and_fix(pdf_examples: Examples) -> None:
-    report = audit(pdf_examples.path("untagged"))
+def test_untagged_pdf_names_rule_place_and_fix(pdfs: dict[str, Path]) -> None:
+    report = audit(pdfs["untagged"])
     tagged = flagged(report, "pdf-tagged")[0]
     assert tagged.impact.value == "critical" and "Automatically tag PDF" in tagged.help
     assert tagged.help_url.endswith("#pdf-tagged")
 
 
-def test_contrast_finding_points_at_the_span(pdf_examples: Examples) -> None:
-    report = audit(pdf_examples.path("contrast-bad"))
+def test_contrast_finding_points_at_the_span(pdfs: dict[str, Path]) -> None:
+    report = audit(pdfs["contrast-bad"])
     low = flagged(report, "pdf-contrast")
     assert {f.location.page for f in low} == {1}
     dark_panel = [f for f in low if f.location.excerpt and f.location.excerpt.startswith("Exam")]
@@ -100,16 +96,16 @@ def test_contrast_finding_points_at_the_span(pdf_examples: Examples) -> None:
     assert dark_panel[0].data["background"] != "#ffffff" and dark_panel[0].data["ratio"] < 4.5
 
 
-def test_scanned_page_points_to_ocr_conversion(pdf_examples: Examples) -> None:
-    report = audit(pdf_examples.path("scanned"))
+def test_scanned_page_points_to_ocr_conversion(pdfs: dict[str, Path]) -> None:
+    report = audit(pdfs["scanned"])
     scanned = flagged(report, "pdf-image-only-page")
     assert scanned and scanned[0].location.page == 1
     assert "access convert" in scanned[0].message and scanned[0].data["ocr_available"] is True
 
 
-def test_standard_filter_keeps_pdfua_only_findings(pdf_examples: Examples) -> None:
-    aa = audit(pdf_examples.path("contrast-bad"), standard=Standard.WCAG22AA)
-    a = audit(pdf_examples.path("contrast-bad"), standard=Standard.WCAG2A)
+def test_standard_filter_keeps_pdfua_only_findings(pdfs: dict[str, Path]) -> None:
+    aa = audit(pdfs["contrast-bad"], standard=Standard.WCAG22AA)
+    a = audit(pdfs["contrast-bad"], standard=Standard.WCAG2A)
     assert flagged(aa, "pdf-contrast") and not any(f.rule == "pdf-contrast" for f in a.findings)
     assert flagged(a, "pdf-fonts-embedded")            # PDF/UA only: no WCAG criterion, still reported
     assert a.standard is Standard.WCAG2A
@@ -142,18 +138,14 @@ def test_500_pages_audit_and_page_limit(pages_500: Path) -> None:
         audit(pages_500, Settings(max_pages=499))
 
 
-def test_file_larger_than_upload_limit_is_refused(pdf_examples: Examples) -> None:
+def test_file_larger_than_upload_limit_is_refused(pdfs: dict[str, Path]) -> None:
     from access.errors import FileTooLarge
     with pytest.raises(FileTooLarge):
-        audit(pdf_examples.path("lecture"), Settings(max_upload_bytes=1000))
+        audit(pdfs["lecture"], Settings(max_upload_bytes=1000))
 
 
-def test_auditors_load_through_the_registry_in_a_fresh_process(pdf_examples: Examples, tmp_path: Path) -> None:
-    from rules.docx.examples import build_docx
-    from rules.pptx.examples import build_pptx
-
-    files = [str(pdf_examples.path("lecture")), str(build_docx(tmp_path / "notes.docx")),
-             str(build_pptx(tmp_path / "slides.pptx"))]
+def test_auditors_load_through_the_registry_in_a_fresh_process(pdfs: dict[str, Path]) -> None:
+    files = [str(pdfs["lecture"]), str(document("docx", "handout")), str(document("pptx", "lesson"))]
     code = (
         "import json, sys\nfrom pathlib import Path\nfrom access import services\n"
         "from access.models import AuditOptions\nfrom access.registry import Registry\n"

@@ -11,7 +11,7 @@ from access import services
 from access.config import Settings
 from access.errors import InvalidDocument, LimitExceeded
 from access.models import AuditOptions, Outcome, Report
-from rules.pptx.examples import build_pptx
+from tests.documents import document
 
 
 def audit(path: Path, settings: Settings | None = None) -> Report:
@@ -28,8 +28,8 @@ def flagged(report: Report) -> dict[str, list]:
     return out
 
 
-def test_clean_deck_has_no_findings_to_fix(tmp_path: Path) -> None:
-    report = audit(build_pptx(tmp_path / "slides.pptx"))
+def test_clean_deck_has_no_findings_to_fix() -> None:
+    report = audit(document("pptx", "lesson"))
     assert report.target_kind == "pptx"
     assert [p.id for p in report.parts] == ["slide 1", "slide 2", "slide 3"]
     assert report.parts[1].title == "What plants need"
@@ -37,10 +37,8 @@ def test_clean_deck_has_no_findings_to_fix(tmp_path: Path) -> None:
     assert flagged(report) == {}
 
 
-def test_faulty_deck_names_rule_slide_shape_and_fix(tmp_path: Path) -> None:
-    path = build_pptx(tmp_path / "faulty.pptx", no_title=True, alt=None, no_table_header=True,
-                      link_text="https://example.org/reading", media=True, low_contrast=True)
-    found = flagged(audit(path))
+def test_faulty_deck_names_rule_slide_shape_and_fix() -> None:
+    found = flagged(audit(document("pptx", "lesson-faulty")))
     assert {"pptx-slide-title", "pptx-alt-text", "pptx-table-header", "pptx-link-text", "pptx-media-captions",
             "pptx-contrast"} <= set(found)
     alt = found["pptx-alt-text"][0]
@@ -50,13 +48,13 @@ def test_faulty_deck_names_rule_slide_shape_and_fix(tmp_path: Path) -> None:
     assert found["pptx-media-captions"][0].outcome is Outcome.NEEDS_REVIEW
 
 
-def test_slide_limit(tmp_path: Path) -> None:
+def test_slide_limit() -> None:
     with pytest.raises(LimitExceeded):
-        audit(build_pptx(tmp_path / "slides.pptx"), Settings(max_pages=2))
+        audit(document("pptx", "lesson"), Settings(max_pages=2))
 
 
 def test_corrupt_deck(tmp_path: Path) -> None:
-    good = build_pptx(tmp_path / "good.pptx")
+    good = document("pptx", "lesson")
     broken = tmp_path / "broken.pptx"
     with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:
         for item in src.infolist():
