@@ -22,6 +22,7 @@ from rich.table import Table
 from access import services
 from access.config import Settings, get_settings
 from access.context import Context
+from access.conversion import GateResult
 from access.errors import AccessError
 from access.models import AuditOptions, ConvertOptions, Impact, Report, Standard
 from access.registry import get_registry
@@ -161,11 +162,12 @@ def convert(
         path = Path(art.path) if Path(art.path).exists() else output / art.path
         table.add_row(str(path), art.media_type, str(path.stat().st_size) if path.exists() else "?")
     err.print(table)
-    for target, gate in result.gate.items():
-        status = "[green]passed[/]" if gate.get("passed") else "[red]failed[/]"
-        err.print(f"quality gate {target}: {status}")
-        for problem in gate.get("problems", [])[:10]:
-            err.print(f"  - {escape(str(problem))}", soft_wrap=True)
+    for record in result.gate.values():
+        gate = GateResult.model_validate(record)
+        status = "[green]passed[/]" if gate.passed else "[red]failed[/]"
+        err.print(f"quality gate {gate.target}: {status}")
+        for problem in gate.problems[:10]:
+            err.print(f"  - {escape(problem)}", soft_wrap=True)
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
 

@@ -1,14 +1,15 @@
 """Document -> formatted BRF (North American Braille ASCII), plus Unicode braille and PEF.
 
 Every text goes through liblouis (:mod:`.louis`); :mod:`.pager` lays the braille out on pages.
-The print text of everything translated is kept alongside, so the gate can back-translate the
-BRF and count how many of the source words come back.
+The print text of everything translated is kept alongside (``print_text``), so the gate can
+back-translate the BRF and count how many of the source words come back.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,11 @@ def to_unicode_braille(brf: str) -> str:
 def words_of(text: str) -> list[str]:
     """Comparable words: lower case letters and digits, punctuation dropped."""
     return [w.lower() for w in _WORD.findall(text)]
+
+
+def word_counts(text: str) -> dict[str, int]:
+    """How often each comparable word occurs (what the back-translation check compares with)."""
+    return dict(Counter(words_of(text)))
 
 
 def printable(text: str) -> str:
