@@ -48,8 +48,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
 from access.context import Context
 from access.conversion import DOCUMENT, OutputFolder, WriterSpec
 from access.document import Document, Heading, Section, walk_blocks
@@ -177,6 +175,8 @@ def _meta_lines(metadata: EpubMetadata) -> list[str]:
 
 
 def _check_xml(name: str, data: bytes) -> None:
+    from lxml import etree
+
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         etree.fromstring(data, parser)

@@ -13,17 +13,17 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mutagen.id3 import CHAP, CTOC, ID3, TALB, TIT2, TLAN, TPE1, TRCK, CTOCFlags
-
-from access.context import Context
 from access.conversion import OutputFolder, WriterSpec
 from access.models import ArtifactOut, ConvertOptions
-from converters.speech.book import SpokenBook
-from converters.speech.script import Chapter
 from converters.speech.settings import SpeechSettings
 from converters.transforms.speech import SPOKEN_BOOK
+
+if TYPE_CHECKING:
+    from access.context import Context
+    from converters.speech.book import SpokenBook
+    from converters.speech.script import Chapter
 
 # ISO 639-1 → ISO 639-2/B, which the ID3 TLAN frame wants (a few dozen common ones; others pass as is)
 ISO639_2 = {
@@ -58,6 +58,8 @@ def tag(path: Path, *, title: str, authors: list[str], language: str,
         chapters: list[tuple[str, float, float]], track: str | None = None, album: str | None = None) -> None:
     """Write a new file holding only the ID3v2.3 tag (title/author/language, a CHAP frame per (title, start s,
     end s) and a top-level CTOC); the audio is appended after it, so a long book is never rewritten."""
+    from mutagen.id3 import CHAP, CTOC, ID3, TALB, TIT2, TLAN, TPE1, TRCK, CTOCFlags
+
     path.write_bytes(b"")
     tags = ID3()
     tags.add(TIT2(encoding=3, text=title))
