@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from access.conversion import GateCheck, GateResult, GateSpec
+from converters.gates import Verdict, each_file
 
 if TYPE_CHECKING:
     from access.context import Context
@@ -19,20 +20,16 @@ def check_epub(artifacts: list[ArtifactOut], options: ConvertOptions, ctx: Conte
     from converters.gates.audit import CONTENT_DOCUMENTS, audit_check, missing_alt_review
     from converters.gates.epubcheck import epubcheck
 
-    checks: list[GateCheck] = []
-    review: list[str] = []
-    for art in artifacts:
-        if art.media_type != "application/epub+zip":
-            continue
-        checks.append(epubcheck(Path(art.path)))
+    def check(art: ArtifactOut) -> Verdict:
         recorded = art.metadata.get("audit")
         if recorded:
-            check, flagged = GateCheck.model_validate(recorded["check"]), list(recorded["needs_review"])
+            audit, flagged = GateCheck.model_validate(recorded["check"]), list(recorded["needs_review"])
         else:
-            check, flagged = audit_check(Path(art.path), "zip", art.name, ctx, CONTENT_DOCUMENTS)
-        checks.append(check)
-        review += flagged + missing_alt_review(len(art.metadata.get("missing_alt_figures", [])))
-    return GateResult.of("epub", checks, review)
+            audit, flagged = audit_check(Path(art.path), "zip", art.name, ctx, CONTENT_DOCUMENTS)
+        missing = missing_alt_review(len(art.metadata.get("missing_alt_figures", [])))
+        return [epubcheck(Path(art.path)), audit], flagged + missing
+
+    return each_file("epub", artifacts, "application/epub+zip", check)
 
 
 GATE = GateSpec("epub", check_epub, "epubcheck and our auditor on each content document")

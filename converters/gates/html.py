@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from access.conversion import GateCheck, GateResult, GateSpec
+from access.conversion import GateResult, GateSpec
+from converters.gates import Verdict, each_file
 
 if TYPE_CHECKING:
     from access.context import Context
@@ -20,15 +21,11 @@ REVIEW_MARK = re.compile(rb'data-access-review="missing-alt"')
 def check_html(artifacts: list[ArtifactOut], options: ConvertOptions, ctx: Context) -> GateResult:
     from converters.gates.audit import audit_check, missing_alt_review
 
-    checks: list[GateCheck] = []
-    review: list[str] = []
-    for art in artifacts:
-        if art.media_type != "text/html":
-            continue
-        check, flagged = audit_check(Path(art.path), "html", art.name, ctx)
-        checks.append(check)
-        review += flagged + missing_alt_review(len(REVIEW_MARK.findall(Path(art.path).read_bytes())))
-    return GateResult.of("html", checks, review)
+    def check(art: ArtifactOut) -> Verdict:
+        audit, flagged = audit_check(Path(art.path), "html", art.name, ctx)
+        return [audit], flagged + missing_alt_review(len(REVIEW_MARK.findall(Path(art.path).read_bytes())))
+
+    return each_file("html", artifacts, "text/html", check)
 
 
 GATE = GateSpec("html", check_html, "our auditor: zero violations")
