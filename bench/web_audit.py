@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from access.config import Settings
-from access.models import AuditOptions, Outcome, Standard
 from access.context import Context
+from access.models import AuditOptions, Outcome, Standard
 from auditors.web.axe_run import cli_tags
 from auditors.web.browser import axe_script_path, close_all_pools, get_pool
 from auditors.web.site import audit_site
