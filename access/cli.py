@@ -149,6 +149,7 @@ def convert(
     """Convert a document into accessible formats, written into a folder."""
     from access import services
     from access.config import get_settings
+    from access.conversion import GateResult
     from access.models import ConvertOptions
 
     settings = get_settings()
@@ -172,11 +173,12 @@ def convert(
         path = Path(art.path) if Path(art.path).exists() else output / art.path
         table.add_row(str(path), art.media_type, str(path.stat().st_size) if path.exists() else "?")
     err.print(table)
-    for target, gate in result.gate.items():
-        status = "[green]passed[/]" if gate.get("passed") else "[red]failed[/]"
-        err.print(f"quality gate {target}: {status}")
-        for problem in gate.get("problems", [])[:10]:
-            err.print(f"  - {escape(str(problem))}", soft_wrap=True)
+    for record in result.gate.values():
+        gate = GateResult.model_validate(record)
+        status = "[green]passed[/]" if gate.passed else "[red]failed[/]"
+        err.print(f"quality gate {gate.target}: {status}")
+        for problem in gate.problems[:10]:
+            err.print(f"  - {escape(problem)}", soft_wrap=True)
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
 

@@ -77,27 +77,11 @@ class Settings(BaseSettings):
     chromedriver_path: str = "/usr/bin/chromedriver"
     axe_path: Path | None = Field(None, description="axe.min.js; default node_modules/axe-core/axe.min.js.")
 
-    # easy-read: optional OpenAI-compatible rewriter (never required; the rule-based one is the default)
-    easyread_llm_url: str | None = Field(
-        None, description="Base URL of an OpenAI-compatible API (…/v1) used to rewrite easy-read text.")
-    easyread_llm_model: str | None = Field(None, description="Model name sent to the easy-read LLM endpoint.")
-    easyread_llm_key: str | None = Field(None, description="Bearer key for the easy-read LLM endpoint.")
-    easyread_llm_timeout: float = Field(60.0, description="Seconds one easy-read LLM request may take.")
     browser_pool_size: int = Field(1, ge=1, le=16, description="Browser sessions one process audits pages with.")
     max_document_bytes: int = Field(50 * 1024 * 1024, description="Largest linked document a site audit downloads.")
     web_batch_pages: int = Field(5, ge=1, description="Pages per fanned-out web-audit task (distributed mode).")
     web_fanout: bool = Field(True, description="Distributed mode: web-audit pages fan out as tasks across "
                                                "workers (with the embedded broker a site runs as one task).")
-    # speech and audio (converters/speech, mp3 and daisy targets)
-    espeak_library: str = Field("libespeak-ng.so.1", description="libespeak-ng shared library (ctypes).")
-    speech_fallback_voice: str = Field(
-        "espeak:en", description="Voice for text in a language no installed voice speaks (a warning says so).")
-    speech_processes: int = Field(2, ge=1, description="Child processes that speak and encode chapters.")
-    audio_bitrate: int = Field(64, ge=8, le=160, description="MP3 bit rate (kbps, mono).")
-    audio_split_seconds: float = Field(
-        1800.0, description="Books longer than this also get one MP3 per top-level section + M3U, zipped.")
-    audio_word_sync: bool = Field(True, description="Talking books highlight words as well as sentences.")
-
     # fault injection for tests of the job machinery (seconds a task sleeps before its work)
     debug_task_delay: float = 0.0
     progress_interval: float = Field(0.5, description="Seconds between progress writes to a job row.")

@@ -4,8 +4,8 @@ check, and which job and tenant it works for (None when the CLI runs it locally)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from access.config import PluginSettings, Settings, plugin_settings
 
@@ -28,7 +28,6 @@ class Context:
     check_cancelled: Callable[[], None] = never_cancelled
     job_id: str | None = None
     tenant: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)   # TRANSITION: goes when the speech step lands
 
     def plugin_settings(self, cls: type[S]) -> S:
         """A plugin's own settings (see :func:`access.config.plugin_settings`)."""

@@ -73,12 +73,29 @@ class WriterSpec:
 
 
 class GateCheck(BaseModel):
-    """One check of a gate: its name, whether it passed, what it found wrong, and its figures."""
+    """One check of a gate: its name, whether it passed, what it found wrong, and its figures.
+    An ``informational`` check reports figures against a target without deciding the verdict."""
 
     name: str
     passed: bool
     problems: list[str] = Field(default_factory=list)
     facts: dict[str, Any] = Field(default_factory=dict)
+    informational: bool = False
+
+    @classmethod
+    def of(cls, name: str, passed: bool, problems: list[str] | None = None, *, informational: bool = False,
+           **facts: Any) -> GateCheck:
+        """``GateCheck.of("mp3 frames", ok, frames=812, mono=True)``."""
+        return cls(name=name, passed=bool(passed), problems=problems or [], facts=facts, informational=informational)
+
+    def explained(self) -> list[str]:
+        """Why the check failed: its problems, else its figures (nothing when it passed)."""
+        if self.passed:
+            return []
+        if self.problems:
+            return self.problems
+        figures = ", ".join(f"{k}={v}" for k, v in self.facts.items())
+        return [f"failed ({figures})" if figures else "failed"]
 
 
 class GateResult(BaseModel):
@@ -91,13 +108,14 @@ class GateResult(BaseModel):
 
     @classmethod
     def of(cls, target: str, checks: list[GateCheck], needs_review: list[str] | None = None) -> GateResult:
-        """Passed when there was something to check and every check passed."""
-        return cls(target=target, passed=bool(checks) and all(c.passed for c in checks), checks=checks,
+        """Passed when there was something to check and every deciding check passed."""
+        deciding = [c for c in checks if not c.informational]
+        return cls(target=target, passed=bool(deciding) and all(c.passed for c in deciding), checks=checks,
                    needs_review=needs_review or [])
 
     @property
     def problems(self) -> list[str]:
-        return [f"{c.name}: {p}" for c in self.checks for p in (c.problems or ([] if c.passed else ["failed"]))]
+        return [f"{c.name}: {p}" for c in self.checks if not c.informational for p in c.explained()]
 
     def record(self) -> dict[str, Any]:
         """How a gate result is kept in a job's result (``result.gate[target]``)."""

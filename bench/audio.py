@@ -25,12 +25,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from access.config import Settings
+from access.conversion import OutputFolder
 from access.document import Document, Paragraph
 from access.models import ConvertOptions
 from access.registry import get_registry
 from access.services import make_context, source_file
 from converters.speech.book import spoken_book
-from converters.writers.daisy import write_daisy202
+from converters.speech.settings import SpeechSettings
+from converters.writers.daisy202 import write_daisy202
 from converters.writers.mp3 import write_mp3
 from converters.writers.talking_epub import write_talking_epub
 
@@ -55,24 +57,28 @@ def first_words(doc: Document, words: int) -> Document:
 def run(doc: Document, settings: Settings, voice: str | None, outdir: Path, talking: bool) -> dict:
     ctx = make_context(settings)
     options = ConvertOptions(targets=["mp3", "daisy"], voice=voice)
+    folder = OutputFolder.for_document(outdir, doc)
     t0 = time.perf_counter()
-    book = spoken_book(doc, options, ctx, outdir)
-    t1 = time.perf_counter()
-    write_mp3(doc, outdir, options, ctx)
-    t2 = time.perf_counter()
-    stages = {"script": {"wall": book.script_seconds}}
-    timings = book.rendering.timings
-    stages["synthesis"] = {"wall_in_engines": timings["synthesis"], "cpu": timings["synthesis_cpu"]}
-    stages["encoding"] = {"wall_in_engines": timings["encoding"], "cpu": timings["encoding_cpu"]}
-    stages["speak+encode (elapsed)"] = {"wall": t1 - t0 - book.script_seconds}
-    stages["packaging mp3"] = {"wall": t2 - t1}
-    if talking:
-        write_daisy202(book, outdir)
-        t3 = time.perf_counter()
-        write_talking_epub(doc, book, outdir, settings.audio_word_sync)
-        t4 = time.perf_counter()
-        stages["packaging daisy 2.02"] = {"wall": t3 - t2}
-        stages["packaging epub 3 + overlays"] = {"wall": t4 - t3}
+    book = spoken_book(doc, options, ctx)            # the speech step
+    try:
+        t1 = time.perf_counter()
+        write_mp3(book, folder, options, ctx)
+        t2 = time.perf_counter()
+        stages = {"script": {"wall": book.script_seconds}}
+        timings = book.rendering.timings
+        stages["synthesis"] = {"wall_in_engines": timings["synthesis"], "cpu": timings["synthesis_cpu"]}
+        stages["encoding"] = {"wall_in_engines": timings["encoding"], "cpu": timings["encoding_cpu"]}
+        stages["speak+encode (elapsed)"] = {"wall": t1 - t0 - book.script_seconds}
+        stages["packaging mp3"] = {"wall": t2 - t1}
+        if talking:
+            write_daisy202(book, folder.file("-daisy202.zip"))
+            t3 = time.perf_counter()
+            write_talking_epub(book, folder.file("-talking.epub"), ctx.plugin_settings(SpeechSettings).audio_word_sync)
+            t4 = time.perf_counter()
+            stages["packaging daisy 2.02"] = {"wall": t3 - t2}
+            stages["packaging epub 3 + overlays"] = {"wall": t4 - t3}
+    finally:
+        book.release()
     audio = book.rendering.duration
     for stage in stages.values():
         seconds = stage.get("cpu", stage.get("wall", stage.get("wall_in_engines")))
@@ -114,7 +120,7 @@ def main() -> None:
     try:
         t0 = time.perf_counter()
         source = source_file(CORPUS, settings=settings)
-        doc = get_registry().readers[source.format](source, ConvertOptions(), make_context(settings))
+        doc = get_registry().readers[source.format].read(source, ConvertOptions(), make_context(settings))
         read_seconds = time.perf_counter() - t0
         before_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         results = {"espeak-ng": run(doc, settings, None, work / "espeak", talking=True)}

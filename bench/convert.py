@@ -25,6 +25,7 @@ from typing import Any
 
 import pymupdf
 
+from access.conversion import OutputFolder
 from access.document import Document, ListBlock, Table
 from access.models import ConvertOptions, SourceFile
 from access.services import make_context
@@ -205,8 +206,8 @@ def main() -> None:
         out.mkdir()
 
         doc, t_read = timed(read_pdf, SourceFile(path=str(text_pdf), format="pdf"), opts, ctx)
-        _, t_html = timed(write_html, doc, out, opts, ctx)
-        _, t_epub = timed(write_epub, doc, out, opts, ctx)
+        _, t_html = timed(write_html, doc, OutputFolder.for_document(out, doc), opts, ctx)
+        _, t_epub = timed(write_epub, doc, OutputFolder.for_document(out, doc), opts, ctx)
         results["stages"]["text_pdf"] = {
             "pages": pages, "read_s": round(t_read, 3), "read_pages_per_s": round(pages / t_read, 1),
             "write_html_s": round(t_html, 3), "write_html_pages_per_s": round(pages / t_html, 1),
@@ -215,15 +216,15 @@ def main() -> None:
         ours = score(ours_structure(doc), truth, doc.plain_text())
 
         sdoc, t_ocr = timed(read_pdf, SourceFile(path=str(scanned), format="pdf"), opts, ctx)
-        _, t_shtml = timed(write_html, sdoc, out, opts, ctx)
+        _, t_shtml = timed(write_html, sdoc, OutputFolder.for_document(out, sdoc), opts, ctx)
         results["stages"]["scanned_pdf"] = {
             "pages": 20, "read_with_ocr_s": round(t_ocr, 2), "ocr_pages_per_s": round(20 / t_ocr, 2),
             "write_html_s": round(t_shtml, 3), "ocr_pages": len(sdoc.metadata.extra.get("ocr_pages", [])),
             "words_recognised": sdoc.word_count(), "peak_rss_mb": round(peak_mb(), 1),
             "structure_vs_truth_first_20_pages": score(ours_structure(sdoc), truth_of_pages(text_pdf, truth, 20))}
         cdoc, t_cread = timed(read_text, SourceFile(path=str(CORPUS), format="text"), opts, ctx)
-        _, t_chtml = timed(write_html, cdoc, out, opts, ctx)
-        _, t_cepub = timed(write_epub, cdoc, out, opts, ctx)
+        _, t_chtml = timed(write_html, cdoc, OutputFolder.for_document(out, cdoc), opts, ctx)
+        _, t_cepub = timed(write_epub, cdoc, OutputFolder.for_document(out, cdoc), opts, ctx)
         results["stages"]["corpus_text"] = {
             "words": cdoc.word_count(), "read_s": round(t_cread, 3), "write_html_s": round(t_chtml, 3),
             "write_epub_s": round(t_cepub, 3), "headings": len(cdoc.headings()),

@@ -12,22 +12,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from access import document as model
 from access.context import Context
 from access.conversion import ReaderSpec
-from access.document import (
-    Cell,
-    Document,
-    Figure,
-    Heading,
-    ListBlock,
-    ListItem,
-    Metadata,
-    NoteRef,
-    Paragraph,
-    Row,
-    Span,
-    Table,
-)
 from access.errors import InvalidDocument
 from access.models import ConvertOptions, SourceFile
 from access.safezip import check_zip
@@ -47,7 +34,7 @@ def q(tag: str) -> str:
     return f"{{{NS[prefix]}}}{name}"
 
 
-def read_docx(source: SourceFile, options: ConvertOptions, ctx: Context) -> Document:
+def read_docx(source: SourceFile, options: ConvertOptions, ctx: Context) -> model.Document:
     import docx
 
     path = Path(source.path)
@@ -71,11 +58,11 @@ class _DocxReader:
         self.footnotes: dict[str, list[Any]] = {}
         self.default_lang: str | None = None
 
-    def read(self) -> Document:
+    def read(self) -> model.Document:
         props = self.word.core_properties
         self.default_lang = props.language or self._default_lang()
-        meta = Metadata(title=(props.title or None), authors=[props.author] if props.author else [],
-                        subject=props.subject or None, language=self.default_lang)
+        meta = model.Metadata(title=(props.title or None), authors=[props.author] if props.author else [],
+                              subject=props.subject or None, language=self.default_lang)
         blocks: list[Any] = []
         body = self.word.element.body
         for child in body.iterchildren():
@@ -83,7 +70,7 @@ class _DocxReader:
                 self._paragraph(child, blocks)
             elif child.tag == q("w:tbl"):
                 blocks.append(self._table(child))
-        doc = Document(metadata=meta, blocks=blocks, footnotes=self.footnotes, warnings=self.warnings)
+        doc = model.Document(metadata=meta, blocks=blocks, footnotes=self.footnotes, warnings=self.warnings)
         self._read_footnotes(doc)
         return doc
 
@@ -143,11 +130,11 @@ class _DocxReader:
         style = self._style_name(p)
         level = self._heading_level(p, style)
         lang_el = p.find("w:pPr/w:rPr/w:lang", NS)
-        has_text = any(isinstance(i, Span) and i.text.strip() for i in inlines)
+        has_text = any(isinstance(i, model.Span) and i.text.strip() for i in inlines)
         if level is not None and has_text:
-            blocks.append(Heading(level=level, inlines=_trim(inlines)))
+            blocks.append(model.Heading(level=level, inlines=_trim(inlines)))
         elif has_text:
-            para = Paragraph(inlines=_trim(inlines), lang=None)
+            para = model.Paragraph(inlines=_trim(inlines), lang=None)
             num = p.find("w:pPr/w:numPr", NS)
             if num is not None and num.find("w:numId", NS) is not None \
                     and num.find("w:numId", NS).get(q("w:val")) != "0":
@@ -161,18 +148,16 @@ class _DocxReader:
                 _add_list_item(blocks, para, int(m.group(1)) - 1 if m else 0,
                                ordered=style.lower().startswith("list number"))
             elif style.lower() in ("quote", "intense quote"):
-                from access.document import Quote
-
-                blocks.append(Quote(blocks=[para]))
+                blocks.append(model.Quote(blocks=[para]))
             else:
                 blocks.append(para)
             if lang_el is not None and lang_el.get(q("w:val")):
                 para.lang = lang_el.get(q("w:val"))
         blocks.extend(figures)
 
-    def _inlines(self, p: Any) -> tuple[list[Any], list[Figure]]:
+    def _inlines(self, p: Any) -> tuple[list[Any], list[model.Figure]]:
         inlines: list[Any] = []
-        figures: list[Figure] = []
+        figures: list[model.Figure] = []
         for child in p.iterchildren():
             if child.tag == q("w:r"):
                 self._run(child, inlines, figures, None)
@@ -191,10 +176,10 @@ class _DocxReader:
                 # an equation: kept as its linear text (the reader hears "x = 2", not nothing)
                 linear = "".join(t.text or "" for t in child.iter(q("m:t"))).strip()
                 if linear:
-                    inlines.append(Span(text=f" {linear} ", code=False))
+                    inlines.append(model.Span(text=f" {linear} ", code=False))
         return _merge(inlines), figures
 
-    def _run(self, r: Any, inlines: list[Any], figures: list[Figure], href: str | None) -> None:
+    def _run(self, r: Any, inlines: list[Any], figures: list[model.Figure], href: str | None) -> None:
         rpr = r.find("w:rPr", NS)
         strong = rpr is not None and _on(rpr.find("w:b", NS))
         emphasis = rpr is not None and _on(rpr.find("w:i", NS))
@@ -204,19 +189,19 @@ class _DocxReader:
             lang = None                          # only a change of language is worth marking
         for el in r.iterchildren():
             if el.tag == q("w:t"):
-                inlines.append(Span(text=el.text or "", strong=strong, emphasis=emphasis, href=href, lang=lang))
+                inlines.append(model.Span(text=el.text or "", strong=strong, emphasis=emphasis, href=href, lang=lang))
             elif el.tag == q("w:tab") or el.tag in (q("w:br"), q("w:cr")):
-                inlines.append(Span(text=" "))
+                inlines.append(model.Span(text=" "))
             elif el.tag == q("w:footnoteReference"):
                 fid = el.get(q("w:id"))
-                inlines.append(NoteRef(id=f"fn{fid}", label=str(len(self.footnotes) + 1)))
+                inlines.append(model.NoteRef(id=f"fn{fid}", label=str(len(self.footnotes) + 1)))
                 self.footnotes.setdefault(f"fn{fid}", [])
             elif el.tag == q("w:drawing"):
                 fig = self._drawing(el)
                 if fig is not None:
                     figures.append(fig)
 
-    def _drawing(self, drawing: Any) -> Figure | None:
+    def _drawing(self, drawing: Any) -> model.Figure | None:
         doc_pr = drawing.find(".//wp:docPr", NS)
         blip = drawing.find(".//a:blip", NS)
         if blip is None:
@@ -234,12 +219,12 @@ class _DocxReader:
                                  "without the image.")
             image = None
         ref = doc_pr.get("name") if doc_pr is not None else None
-        return Figure(image=image, media_type=media_type if image else None, alt=alt or None,
-                      decorative=decorative is not None and decorative.get("val") in ("1", "true"),
-                      source_ref=ref)
+        return model.Figure(image=image, media_type=media_type if image else None, alt=alt or None,
+                            decorative=decorative is not None and decorative.get("val") in ("1", "true"),
+                            source_ref=ref)
 
     # ------------------------------------------------------------------ tables
-    def _table(self, tbl: Any) -> Table:
+    def _table(self, tbl: Any) -> model.Table:
         rows = []
         header_rows = 0
         look = tbl.find("w:tblPr/w:tblLook", NS)
@@ -258,17 +243,17 @@ class _DocxReader:
                     self._paragraph(p, blocks)
                 span = tc.find("w:tcPr/w:gridSpan", NS)
                 colspan = int(span.get(q("w:val"), "1")) if span is not None else 1
-                cells.append(Cell(blocks=blocks, colspan=colspan))
-            rows.append(Row(cells=cells))
+                cells.append(model.Cell(blocks=blocks, colspan=colspan))
+            rows.append(model.Row(cells=cells))
         if header_rows == 0 and first_row_flag and len(rows) > 1:
             header_rows = 1
         for r in rows[:header_rows]:
             for c in r.cells:
                 c.header, c.scope = True, "col"
-        return Table(rows=rows, header_rows=header_rows)
+        return model.Table(rows=rows, header_rows=header_rows)
 
     # ------------------------------------------------------------------ footnotes
-    def _read_footnotes(self, doc: Document) -> None:
+    def _read_footnotes(self, doc: model.Document) -> None:
         if not self.footnotes:
             return
         part = None
@@ -298,35 +283,36 @@ def _merge(inlines: list[Any]) -> list[Any]:
     out: list[Any] = []
     for i in inlines:
         prev = out[-1] if out else None
-        if isinstance(i, Span) and isinstance(prev, Span) and \
+        if isinstance(i, model.Span) and isinstance(prev, model.Span) and \
                 (i.strong, i.emphasis, i.href, i.lang) == (prev.strong, prev.emphasis, prev.href, prev.lang):
-            out[-1] = Span(text=out[-1].text + i.text, strong=i.strong, emphasis=i.emphasis, href=i.href, lang=i.lang)
+            out[-1] = model.Span(text=out[-1].text + i.text, strong=i.strong, emphasis=i.emphasis, href=i.href,
+                                 lang=i.lang)
         else:
             out.append(i)
     return out
 
 
 def _trim(inlines: list[Any]) -> list[Any]:
-    if inlines and isinstance(inlines[0], Span):
+    if inlines and isinstance(inlines[0], model.Span):
         inlines[0] = inlines[0].model_copy(update={"text": inlines[0].text.lstrip()})
-    if inlines and isinstance(inlines[-1], Span):
+    if inlines and isinstance(inlines[-1], model.Span):
         inlines[-1] = inlines[-1].model_copy(update={"text": inlines[-1].text.rstrip()})
     return inlines
 
 
-def _add_list_item(blocks: list[Any], para: Paragraph, level: int, *, ordered: bool) -> None:
+def _add_list_item(blocks: list[Any], para: model.Paragraph, level: int, *, ordered: bool) -> None:
     """Append an item at nesting ``level`` (0-based) to the list that ends ``blocks``."""
-    if not blocks or not isinstance(blocks[-1], ListBlock) or (level == 0 and blocks[-1].ordered != ordered):
-        blocks.append(ListBlock(ordered=ordered, items=[]))
-    lst: ListBlock = blocks[-1]
+    if not blocks or not isinstance(blocks[-1], model.ListBlock) or (level == 0 and blocks[-1].ordered != ordered):
+        blocks.append(model.ListBlock(ordered=ordered, items=[]))
+    lst: model.ListBlock = blocks[-1]
     for _ in range(level):
         if not lst.items:
-            lst.items.append(ListItem(blocks=[]))
+            lst.items.append(model.ListItem(blocks=[]))
         parent = lst.items[-1]
-        if not parent.blocks or not isinstance(parent.blocks[-1], ListBlock):
-            parent.blocks.append(ListBlock(ordered=ordered, items=[]))
+        if not parent.blocks or not isinstance(parent.blocks[-1], model.ListBlock):
+            parent.blocks.append(model.ListBlock(ordered=ordered, items=[]))
         lst = parent.blocks[-1]
-    lst.items.append(ListItem(blocks=[para]))
+    lst.items.append(model.ListItem(blocks=[para]))
 
 
 READER = ReaderSpec("docx", read_docx, "Word: heading styles, lists, tables, images with alt text, links, footnotes")

@@ -11,23 +11,9 @@ from typing import Any
 
 from lxml import etree, html
 
+from access import document as model
 from access.context import Context
 from access.conversion import ReaderSpec
-from access.document import (
-    Cell,
-    Code,
-    Document,
-    Figure,
-    Heading,
-    ListBlock,
-    ListItem,
-    Metadata,
-    Paragraph,
-    Quote,
-    Row,
-    Span,
-    Table,
-)
 from access.errors import InvalidDocument
 from access.models import ConvertOptions, SourceFile
 from converters.readers.common import finish, read_bytes
@@ -40,12 +26,12 @@ BLOCK_TAGS = {"p", "div", "section", "article", "main", "ul", "ol", "table", "fi
 DATA_URI = re.compile(r"^data:(image/(png|jpeg|gif|webp));base64,(.+)$", re.S)
 
 
-def read_html(source: SourceFile, options: ConvertOptions, ctx: Context) -> Document:
+def read_html(source: SourceFile, options: ConvertOptions, ctx: Context) -> model.Document:
     doc = parse_html(decode(read_bytes(source)))
     return finish(doc, source, options, "html")
 
 
-def parse_html(text: str) -> Document:
+def parse_html(text: str) -> model.Document:
     parser = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True,
                              encoding="utf-8")
     try:
@@ -53,8 +39,8 @@ def parse_html(text: str) -> Document:
     except (etree.ParserError, ValueError) as exc:
         raise InvalidDocument(f"The HTML could not be parsed: {exc}") from exc
     title_el = root.find(".//title")
-    meta = Metadata(title=" ".join(title_el.text_content().split()) if title_el is not None else None,
-                    language=root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"))
+    meta = model.Metadata(title=" ".join(title_el.text_content().split()) if title_el is not None else None,
+                          language=root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"))
     author = root.find(".//meta[@name='author']")
     if author is not None and author.get("content"):
         meta.authors = [author.get("content")]
@@ -62,7 +48,7 @@ def parse_html(text: str) -> Document:
                  if el is not None), root)
     walker = _Walker()
     blocks = walker.blocks(main)
-    return Document(metadata=meta, blocks=blocks, warnings=walker.warnings)
+    return model.Document(metadata=meta, blocks=blocks, warnings=walker.warnings)
 
 
 class _Walker:
@@ -76,11 +62,11 @@ class _Walker:
         def flush() -> None:
             spans = _clean(pending)
             if spans:
-                out.append(Paragraph(inlines=spans))
+                out.append(model.Paragraph(inlines=spans))
             pending.clear()
 
         if el.text and el.text.strip():
-            pending.append(Span(text=el.text))
+            pending.append(model.Span(text=el.text))
         for child in el:
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag in DROP:
@@ -91,21 +77,21 @@ class _Walker:
             elif tag:
                 pending.extend(self.inlines(child))
             if child.tail and child.tail.strip():
-                pending.append(Span(text=child.tail))
+                pending.append(model.Span(text=child.tail))
         flush()
         return out
 
     def block(self, el: Any, tag: str) -> list[Any]:
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             spans = _clean(self.inlines(el, top=True))
-            return [Heading(level=int(tag[1]), inlines=spans)] if spans else []
+            return [model.Heading(level=int(tag[1]), inlines=spans)] if spans else []
         if tag == "p":
             spans = _clean(self.inlines(el, top=True))
-            return [Paragraph(inlines=spans, lang=el.get("lang"))] if spans else []
+            return [model.Paragraph(inlines=spans, lang=el.get("lang"))] if spans else []
         if tag in ("ul", "ol"):
-            items = [ListItem(blocks=self.blocks(li)) for li in el if getattr(li, "tag", "") == "li"]
+            items = [model.ListItem(blocks=self.blocks(li)) for li in el if getattr(li, "tag", "") == "li"]
             start = el.get("start", "1")
-            return [ListBlock(ordered=tag == "ol", start=int(start) if start.isdigit() else 1, items=items)] \
+            return [model.ListBlock(ordered=tag == "ol", start=int(start) if start.isdigit() else 1, items=items)] \
                 if items else []
         if tag == "table":
             return [self.table(el)]
@@ -119,9 +105,9 @@ class _Walker:
                 return [self.image(img, caption) for img in imgs]
             return self.blocks(el)
         if tag == "blockquote":
-            return [Quote(blocks=self.blocks(el))]
+            return [model.Quote(blocks=self.blocks(el))]
         if tag == "pre":
-            return [Code(text=el.text_content())]
+            return [model.Code(text=el.text_content())]
         if tag == "hr":
             return []
         return self.blocks(el)
@@ -143,16 +129,16 @@ class _Walker:
             f["lang"] = el.get("lang")
         out: list[Any] = []
         if tag == "br":
-            out.append(Span(text=" ", **f))
+            out.append(model.Span(text=" ", **f))
         if el.text:
-            out.append(Span(text=el.text, **f))
+            out.append(model.Span(text=el.text, **f))
         for child in el:
             out.extend(self.inlines(child, **f))
             if child.tail:
-                out.append(Span(text=child.tail, **flags))
+                out.append(model.Span(text=child.tail, **flags))
         return out
 
-    def image(self, img: Any, caption: str | None) -> Figure:
+    def image(self, img: Any, caption: str | None) -> model.Figure:
         alt = img.get("alt")
         src = img.get("src") or ""
         m = DATA_URI.match(src.strip())
@@ -165,11 +151,11 @@ class _Walker:
         else:
             self.warnings.append(f"The image {src[:80]!r} is not embedded; the figure is kept without it "
                                  "(images are never downloaded).")
-        return Figure(image=image, media_type=media_type if image else None, alt=alt,
-                      decorative=alt == "" or img.get("role") in ("presentation", "none"),
-                      caption=caption, source_ref=src[:200] if not m else None)
+        return model.Figure(image=image, media_type=media_type if image else None, alt=alt,
+                            decorative=alt == "" or img.get("role") in ("presentation", "none"),
+                            caption=caption, source_ref=src[:200] if not m else None)
 
-    def table(self, el: Any) -> Table:
+    def table(self, el: Any) -> model.Table:
         rows = []
         header_rows = 0
         cap = el.find("caption")
@@ -180,15 +166,15 @@ class _Walker:
                     continue
                 header = c.tag == "th"
                 scope = c.get("scope") if c.get("scope") in ("col", "row") else None
-                cells.append(Cell(blocks=self.blocks(c), header=header, scope=scope,
-                                  colspan=_int(c.get("colspan")), rowspan=_int(c.get("rowspan"))))
+                cells.append(model.Cell(blocks=self.blocks(c), header=header, scope=scope,
+                                        colspan=_int(c.get("colspan")), rowspan=_int(c.get("rowspan"))))
             if cells and all(c.header for c in cells) and len(rows) == header_rows:
                 header_rows += 1
-            rows.append(Row(cells=cells))
+            rows.append(model.Row(cells=cells))
         header_cols = 1 if rows[header_rows:] and all(r.cells and r.cells[0].header for r in rows[header_rows:]) \
             else 0
-        return Table(rows=rows, header_rows=header_rows, header_cols=header_cols,
-                     caption=" ".join(cap.text_content().split()) if cap is not None else None)
+        return model.Table(rows=rows, header_rows=header_rows, header_cols=header_cols,
+                           caption=" ".join(cap.text_content().split()) if cap is not None else None)
 
 
 def _int(value: str | None) -> int:

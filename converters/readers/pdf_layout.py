@@ -21,18 +21,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from access.document import (
-    Cell,
-    Figure,
-    Heading,
-    ListBlock,
-    ListItem,
-    PageBreak,
-    Paragraph,
-    Row,
-    Span,
-    Table,
-)
+from access import document as model
+from converters.blocks import text_cell, text_paragraph
 from converters.readers.reflow import BULLET, NUMBERED, ends_sentence, join_lines
 
 MARGIN = 0.08
@@ -58,8 +48,8 @@ class PageItems:
     width: float
     height: float
     lines: list[Line] = field(default_factory=list)
-    figures: list[tuple[float, float, float, float, Figure]] = field(default_factory=list)
-    tables: list[tuple[float, float, float, float, Table]] = field(default_factory=list)
+    figures: list[tuple[float, float, float, float, model.Figure]] = field(default_factory=list)
+    tables: list[tuple[float, float, float, float, model.Table]] = field(default_factory=list)
 
 
 def norm_key(text: str) -> str:
@@ -169,7 +159,7 @@ def build_blocks(pages: list[PageItems]) -> list[Any]:
     for p, page in enumerate(pages):
         kept = [ln for i, ln in enumerate(page.lines) if (p, i) not in drop and ln.text.strip()]
         kept = [ln for ln in kept if not _inside_table(ln, page.tables)]
-        builder.page_break(PageBreak(label=page.label))
+        builder.page_break(model.PageBreak(label=page.label))
         items: list[tuple[float, float, float, float, Any]] = []
         for tb in group_blocks(kept):
             items.append((*box(tb.lines), tb))
@@ -186,7 +176,7 @@ def build_blocks(pages: list[PageItems]) -> list[Any]:
     return out
 
 
-def _inside_table(ln: Line, tables: list[tuple[float, float, float, float, Table]]) -> bool:
+def _inside_table(ln: Line, tables: list[tuple[float, float, float, float, model.Table]]) -> bool:
     cx, cy = (ln.x0 + ln.x1) / 2, (ln.y0 + ln.y1) / 2
     return any(x0 - 1 <= cx <= x1 + 1 and y0 - 1 <= cy <= y1 + 1 for x0, y0, x1, y1, _ in tables)
 
@@ -200,11 +190,11 @@ class _Builder:
         self.levels = levels
         self.bold_level = min(6, (max(levels.values()) + 1) if levels else 2)
         self.para: str | None = None
-        self.list: ListBlock | None = None
+        self.list: model.ListBlock | None = None
         self.item_text: str | None = None
-        self.pending_breaks: list[PageBreak] = []
+        self.pending_breaks: list[model.PageBreak] = []
 
-    def page_break(self, pb: PageBreak) -> None:
+    def page_break(self, pb: model.PageBreak) -> None:
         if self.para is None and self.item_text is None:
             self.out.append(pb)
         else:
@@ -228,7 +218,7 @@ class _Builder:
             self.close_list()
             self.flush()
             text = " ".join(" ".join(ln.text.split()) for ln in tb.lines)
-            self.out.append(Heading(level=level, inlines=[Span(text=text)]))
+            self.out.append(model.Heading(level=level, inlines=[model.Span(text=text)]))
             return
         lines = _merge_lone_bullets(tb.lines)
         for k, ln in enumerate(lines):
@@ -257,12 +247,12 @@ class _Builder:
         if self.list is None or self.list.ordered != ordered:
             self.close_list()
             start = int(marker.strip("().")) if ordered and marker.strip("().").isdigit() else 1
-            self.list = ListBlock(ordered=ordered, start=start, items=[])
+            self.list = model.ListBlock(ordered=ordered, start=start, items=[])
         self.item_text = text
 
     def _end_item(self) -> None:
         if self.list is not None and self.item_text is not None:
-            self.list.items.append(ListItem(blocks=[Paragraph(inlines=[Span(text=self.item_text)])]))
+            self.list.items.append(model.ListItem(blocks=[text_paragraph(self.item_text)]))
         self.item_text = None
 
     def close_list(self) -> None:
@@ -274,7 +264,7 @@ class _Builder:
 
     def flush(self) -> None:
         if self.para:
-            self.out.append(Paragraph(inlines=[Span(text=self.para)]))
+            self.out.append(text_paragraph(self.para))
         self.para = None
         if self.list is None:
             self._emit_breaks()
@@ -297,10 +287,10 @@ def _merge_lone_bullets(lines: list[Line]) -> list[Line]:
     return out
 
 
-def table_from_rows(rows: list[list[str | None]], header_rows: int) -> Table:
+def table_from_rows(rows: list[list[str | None]], header_rows: int) -> model.Table:
     out_rows = []
     for r, row in enumerate(rows):
-        cells = [Cell(blocks=[Paragraph(inlines=[Span(text=" ".join((c or "").split()))])] if (c or "").strip()
-                 else [], header=r < header_rows, scope="col" if r < header_rows else None) for c in row]
-        out_rows.append(Row(cells=cells))
-    return Table(rows=out_rows, header_rows=header_rows)
+        header = r < header_rows
+        cells = [text_cell(" ".join((c or "").split()), header, "col" if header else None) for c in row]
+        out_rows.append(model.Row(cells=cells))
+    return model.Table(rows=out_rows, header_rows=header_rows)

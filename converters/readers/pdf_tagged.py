@@ -14,20 +14,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from access.document import (
-    Cell,
-    Code,
-    Figure,
-    Heading,
-    ListBlock,
-    ListItem,
-    PageBreak,
-    Paragraph,
-    Quote,
-    Row,
-    Span,
-    Table,
-)
+from access import document as model
+from converters.blocks import text_cell, text_paragraph
 from converters.readers.reflow import ends_sentence, join_lines
 
 CONTAINERS = {"Document", "Part", "Art", "Sect", "Div", "NonStruct", "Private", "Form", "TOC", "TOCI", "Index",
@@ -90,7 +78,7 @@ class TaggedBuilder:
 
     def add_page(self, number: int, label: str, blocks: list[dict[str, Any]]) -> None:
         self.page = number
-        self.out.append(PageBreak(label=label))
+        self.out.append(model.PageBreak(label=label))
         for b in blocks:
             if b.get("type") == 2:
                 self.element(b, self.out)
@@ -102,7 +90,7 @@ class TaggedBuilder:
         if m:
             text = text_of(b)
             if text:
-                out.append(Heading(level=int(m.group(1) or 2), inlines=[Span(text=text)]))
+                out.append(model.Heading(level=int(m.group(1) or 2), inlines=[model.Span(text=text)]))
             return
         if r in ("P", "Lbl", "LBody", "TOCI"):
             self.paragraph(text_of(b), out)
@@ -131,7 +119,7 @@ class TaggedBuilder:
         if r == "Caption":
             caption = text_of(b)
             last = out[-1] if out else None
-            if isinstance(last, Figure | Table) and not last.caption:
+            if isinstance(last, model.Figure | model.Table) and not last.caption:
                 last.caption = caption
             else:
                 self.paragraph(caption, out)
@@ -139,10 +127,10 @@ class TaggedBuilder:
         if r == "BlockQuote":
             inner: list[Any] = []
             self.children(b, inner)
-            out.append(Quote(blocks=inner))
+            out.append(model.Quote(blocks=inner))
             return
         if r == "Code":
-            out.append(Code(text=text_of(b)))
+            out.append(model.Code(text=text_of(b)))
             return
         self.children(b, out)
 
@@ -159,15 +147,15 @@ class TaggedBuilder:
         if not text:
             return
         # a paragraph the page cut: continue it (the PageBreak is moved after it)
-        if len(out) >= 2 and isinstance(out[-1], PageBreak) and isinstance(out[-2], Paragraph) \
+        if len(out) >= 2 and isinstance(out[-1], model.PageBreak) and isinstance(out[-2], model.Paragraph) \
                 and text[:1].islower() and not ends_sentence(out[-2].text):
             prev = out[-2]
-            prev.inlines = [Span(text=join_lines(prev.text, text))]
+            prev.inlines = [model.Span(text=join_lines(prev.text, text))]
             return
-        out.append(Paragraph(inlines=[Span(text=text)]))
+        out.append(text_paragraph(text))
 
-    def list_block(self, b: dict[str, Any]) -> ListBlock:
-        items: list[ListItem] = []
+    def list_block(self, b: dict[str, Any]) -> model.ListBlock:
+        items: list[model.ListItem] = []
         labels: list[str] = []
         for li in b.get("blocks", []):
             if li.get("type") != 2:
@@ -177,7 +165,7 @@ class TaggedBuilder:
                 if items:
                     items[-1].blocks.append(nested)
                 else:
-                    items.append(ListItem(blocks=[nested]))
+                    items.append(model.ListItem(blocks=[nested]))
                 continue
             blocks: list[Any] = []
             for part in li.get("blocks", []):
@@ -196,15 +184,15 @@ class TaggedBuilder:
                 elif part.get("type") == 0:
                     self.paragraph(text_of(part), blocks)
             if blocks:
-                items.append(ListItem(blocks=blocks))
+                items.append(model.ListItem(blocks=blocks))
         ordered = bool(labels) and all(NUMBER_LABEL.match(lbl.strip()) for lbl in labels if lbl.strip())
         start = 1
         if ordered and labels and labels[0].strip().strip("().").isdigit():
             start = int(labels[0].strip().strip("()."))
-        return ListBlock(ordered=ordered, start=start, items=items)
+        return model.ListBlock(ordered=ordered, start=start, items=items)
 
-    def table(self, b: dict[str, Any]) -> Table:
-        rows: list[Row] = []
+    def table(self, b: dict[str, Any]) -> model.Table:
+        rows: list[model.Row] = []
         caption = None
         header_rows = 0
 
@@ -224,11 +212,10 @@ class TaggedBuilder:
                         if c.get("type") == 2 and role(c) in ("TH", "TD"):
                             text = text_of(c)
                             header = role(c) == "TH"
-                            cells.append(Cell(blocks=[Paragraph(inlines=[Span(text=text)])] if text else [],
-                                              header=header))
+                            cells.append(text_cell(text, header))
                     if cells and (in_head or all(c.header for c in cells)) and len(rows) == header_rows:
                         header_rows += 1
-                    rows.append(Row(cells=cells))
+                    rows.append(model.Row(cells=cells))
 
         collect(b, False)
         for row in rows[:header_rows]:
@@ -237,4 +224,4 @@ class TaggedBuilder:
         for row in rows[header_rows:]:
             if row.cells and row.cells[0].header:
                 row.cells[0].scope = "row"
-        return Table(rows=rows, caption=caption, header_rows=header_rows)
+        return model.Table(rows=rows, caption=caption, header_rows=header_rows)

@@ -7,33 +7,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from access import document as model
 from access.context import Context
 from access.conversion import ReaderSpec
-from access.document import (
-    Cell,
-    Document,
-    Figure,
-    Heading,
-    ListBlock,
-    ListItem,
-    Metadata,
-    Notes,
-    PageBreak,
-    Paragraph,
-    Row,
-    Section,
-    Span,
-    Table,
-)
 from access.errors import InvalidDocument
 from access.models import ConvertOptions, SourceFile
 from access.safezip import check_zip
+from converters.blocks import text_cell, text_paragraph
 from converters.readers.common import check_page_limit, clean_language, display_name, finish
 
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
 
 
-def read_pptx(source: SourceFile, options: ConvertOptions, ctx: Context) -> Document:
+def read_pptx(source: SourceFile, options: ConvertOptions, ctx: Context) -> model.Document:
     from pptx import Presentation
 
     path = Path(source.path)
@@ -45,29 +31,30 @@ def read_pptx(source: SourceFile, options: ConvertOptions, ctx: Context) -> Docu
     slides = list(prs.slides)
     check_page_limit(len(slides), ctx, "slides")
     props = prs.core_properties
-    doc = Document(metadata=Metadata(title=props.title or None, authors=[props.author] if props.author else [],
-                                     language=clean_language(props.language), page_count=len(slides)))
+    doc = model.Document(metadata=model.Metadata(
+        title=props.title or None, authors=[props.author] if props.author else [],
+        language=clean_language(props.language), page_count=len(slides)))
     for n, slide in enumerate(slides, start=1):
         ctx.check_cancelled()
         doc.blocks.append(_slide(slide, n, doc.warnings))
     return finish(doc, source, options, "pptx")
 
 
-def _slide(slide: Any, n: int, warnings: list[str]) -> Section:
-    blocks: list[Any] = [PageBreak(label=f"Slide {n}", kind="slide")]
+def _slide(slide: Any, n: int, warnings: list[str]) -> model.Section:
+    blocks: list[Any] = [model.PageBreak(label=f"Slide {n}", kind="slide")]
     title_shape = slide.shapes.title
     title = title_shape.text_frame.text.strip() if title_shape is not None and title_shape.has_text_frame else ""
-    blocks.append(Heading(level=2, inlines=[Span(text=title or f"Slide {n}")]))
+    blocks.append(model.Heading(level=2, inlines=[model.Span(text=title or f"Slide {n}")]))
     shapes = [s for s in slide.shapes if title_shape is None or s.shape_id != title_shape.shape_id]
     shapes.sort(key=lambda s: ((s.top or 0) // 10000, s.left or 0))
     for shape in shapes:
         _shape(shape, blocks, warnings)
     if slide.has_notes_slide:
         text = slide.notes_slide.notes_text_frame.text if slide.notes_slide.notes_text_frame else ""
-        paras = [Paragraph(inlines=[Span(text=t.strip())]) for t in text.split("\n") if t.strip()]
+        paras = [text_paragraph(t.strip()) for t in text.split("\n") if t.strip()]
         if paras:
-            blocks.append(Notes(blocks=paras))
-    return Section(kind="slide", label=f"Slide {n}", blocks=blocks)
+            blocks.append(model.Notes(blocks=paras))
+    return model.Section(kind="slide", label=f"Slide {n}", blocks=blocks)
 
 
 def _shape(shape: Any, blocks: list[Any], warnings: list[str]) -> None:
@@ -87,7 +74,7 @@ def _shape(shape: Any, blocks: list[Any], warnings: list[str]) -> None:
         _text(shape.text_frame, blocks)
 
 
-def _picture(shape: Any, warnings: list[str]) -> Figure:
+def _picture(shape: Any, warnings: list[str]) -> model.Figure:
     c_nv_pr = shape._element.xpath("./*[1]/p:cNvPr")
     alt = c_nv_pr[0].get("descr") if c_nv_pr else None
     try:
@@ -98,14 +85,14 @@ def _picture(shape: Any, warnings: list[str]) -> Figure:
     if media_type not in IMAGE_TYPES:
         warnings.append(f"A picture ({shape.name}) is in an unsupported format; kept as a marked figure.")
         media_type, blob = None, None
-    return Figure(image=blob, media_type=media_type, alt=alt or None, source_ref=shape.name)
+    return model.Figure(image=blob, media_type=media_type, alt=alt or None, source_ref=shape.name)
 
 
 def _text(frame: Any, blocks: list[Any]) -> None:
-    current: ListBlock | None = None
+    current: model.ListBlock | None = None
     for para in frame.paragraphs:
-        spans = [Span(text=r.text, strong=bool(r.font.bold), emphasis=bool(r.font.italic),
-                      href=r.hyperlink.address if r.hyperlink and r.hyperlink.address else None)
+        spans = [model.Span(text=r.text, strong=bool(r.font.bold), emphasis=bool(r.font.italic),
+                            href=r.hyperlink.address if r.hyperlink and r.hyperlink.address else None)
                  for r in para.runs if r.text]
         if not "".join(s.text for s in spans).strip():
             continue
@@ -113,20 +100,20 @@ def _text(frame: Any, blocks: list[Any]) -> None:
             "{http://schemas.openxmlformats.org/drawingml/2006/main}pPr/"
             "{http://schemas.openxmlformats.org/drawingml/2006/main}buChar") is not None \
             or _inherits_bullets(frame)
-        p = Paragraph(inlines=spans)
+        p = model.Paragraph(inlines=spans)
         if bulleted:
             if current is None:
-                current = ListBlock(items=[])
+                current = model.ListBlock(items=[])
                 blocks.append(current)
             target = current
             for _ in range(para.level):
                 if not target.items:
-                    target.items.append(ListItem(blocks=[]))
+                    target.items.append(model.ListItem(blocks=[]))
                 last = target.items[-1]
-                if not last.blocks or not isinstance(last.blocks[-1], ListBlock):
-                    last.blocks.append(ListBlock(items=[]))
+                if not last.blocks or not isinstance(last.blocks[-1], model.ListBlock):
+                    last.blocks.append(model.ListBlock(items=[]))
                 target = last.blocks[-1]
-            target.items.append(ListItem(blocks=[p]))
+            target.items.append(model.ListItem(blocks=[p]))
         else:
             current = None
             blocks.append(p)
@@ -142,7 +129,7 @@ def _inherits_bullets(frame: Any) -> bool:
         return False
 
 
-def _table(table: Any) -> Table:
+def _table(table: Any) -> model.Table:
     rows = []
     first_row = bool(getattr(table, "first_row", False))
     for r, row in enumerate(table.rows):
@@ -150,10 +137,9 @@ def _table(table: Any) -> Table:
         for cell in row.cells:
             text = cell.text.strip()
             header = first_row and r == 0
-            cells.append(Cell(blocks=[Paragraph(inlines=[Span(text=text)])] if text else [], header=header,
-                              scope="col" if header else None))
-        rows.append(Row(cells=cells))
-    return Table(rows=rows, header_rows=1 if first_row and len(rows) > 1 else 0)
+            cells.append(text_cell(text, header, "col" if header else None))
+        rows.append(model.Row(cells=cells))
+    return model.Table(rows=rows, header_rows=1 if first_row and len(rows) > 1 else 0)
 
 
 READER = ReaderSpec("pptx", read_pptx, "PowerPoint: one section per slide, shapes in reading order, notes, alt text")

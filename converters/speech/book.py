@@ -1,14 +1,14 @@
-"""Document → spoken book: the script, the voices, and one MP3 per chapter with every utterance's time.
+"""Document → spoken book: the script, the voice plan, and one MP3 per chapter (in a temporary
+folder) with every utterance's time.
 
-What the mp3 and daisy writers start from. One conversion job speaks its document once: the result is
-kept in the job's context (``ctx.extra``) and reused by every audio target of that job.
+The value of kind "spoken-book" that the ``speech`` step makes (``converters/transforms/speech.py``)
+and the mp3 and daisy writers read; the conversion plan makes it once per job and releases it
+(:meth:`SpokenBook.release` deletes the chapter files) when its last writer is done.
 """
 
 from __future__ import annotations
 
-import re
 import time
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,17 +19,18 @@ from access.models import ConvertOptions
 from converters.speech.engine import Voice
 from converters.speech.render import Rendering, render
 from converters.speech.script import Script, build_script
-from converters.speech.voices import plan_voices
-
-CACHE_KEY = "speech.books"
+from converters.speech.settings import SpeechSettings
+from converters.speech.voices import VoicePlan, plan_voices
 
 
 @dataclass
 class SpokenBook:
-    name: str                      # base name of the artifacts
+    document: Document             # what was spoken (the talking EPUB's metadata comes from it)
     script: Script
-    rendering: Rendering
+    plan: VoicePlan
+    rendering: Rendering           # the chapter files live in rendering.workdir until release()
     script_seconds: float
+    bitrate: int                   # kbps of the chapter files
 
     @property
     def warnings(self) -> list[str]:
@@ -42,6 +43,17 @@ class SpokenBook:
                  "end": round(offsets[c.id] + self.rendering.chapters[c.id].duration, 3)}
                 for c in self.script.chapters]
 
+    def facts(self) -> dict[str, object]:
+        """What every audio artifact made from this book says about it."""
+        return {"duration": round(self.rendering.duration, 3), "language": self.script.language,
+                "voices": [v.id for v in self.rendering.voices], "words": self.script.spoken_words(),
+                "warnings": list(self.warnings)}
+
+    def release(self) -> None:
+        """Delete the spoken chapter files."""
+        if self.rendering.workdir is not None:
+            self.rendering.workdir.cleanup()
+
 
 @lru_cache(maxsize=4)
 def installed_voices(espeak_library: str = "libespeak-ng.so.1") -> tuple[Voice, ...]:
@@ -52,50 +64,21 @@ def installed_voices(espeak_library: str = "libespeak-ng.so.1") -> tuple[Voice, 
     return (*espeak_engine(espeak_library).voices(), *piper_voices())
 
 
-def artifact_name(doc: Document) -> str:
-    """A safe base file name: the source file's stem, else the title, else "document"."""
-    raw = Path(doc.metadata.source_name).stem if doc.metadata.source_name else (doc.metadata.title or "")
-    ascii_only = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_only).strip("-").lower()[:60]
-    return slug or "document"
-
-
-def spoken_book(doc: Document, options: ConvertOptions, ctx: Context, outdir: Path) -> SpokenBook:
-    """Speak ``doc`` (or reuse what this job already spoke with the same voice options)."""
-    key = (id(doc), options.language, options.voice, options.rate, options.pitch)
-    cache = ctx.extra.setdefault(CACHE_KEY, {})
-    if key in cache:
-        ctx.progress(80, "reusing the spoken audio")
-        return cache[key]
-    settings = ctx.settings
+def spoken_book(doc: Document, options: ConvertOptions, ctx: Context, workdir: Path | None = None) -> SpokenBook:
+    """Speak ``doc`` with the job's voice options; the chapter files go to a temporary folder inside
+    ``workdir`` (default: the system's temporary folder)."""
+    settings = ctx.plugin_settings(SpeechSettings)
     t0 = time.perf_counter()
     ctx.progress(0, "preparing the spoken script")
     script = build_script(doc, options.language)
     script_seconds = time.perf_counter() - t0
     voices = list(installed_voices(settings.espeak_library))
     plan = plan_voices(voices, script.language, options.voice, settings.speech_fallback_voice)
-    outdir.mkdir(parents=True, exist_ok=True)
     # Piper (onnxruntime) already uses every core: one engine process, or they fight over the CPU
     processes = 1 if plan.requested is not None and plan.requested.engine == "piper" else settings.speech_processes
     rendering = render(script, plan, rate=options.rate, pitch=options.pitch, bitrate=settings.audio_bitrate,
-                       library=settings.espeak_library, processes=processes,
-                       workdir=outdir, progress=lambda pct, stage: ctx.progress(5 + pct * 0.75, stage),
+                       library=settings.espeak_library, processes=processes, workdir=workdir,
+                       progress=lambda pct, stage: ctx.progress(5 + pct * 0.95, stage),
                        check_cancelled=ctx.check_cancelled)
-    book = SpokenBook(name=artifact_name(doc), script=script, rendering=rendering,
-                      script_seconds=script_seconds)
-    cache[key] = book
-    return book
-
-
-AUDIO_TARGETS = ("mp3", "daisy")
-
-
-def release(ctx: Context, options: ConvertOptions, target: str) -> None:
-    """After the job's last audio target is written, delete the spoken chapters at once (rather than
-    when the job's context is garbage-collected)."""
-    wanted = [t.strip().lower() for t in options.targets if t.strip().lower() in AUDIO_TARGETS]
-    if wanted and wanted[-1] != target:
-        return
-    for book in ctx.extra.pop(CACHE_KEY, {}).values():
-        if book.rendering.workdir is not None:
-            book.rendering.workdir.cleanup()
+    return SpokenBook(document=doc, script=script, plan=plan, rendering=rendering, script_seconds=script_seconds,
+                      bitrate=settings.audio_bitrate)

@@ -7,59 +7,16 @@ what a printed page adds (leaders, ``2022–2025``, ``1 000``, ``e.g.``, long UR
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
-# words the script itself says, per language; a language missing here is announced in English
-PHRASES: dict[str, dict[str, str]] = {
-    "en": {"figure": "Figure", "figure-no-alt": "Figure without description", "table": "Table",
-           "rows": "rows", "columns": "columns", "page": "Page", "link": "link", "list": "List of {n} items",
-           "quote": "Quote", "end-quote": "End of quote", "notes": "Speaker notes", "code": "Code",
-           "equation": "Equation", "footnotes": "Notes", "note": "Note", "to": "to", "and": "and",
-           "start": "Start"},
-    "fr": {"figure": "Figure", "figure-no-alt": "Figure sans description", "table": "Tableau",
-           "rows": "lignes", "columns": "colonnes", "page": "Page", "link": "lien",
-           "list": "Liste de {n} éléments", "quote": "Citation", "end-quote": "Fin de citation",
-           "notes": "Notes de l'orateur", "code": "Code", "equation": "Équation", "footnotes": "Notes",
-           "note": "Note", "to": "à", "and": "et", "start": "Début"},
-    "es": {"figure": "Figura", "figure-no-alt": "Figura sin descripción", "table": "Tabla",
-           "rows": "filas", "columns": "columnas", "page": "Página", "link": "enlace",
-           "list": "Lista de {n} elementos", "quote": "Cita", "end-quote": "Fin de la cita",
-           "notes": "Notas del orador", "code": "Código", "equation": "Ecuación", "footnotes": "Notas",
-           "note": "Nota", "to": "a", "and": "y", "start": "Inicio"},
-    "pt": {"figure": "Figura", "figure-no-alt": "Figura sem descrição", "table": "Tabela",
-           "rows": "linhas", "columns": "colunas", "page": "Página", "link": "link",
-           "list": "Lista de {n} itens", "quote": "Citação", "end-quote": "Fim da citação",
-           "notes": "Notas do orador", "code": "Código", "equation": "Equação", "footnotes": "Notas",
-           "note": "Nota", "to": "a", "and": "e", "start": "Início"},
-    "de": {"figure": "Abbildung", "figure-no-alt": "Abbildung ohne Beschreibung", "table": "Tabelle",
-           "rows": "Zeilen", "columns": "Spalten", "page": "Seite", "link": "Link",
-           "list": "Liste mit {n} Einträgen", "quote": "Zitat", "end-quote": "Ende des Zitats",
-           "notes": "Sprechernotizen", "code": "Code", "equation": "Formel", "footnotes": "Anmerkungen",
-           "note": "Anmerkung", "to": "bis", "and": "und", "start": "Anfang"},
-    "sw": {"figure": "Kielelezo", "figure-no-alt": "Kielelezo bila maelezo", "table": "Jedwali",
-           "rows": "safu", "columns": "nguzo", "page": "Ukurasa", "link": "kiungo",
-           "list": "Orodha ya vipengele {n}", "quote": "Nukuu", "end-quote": "Mwisho wa nukuu",
-           "notes": "Maelezo ya msemaji", "code": "Msimbo", "equation": "Mlinganyo", "footnotes": "Maelezo",
-           "note": "Maelezo", "to": "hadi", "and": "na", "start": "Mwanzo"},
-}
-
-ABBREVIATIONS: dict[str, dict[str, str]] = {
-    "en": {"e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus",
-           "approx.": "approximately", "Dr.": "Doctor", "Prof.": "Professor", "Mr.": "Mister",
-           "Mrs.": "Missus", "Fig.": "Figure", "fig.": "figure", "No.": "number", "pp.": "pages",
-           "p.": "page", "cf.": "compare", "et al.": "and others", "Ch.": "Chapter", "Vol.": "Volume"},
-    "fr": {"p. ex.": "par exemple", "c.-à-d.": "c'est-à-dire", "etc.": "et cetera", "M.": "Monsieur",
-           "Mme": "Madame", "Mlle": "Mademoiselle", "n°": "numéro", "env.": "environ", "cf.": "confer"},
-    "es": {"p. ej.": "por ejemplo", "etc.": "etcétera", "Sr.": "Señor", "Sra.": "Señora", "núm.": "número",
-           "pág.": "página", "aprox.": "aproximadamente"},
-    "pt": {"p. ex.": "por exemplo", "etc.": "etcétera", "Sr.": "Senhor", "Sra.": "Senhora",
-           "nº": "número", "pág.": "página"},
-    "de": {"z. B.": "zum Beispiel", "z.B.": "zum Beispiel", "d. h.": "das heißt", "d.h.": "das heißt",
-           "usw.": "und so weiter", "bzw.": "beziehungsweise", "ca.": "circa", "Nr.": "Nummer",
-           "S.": "Seite", "u. a.": "unter anderem", "Abb.": "Abbildung"},
-    "sw": {"k.m.": "kwa mfano", "n.k.": "na kadhalika", "Bw.": "Bwana", "Bi.": "Bibi"},
-}
+# Words the script itself says ("phrases"), per language (a language missing is announced in English),
+# and the abbreviations read out in full, per language.
+_WORDS = json.loads((Path(__file__).parent / "data" / "spoken-words.json").read_text(encoding="utf-8"))
+PHRASES: dict[str, dict[str, str]] = _WORDS["phrases"]
+ABBREVIATIONS: dict[str, dict[str, str]] = _WORDS["abbreviations"]
 
 URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 EMAIL_RE = re.compile(r"\b[\w.+-]+@([\w-]+\.)+[a-z]{2,}\b", re.IGNORECASE)

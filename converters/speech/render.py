@@ -3,8 +3,7 @@
 The speaking and encoding run in child processes (``render_worker.py``), chapters shared among
 ``speech_processes`` of them; this side feeds them, reports progress per chapter, checks for
 cancellation between chapters and turns a child that dies into ``engine_failed`` — the worker lives.
-The result is cached in the conversion's context so that the mp3 and daisy targets of one job
-speak the book once.
+The chapter files stay in a temporary folder (``Rendering.workdir``) until the spoken book is released.
 """
 
 from __future__ import annotations
@@ -24,6 +23,8 @@ from access.errors import EngineFailed, error_from_code
 from converters.speech.engine import Voice
 from converters.speech.script import Chapter, Script
 from converters.speech.voices import VoicePlan
+
+SPEECH_FOLDER_PREFIX = "access-speech-"     # the temporary folder of one rendering
 
 
 @dataclass
@@ -129,7 +130,7 @@ def render(script: Script, plan: VoicePlan, *, rate: int, pitch: int, bitrate: i
            library: str = "libespeak-ng.so.1", processes: int = 2, workdir: Path | None = None,
            progress: Any = None, check_cancelled: Any = None) -> Rendering:
     """Speak and encode every chapter of ``script``; see the module docstring."""
-    tmp = tempfile.TemporaryDirectory(prefix=".speech-", dir=workdir)
+    tmp = tempfile.TemporaryDirectory(prefix=SPEECH_FOLDER_PREFIX, dir=workdir)
     base = Path(tmp.name)
     jobs = [chapter_job(c, plan, base / f"{c.id}.mp3") for c in script.chapters]
     total = len(jobs)

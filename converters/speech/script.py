@@ -22,23 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from access.document import (
-    Code,
-    Document,
-    Figure,
-    Heading,
-    ListBlock,
-    Math,
-    NoteRef,
-    Notes,
-    PageBreak,
-    Paragraph,
-    Quote,
-    Section,
-    Span,
-    Table,
-    block_text,
-)
+from access import document as model
 from access.errors import EmptyFile
 from converters.speech.normalise import base_language, is_page_artefact, normalise, phrase
 
@@ -174,7 +158,7 @@ def _ends_with_abbreviation(sentence: str, language: str) -> bool:
 class ScriptBuilder:
     """Walks a Document once, in reading order, and builds its Script."""
 
-    def __init__(self, doc: Document, language: str) -> None:
+    def __init__(self, doc: model.Document, language: str) -> None:
         self.doc = doc
         self.language = language
         self.counter = {"s": 0, "b": 0, "c": 0}
@@ -211,7 +195,7 @@ class ScriptBuilder:
         """One segment per sentence per language run of the inlines."""
         runs: list[tuple[str, str]] = []
         for inline in inlines:
-            if isinstance(inline, NoteRef):
+            if isinstance(inline, model.NoteRef):
                 self.notes.setdefault(inline.id, inline.label or str(len(self.notes) + 1))
                 continue
             run_lang = inline.lang or lang or self.language
@@ -230,7 +214,7 @@ class ScriptBuilder:
         return segments
 
     def _plain(self, text: str, lang: str | None = None, pause: int = SENTENCE_PAUSE) -> list[Segment]:
-        return self._sentences([Span(text=text)], lang, pause)
+        return self._sentences([model.Span(text=text)], lang, pause)
 
     # -- blocks -----------------------------------------------------------------------------
     def build(self) -> Script:
@@ -258,46 +242,46 @@ class ScriptBuilder:
         return made
 
     def block(self, block: Any, lang: str | None, style: str) -> None:
-        if isinstance(block, Heading):
+        if isinstance(block, model.Heading):
             self.heading(block)
-        elif isinstance(block, Paragraph):
+        elif isinstance(block, model.Paragraph):
             text = block.text
             if not text.strip() or is_page_artefact(text):
                 return
             segments = self._sentences(block.inlines, block.lang or lang)
             if segments:
                 self._item("paragraph", segments=segments, style=style, lang=block.lang or lang or "")
-        elif isinstance(block, ListBlock):
+        elif isinstance(block, model.ListBlock):
             self.list_block(block, lang, style)
-        elif isinstance(block, Table):
+        elif isinstance(block, model.Table):
             self.table(block, lang)
-        elif isinstance(block, Figure):
+        elif isinstance(block, model.Figure):
             self.figure(block, lang)
-        elif isinstance(block, PageBreak):
+        elif isinstance(block, model.PageBreak):
             self.page(block)
-        elif isinstance(block, Math):
+        elif isinstance(block, model.Math):
             if block.text.strip():
                 item = self._item("paragraph", style=style)
                 words, wlang = phrase("equation", self.language)
                 item.segments = [self._segment("", words + ".", wlang, 0, target=item.id),
                                  *self._plain(block.text, lang)]
-        elif isinstance(block, Code):
+        elif isinstance(block, model.Code):
             if block.text.strip():
                 item = self._item("code")
                 item.segments = [self._announce("code", item, 200),
                                  self._segment(block.text, normalise(block.text, lang or self.language),
                                                lang or self.language, ITEM_PAUSE)]
-        elif isinstance(block, Quote | Notes):
-            key, end = ("quote", "end-quote") if isinstance(block, Quote) else ("notes", "")
+        elif isinstance(block, model.Quote | model.Notes):
+            key, end = ("quote", "end-quote") if isinstance(block, model.Quote) else ("notes", "")
             items = [i for i in self.blocks(block.blocks, lang, key) if i.segments]
             if items:
                 items[0].segments.insert(0, self._announce(key, items[0], 200))
                 if end:
                     items[-1].segments.append(self._announce(end, items[-1]))
-        elif isinstance(block, Section):
+        elif isinstance(block, model.Section):
             self.blocks(block.blocks, lang, style)
 
-    def heading(self, block: Heading) -> None:
+    def heading(self, block: model.Heading) -> None:
         text = " ".join(block.text.split())
         if not text:
             return
@@ -308,7 +292,7 @@ class ScriptBuilder:
         item = self._item("heading", level=block.level)
         item.segments = self._sentences(block.inlines, None, HEADING_PAUSE)
 
-    def list_block(self, block: ListBlock, lang: str | None, style: str, depth: int = 0,
+    def list_block(self, block: model.ListBlock, lang: str | None, style: str, depth: int = 0,
                    item: Item | None = None) -> None:
         if item is None:
             item = self._item("list", style=style)
@@ -317,19 +301,19 @@ class ScriptBuilder:
             entry = first = Entry(label=f"{n}.", depth=depth, segments=[], ordered=block.ordered)
             item.entries.append(entry)
             for inner in li.blocks:
-                if isinstance(inner, ListBlock):
+                if isinstance(inner, model.ListBlock):
                     self.list_block(inner, lang, style, depth + 1, item)
                     entry = Entry(label="", depth=depth, segments=[])
                     item.entries.append(entry)
                     continue
-                text = block_text(inner)
-                inlines = inner.inlines if isinstance(inner, Paragraph) else [Span(text=text)]
+                text = model.block_text(inner)
+                inlines = inner.inlines if isinstance(inner, model.Paragraph) else [model.Span(text=text)]
                 entry.segments.extend(self._sentences(inlines, lang, ITEM_PAUSE))
             if first.segments:
                 first.segments[0].spoken = f"{first.label} {first.segments[0].spoken}"
         item.entries = [e for e in item.entries if e.segments]
 
-    def table(self, block: Table, lang: str | None) -> None:
+    def table(self, block: model.Table, lang: str | None) -> None:
         grid = [[cell for cell in row.cells] for row in block.rows]
         if not any(c.text for row in grid for c in row):
             return
@@ -376,7 +360,7 @@ class ScriptBuilder:
         if spoken_cells:
             spoken_cells[-1].pause = ITEM_PAUSE
 
-    def figure(self, block: Figure, lang: str | None) -> None:
+    def figure(self, block: model.Figure, lang: str | None) -> None:
         if block.decorative:
             return
         item = self._item("figure", image=block.image if block.media_type in DISPLAY_IMAGE_TYPES else None,
@@ -398,7 +382,7 @@ class ScriptBuilder:
             item.caption = self._segment(caption, normalise(caption, lang or self.language),
                                          lang or self.language, ITEM_PAUSE)
 
-    def page(self, block: PageBreak) -> None:
+    def page(self, block: model.PageBreak) -> None:
         label = block.label.strip()
         if not label:
             return
@@ -418,7 +402,7 @@ class ScriptBuilder:
         heading.segments = [self._segment(title, title + ".", tlang, HEADING_PAUSE)]
         note_word, _ = phrase("note", self.language)
         for label, blocks in bodies:
-            text = " ".join(" ".join(block_text(b).split()) for b in blocks).strip()
+            text = " ".join(" ".join(model.block_text(b).split()) for b in blocks).strip()
             if text:
                 segments = self._plain(f"{label}. {text}")
                 if segments:
@@ -426,7 +410,7 @@ class ScriptBuilder:
                     self._item("paragraph", segments=segments)
 
 
-def build_script(doc: Document, language: str | None = None) -> Script:
+def build_script(doc: model.Document, language: str | None = None) -> Script:
     """The spoken script of ``doc`` (``language`` overrides the document's own).
 
     Raises EmptyFile when nothing in the document can be read aloud."""

@@ -8,7 +8,8 @@ Packaging contract (for writers that add audio: media overlays reuse this instea
 OPF and nav generation)::
 
     package_epub(out_path, metadata=EpubMetadata(...), content_docs=[ContentDoc(...)],
-                 nav_xhtml=nav_document(...), resources=[Resource(...)], css=epub_css())
+                 nav_xhtml=nav_document(...), resources=[Resource(...)], css=epub_css(),
+                 before_package_document=None)
 
 - ``metadata``: :class:`EpubMetadata` — title, language (BCP 47), identifier (``urn:uuid:…``,
   stable for the same input), authors, ``modified`` (``CCYY-MM-DDThh:mm:ssZ``; default now),
@@ -23,40 +24,37 @@ OPF and nav generation)::
 - ``nav_xhtml``: bytes of the navigation document (``nav.xhtml``), built with
   :func:`nav_document` from :class:`NavEntry` trees (toc, page list, landmarks).
 - ``resources``: :class:`Resource` — images, audio (``audio/mpeg``), SMIL (``application/smil+xml``),
-  each ``name`` (path inside OEBPS/), ``data``, ``media_type``, optional ``id`` (needed for SMIL
-  so a ContentDoc's ``media_overlay`` can refer to it) and ``properties``.
+  each ``name`` (path inside OEBPS/), ``data`` (or ``path``: a file streamed into the zip, so a long
+  book's audio never sits in memory), ``media_type``, optional ``id`` (needed for SMIL so a
+  ContentDoc's ``media_overlay`` can refer to it) and ``properties``.
 - ``css``: style sheet text written as ``OEBPS/style.css`` (content documents link ``style.css``).
+- ``before_package_document(out_path)``: called once every content document and resource is in the
+  zip and before the package document (``content.opf``) is written last: the moment to decide what
+  the metadata claims from the content as packed (the EPUB writer audits it there, once).
 Returns ``out_path``. The zip has ``mimetype`` first and stored, as OCF requires. Every XHTML
 document is parsed (lxml) before it is packed, so a malformed one fails here, not in a reader.
+The package is written once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import shutil
 import uuid
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
 from access.context import Context
-from access.conversion import DOCUMENT, WriterSpec
-from access.document import Document, Heading, Section
+from access.conversion import DOCUMENT, OutputFolder, WriterSpec
+from access.document import Document, Heading, Section, walk_blocks
 from access.errors import EngineFailed
 from access.models import ArtifactOut, ConvertOptions
-from converters import legacy
 from converters.writers.css import epub_css
-from converters.writers.markup import (
-    Plan,
-    Renderer,
-    esc,
-    plan_headings,
-    title_of,
-)
+from converters.writers.markup import Plan, Renderer, esc, plan_headings, slug, title_of
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -100,6 +98,7 @@ class Resource:
     media_type: str
     id: str | None = None
     properties: str | None = None
+    path: Path | None = None       # streamed from this file instead of ``data``
 
 
 @dataclass
@@ -176,6 +175,8 @@ def _meta_lines(metadata: EpubMetadata) -> list[str]:
 
 
 def _check_xml(name: str, data: bytes) -> None:
+    from lxml import etree
+
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         etree.fromstring(data, parser)
@@ -184,7 +185,8 @@ def _check_xml(name: str, data: bytes) -> None:
 
 
 def package_epub(out_path: Path, *, metadata: EpubMetadata, content_docs: list[ContentDoc], nav_xhtml: bytes,
-                 resources: Iterable[Resource] = (), css: str | None = None) -> Path:
+                 resources: Iterable[Resource] = (), css: str | None = None,
+                 before_package_document: Callable[[Path], None] | None = None) -> Path:
     """Write an EPUB 3 file (see the module docstring for the contract)."""
     resources = list(resources)
     manifest = ['<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>']
@@ -207,12 +209,6 @@ def package_epub(out_path: Path, *, metadata: EpubMetadata, content_docs: list[C
         manifest.append(f'<item id="{esc(ident)}" href="{esc(res.name)}" media-type="{esc(res.media_type)}"{props}/>')
         if res.media_type in ("application/smil+xml", "application/xhtml+xml", "image/svg+xml"):
             _check_xml(res.name, res.data)
-    opf = ('<?xml version="1.0" encoding="utf-8"?>\n'
-           '<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="pub-id" '
-           f'xml:lang="{esc(metadata.language)}">\n'
-           '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n' + "\n".join(_meta_lines(metadata))
-           + "\n</metadata>\n<manifest>\n" + "\n".join(manifest) + "\n</manifest>\n<spine>\n"
-           + "\n".join(spine) + "\n</spine>\n</package>\n").encode("utf-8")
     container = (b'<?xml version="1.0" encoding="utf-8"?>\n'
                  b'<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">\n'
                  b'<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
@@ -221,17 +217,37 @@ def package_epub(out_path: Path, *, metadata: EpubMetadata, content_docs: list[C
     with zipfile.ZipFile(out_path, "w") as zf:
         zf.writestr(zipfile.ZipInfo("mimetype"), b"application/epub+zip", compress_type=zipfile.ZIP_STORED)
         zf.writestr("META-INF/container.xml", container, compress_type=zipfile.ZIP_DEFLATED)
-        zf.writestr("OEBPS/content.opf", opf, compress_type=zipfile.ZIP_DEFLATED)
         zf.writestr("OEBPS/nav.xhtml", nav_xhtml, compress_type=zipfile.ZIP_DEFLATED)
         if css is not None:
             zf.writestr("OEBPS/style.css", css.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
         for cd in content_docs:
             zf.writestr(f"OEBPS/{cd.name}", cd.xhtml, compress_type=zipfile.ZIP_DEFLATED)
         for res in resources:
-            stored = res.media_type.startswith(("image/jpeg", "image/png", "audio/"))
-            zf.writestr(f"OEBPS/{res.name}", res.data,
-                        compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
+            _add_resource(zf, res)
+    if before_package_document is not None:
+        before_package_document(out_path)
+    opf = ('<?xml version="1.0" encoding="utf-8"?>\n'
+           '<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="pub-id" '
+           f'xml:lang="{esc(metadata.language)}">\n'
+           '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n' + "\n".join(_meta_lines(metadata))
+           + "\n</metadata>\n<manifest>\n" + "\n".join(manifest) + "\n</manifest>\n<spine>\n"
+           + "\n".join(spine) + "\n</spine>\n</package>\n").encode("utf-8")
+    with zipfile.ZipFile(out_path, "a") as zf:
+        zf.writestr("OEBPS/content.opf", opf, compress_type=zipfile.ZIP_DEFLATED)
     return out_path
+
+
+def _add_resource(zf: zipfile.ZipFile, res: Resource) -> None:
+    """Images and audio are stored (already compressed), the rest deflated; a file is streamed."""
+    stored = res.media_type.startswith(("image/jpeg", "image/png", "audio/"))
+    compress = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    if res.path is None:
+        zf.writestr(f"OEBPS/{res.name}", res.data, compress_type=compress)
+        return
+    info = zipfile.ZipInfo(f"OEBPS/{res.name}", date_time=(2026, 1, 1, 0, 0, 0))
+    info.compress_type = compress
+    with res.path.open("rb") as src, zf.open(info, "w") as dst:
+        shutil.copyfileobj(src, dst, 1024 * 1024)
 
 
 def accessibility_metadata(doc: Document, *, has_page_list: bool, extra_modes: Iterable[str] = (),
@@ -308,9 +324,7 @@ def _heading_tree(plan: Plan, max_level: int = 4) -> list[NavEntry]:
     return roots
 
 
-def write_epub(doc: Document, outdir: Path, options: ConvertOptions, ctx: Context) -> list[ArtifactOut]:
-    from converters.writers.html import output_stem
-
+def write_epub(doc: Document, folder: OutputFolder, options: ConvertOptions, ctx: Context) -> list[ArtifactOut]:
     ctx.progress(5, "writing epub")
     title = title_of(doc)
     language = doc.metadata.language or "und"
@@ -329,13 +343,13 @@ def write_epub(doc: Document, outdir: Path, options: ConvertOptions, ctx: Contex
         return name
 
     renderer = Renderer(plan, xhtml=True, image_src=image_src,
-                        note_href=lambda key: f"notes.xhtml#fn-{key_slug(key)}")
+                        note_href=lambda key: f"notes.xhtml#fn-{slug(key)}")
     docs: list[ContentDoc] = []
     page_entries: list[NavEntry] = []
     for k, ch in enumerate(chapters):
         ctx.check_cancelled()
         for p in plan.headings:
-            if not p.file and any(p.heading is b for b in _walk(ch.blocks)):
+            if not p.file and any(p.heading is b for b in walk_blocks(ch.blocks)):
                 p.file = ch.name
         before = len(renderer.pages)
         body = renderer.blocks(ch.blocks)
@@ -355,63 +369,42 @@ def write_epub(doc: Document, outdir: Path, options: ConvertOptions, ctx: Contex
     toc = _heading_tree(plan)
     landmarks = [("bodymatter", "Start of content", docs[0].name)]
     nav = nav_document(title, language, toc, page_entries, landmarks)
-    a11y, conforms = accessibility_metadata(doc, has_page_list=bool(page_entries))
+    a11y, claim = accessibility_metadata(doc, has_page_list=bool(page_entries))
     source_bytes = doc.model_dump_json().encode("utf-8")
     metadata = EpubMetadata(title=title, language=language, identifier=stable_identifier(source_bytes),
-                            authors=doc.metadata.authors, source=doc.metadata.source_name,
-                            accessibility=a11y, conforms_to=conforms)
-    name = f"{output_stem(doc)}.epub"
-    path = outdir / name
-    metadata.conforms_to = None
-    package_epub(path, metadata=metadata, content_docs=docs, nav_xhtml=nav, resources=resources, css=epub_css())
-    if conforms and content_passes_auditor(path, ctx):
-        # the claim is written only once our auditor found no violation in the content documents
-        metadata.conforms_to = conforms
-        package_epub(path, metadata=metadata, content_docs=docs, nav_xhtml=nav, resources=resources,
-                     css=epub_css())
-    conforms = metadata.conforms_to
+                            authors=doc.metadata.authors, source=doc.metadata.source_name, accessibility=a11y)
+    audit: dict[str, Any] = {}
+
+    def decide_claim(path: Path) -> None:
+        """The claim is written only when our auditor found no violation in the content documents as
+        packed; the audit is kept in the artifact for the gate, which does not audit them again."""
+        from converters.gates.audit import CONTENT_DOCUMENTS, audit_check
+
+        ctx.progress(80, "auditing the content documents")
+        check, review = audit_check(path, "zip", path.name, ctx, CONTENT_DOCUMENTS)
+        audit.update(check=check.model_dump(mode="json"), needs_review=review)
+        metadata.conforms_to = claim if check.passed else None
+
+    path = folder.file(".epub")
+    package_epub(path, metadata=metadata, content_docs=docs, nav_xhtml=nav, resources=resources, css=epub_css(),
+                 before_package_document=decide_claim if claim else None)
     ctx.progress(95, "epub written")
     missing = [{"check": "writer", "rule": "figure-alt-missing-in-source", **m} for m in renderer.missing_alt]
-    return [ArtifactOut(name=name, media_type="application/epub+zip", path=str(path),
-                        metadata={"language": language, "chapters": len(docs), "pages": len(page_entries),
-                                  "figures": len(doc.figures()), "missing_alt_figures": missing,
-                                  "conforms_to": conforms})]
-
-
-def content_passes_auditor(path: Path, ctx: Context) -> bool:
-    """Our auditor (through the registry, as every caller) on the package's XHTML documents."""
-    from access import services
-    from access.errors import AccessError
-    from access.models import AuditOptions, Outcome, SourceFile
-
-    try:
-        report = services.audit_file(SourceFile(path=str(path), filename=path.name, format="zip"),
-                                     AuditOptions(), ctx)
-    except AccessError:
-        return False
-    return not any(f.outcome is Outcome.VIOLATION for f in report.findings) and \
-        all(p.status != "failed" for p in report.parts)
-
-
-def key_slug(key: str) -> str:
-    from converters.writers.markup import slug
-
-    return slug(key)
-
-
-def _walk(blocks: list[Any]) -> Iterable[Any]:
-    from access.document import walk_blocks
-
-    return walk_blocks(blocks)
+    facts: dict[str, Any] = {"language": language, "chapters": len(docs), "pages": len(page_entries),
+                             "figures": len(doc.figures()), "missing_alt_figures": missing,
+                             "conforms_to": metadata.conforms_to}
+    if audit:
+        facts["audit"] = audit
+    return [ArtifactOut(name=path.name, media_type="application/epub+zip", path=str(path), metadata=facts)]
 
 
 def _chapter_title(ch: Chapter, plan: Plan, fallback: str) -> str:
-    for b in _walk(ch.blocks):
+    for b in walk_blocks(ch.blocks):
         if isinstance(b, Heading) and b.text.strip():
             return " ".join(b.text.split())
     return fallback
 
 
-WRITER = WriterSpec("epub", DOCUMENT, legacy.writer(write_epub),
+WRITER = WriterSpec("epub", DOCUMENT, write_epub,
                     description="EPUB 3 with navigation, page list and accessibility metadata, checked by "
                                 "epubcheck and our auditor.")

@@ -9,41 +9,24 @@ spacing) that work without script.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from access.context import Context
-from access.conversion import DOCUMENT, WriterSpec
+from access.conversion import DOCUMENT, OutputFolder, WriterSpec
 from access.document import Document, Heading
 from access.models import ArtifactOut, ConvertOptions
-from converters import legacy
 from converters.writers.css import html_css
-from converters.writers.markup import (
-    Renderer,
-    esc,
-    figure_summary,
-    plan_headings,
-    slug,
-    title_of,
-    toc_html,
-)
+from converters.writers.markup import Renderer, esc, figure_summary, plan_headings, title_of, toc_html
 
 TOC_MAX_LEVEL = 3
 
 
-def write_html(doc: Document, outdir: Path, options: ConvertOptions, ctx: Context) -> list[ArtifactOut]:
+def write_html(doc: Document, folder: OutputFolder, options: ConvertOptions, ctx: Context) -> list[ArtifactOut]:
     ctx.progress(10, "writing html")
     page = render_html(doc)
-    name = f"{output_stem(doc)}.html"
-    path = outdir / name
+    path = folder.file(".html")
     path.write_text(page, encoding="utf-8")
     ctx.progress(90, "html written")
-    return [ArtifactOut(name=name, media_type="text/html", path=str(path),
+    return [ArtifactOut(name=path.name, media_type="text/html", path=str(path),
                         metadata={"language": doc.metadata.language, **figure_summary(doc)})]
-
-
-def output_stem(doc: Document) -> str:
-    source = doc.metadata.source_name
-    return slug(Path(source).stem) if source else slug(title_of(doc))
 
 
 def title_is_first_heading(doc: Document) -> bool:
@@ -132,5 +115,5 @@ def _display_options() -> str:
             + "\n".join(groups) + "\n</details>")
 
 
-WRITER = WriterSpec("html", DOCUMENT, legacy.writer(write_html),
+WRITER = WriterSpec("html", DOCUMENT, write_html,
                     description="Accessible HTML: one self-contained page, checked by our auditor.")

@@ -14,22 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from access.document import (
-    Code,
-    Document,
-    Figure,
-    Heading,
-    ListBlock,
-    Math,
-    NoteRef,
-    Notes,
-    PageBreak,
-    Paragraph,
-    Quote,
-    Section,
-    Table,
-    block_text,
-)
+from access import document as model
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 INLINE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"}
@@ -63,7 +48,7 @@ def slug(text: str) -> str:
 
 @dataclass
 class PlannedHeading:
-    heading: Heading
+    heading: model.Heading
     level: int                     # output level, no gaps
     id: str
     file: str = ""                 # EPUB: the content document holding it
@@ -77,7 +62,7 @@ class Plan:
     by_obj: dict[int, PlannedHeading] = field(default_factory=dict)
 
 
-def plan_headings(doc: Document, base: int, *, first_is_title: bool = False) -> Plan:
+def plan_headings(doc: model.Document, base: int, *, first_is_title: bool = False) -> Plan:
     """``first_is_title``: the first heading is the page's only level-1 heading and every other
     heading is planned below it, starting at ``base`` (2)."""
     planned: list[PlannedHeading] = []
@@ -110,7 +95,7 @@ class Renderer:
 
     plan: Plan
     xhtml: bool = False
-    image_src: Callable[[Figure, int], str | None] = lambda fig, n: data_uri(fig)
+    image_src: Callable[[model.Figure, int], str | None] = lambda fig, n: data_uri(fig)
     note_href: Callable[[str], str] = lambda note_id: f"#fn-{slug(note_id)}"
     figures: int = 0
     missing_alt: list[dict[str, Any]] = field(default_factory=list)
@@ -120,7 +105,7 @@ class Renderer:
     def inlines(self, inlines: list[Any]) -> str:
         out = []
         for item in inlines:
-            if isinstance(item, NoteRef):
+            if isinstance(item, model.NoteRef):
                 label = esc(item.label or "note")
                 out.append(f'<a class="noteref" href="{esc(self.note_href(item.id))}" '
                            f'id="ref-{esc(slug(item.id))}" role="doc-noteref"'
@@ -148,51 +133,51 @@ class Renderer:
         return "\n".join(s for s in (self.block(b) for b in blocks) if s)
 
     def block(self, b: Any) -> str:
-        if isinstance(b, Heading):
+        if isinstance(b, model.Heading):
             return self.heading(b)
-        if isinstance(b, Paragraph):
+        if isinstance(b, model.Paragraph):
             body = self.inlines(b.inlines)
             if not body.strip():
                 return ""
             lang = f' lang="{esc(b.lang)}"{self._xml_lang(b.lang)}' if b.lang else ""
             return f"<p{lang}>{body}</p>"
-        if isinstance(b, ListBlock):
+        if isinstance(b, model.ListBlock):
             return self.list_block(b)
-        if isinstance(b, Table):
+        if isinstance(b, model.Table):
             return self.table(b)
-        if isinstance(b, Figure):
+        if isinstance(b, model.Figure):
             return self.figure(b)
-        if isinstance(b, PageBreak):
+        if isinstance(b, model.PageBreak):
             return self.pagebreak(b)
-        if isinstance(b, Math):
+        if isinstance(b, model.Math):
             return f'<p class="math">{esc(b.text)}</p>' if b.text else ""
-        if isinstance(b, Quote):
+        if isinstance(b, model.Quote):
             return f"<blockquote>\n{self.blocks(b.blocks)}\n</blockquote>"
-        if isinstance(b, Code):
+        if isinstance(b, model.Code):
             return f"<pre><code>{esc(b.text)}</code></pre>"
-        if isinstance(b, Notes):
+        if isinstance(b, model.Notes):
             inner = self.blocks(b.blocks)
             return (f'<div class="speaker-notes" role="note">\n<p><strong>Speaker notes</strong></p>\n'
                     f"{inner}\n</div>") if inner else ""
-        if isinstance(b, Section):
+        if isinstance(b, model.Section):
             cls = "slide" if b.kind == "slide" else b.kind
             return f'<section class="{esc(cls)}">\n{self.blocks(b.blocks)}\n</section>'
         return ""
 
-    def heading(self, h: Heading) -> str:
+    def heading(self, h: model.Heading) -> str:
         planned = self.plan.by_obj.get(id(h))
         text = self.inlines(h.inlines)
         if planned is None or not text.strip():
             return f"<p><strong>{text}</strong></p>" if text.strip() else ""
         return f'<h{planned.level} id="{planned.id}">{text}</h{planned.level}>'
 
-    def list_block(self, b: ListBlock) -> str:
+    def list_block(self, b: model.ListBlock) -> str:
         tag = "ol" if b.ordered else "ul"
         start = f' start="{b.start}"' if b.ordered and b.start != 1 else ""
         items = []
         for item in b.items:
             inner = item.blocks
-            if len(inner) >= 1 and isinstance(inner[0], Paragraph):
+            if len(inner) >= 1 and isinstance(inner[0], model.Paragraph):
                 first = self.inlines(inner[0].inlines)
                 rest = self.blocks(inner[1:])
                 items.append(f"<li>{first}{chr(10) + rest if rest else ''}</li>")
@@ -200,7 +185,7 @@ class Renderer:
                 items.append(f"<li>{self.blocks(inner)}</li>")
         return f"<{tag}{start}>\n" + "\n".join(items) + f"\n</{tag}>"
 
-    def table(self, t: Table) -> str:
+    def table(self, t: model.Table) -> str:
         if not t.rows:
             return ""
         parts = ["<table>"]
@@ -237,11 +222,11 @@ class Renderer:
         return "<tr>" + "".join(cells) + "</tr>"
 
     def cell_content(self, blocks: list[Any]) -> str:
-        if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
+        if len(blocks) == 1 and isinstance(blocks[0], model.Paragraph):
             return self.inlines(blocks[0].inlines)
         return self.blocks(blocks)
 
-    def figure(self, f: Figure) -> str:
+    def figure(self, f: model.Figure) -> str:
         n = self.figures
         self.figures += 1
         src = self.image_src(f, n) if f.image else None
@@ -262,7 +247,7 @@ class Renderer:
                     f'<img src="{esc(src)}" alt="{esc(MISSING_ALT)}"{slash}>{note}{caption}</figure>')
         return f'<figure id="figure-{n + 1}"><img src="{esc(src)}" alt="{esc(f.alt)}"{slash}>{caption}</figure>'
 
-    def pagebreak(self, p: PageBreak) -> str:
+    def pagebreak(self, p: model.PageBreak) -> str:
         ident = f"page-{slug(p.label)}"
         used = {i for _, i in self.pages}
         k = 2
@@ -278,7 +263,7 @@ class Renderer:
         return (f'<hr class="pagebreak" id="{ident}" role="doc-pagebreak" aria-label="{esc(label)}"'
                 f'{self._epub_type("pagebreak")}{slash}>\n<p class="pagenum" aria-hidden="true">{esc(label)}</p>')
 
-    def footnotes(self, doc: Document, heading_level: int) -> str:
+    def footnotes(self, doc: model.Document, heading_level: int) -> str:
         if not doc.footnotes:
             return ""
         items = []
@@ -298,13 +283,13 @@ class Renderer:
         return f' xml:lang="{esc(lang)}"' if self.xhtml and lang else ""
 
 
-def data_uri(fig: Figure) -> str | None:
+def data_uri(fig: model.Figure) -> str | None:
     if not fig.image or fig.media_type not in INLINE_IMAGE_TYPES:
         return None
     return f"data:{fig.media_type};base64,{base64.b64encode(fig.image).decode('ascii')}"
 
 
-def figure_summary(doc: Document) -> dict[str, int]:
+def figure_summary(doc: model.Document) -> dict[str, int]:
     figs = doc.figures()
     return {"figures": len(figs), "missing_alt": sum(1 for f in figs if f.alt_missing)}
 
@@ -342,7 +327,7 @@ def toc_html(plan: Plan, max_level: int, href: Callable[[PlannedHeading], str]) 
     return "\n".join(out)
 
 
-def title_of(doc: Document) -> str:
+def title_of(doc: model.Document) -> str:
     title = (doc.metadata.title or "").strip()
     if title:
         return title
@@ -351,4 +336,4 @@ def title_of(doc: Document) -> str:
 
 
 def plain(block: Any) -> str:
-    return block_text(block)
+    return model.block_text(block)

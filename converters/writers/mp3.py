@@ -2,25 +2,28 @@
 and language and one ID3 chapter (CHAP, listed in a CTOC) per heading, so that players can jump
 between sections. Long documents also get one MP3 per top-level section and an M3U playlist, zipped.
 
-Audio comes from ``converters.speech.book`` (spoken once per job, chapter by chapter); the chapter
-files are MPEG frame streams, so the book is their concatenation and every chapter offset is exact.
+Reads the spoken book the ``speech`` step made (once per job, chapter by chapter); the chapter files
+are MPEG frame streams, so the book is their concatenation and every chapter offset is exact.
 """
 
 from __future__ import annotations
 
 import shutil
+import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mutagen.id3 import CHAP, CTOC, ID3, TALB, TIT2, TLAN, TPE1, TRCK, CTOCFlags
-
-from access.context import Context
-from access.document import Document
+from access.conversion import OutputFolder, WriterSpec
 from access.models import ArtifactOut, ConvertOptions
-from converters.speech.book import SpokenBook, release, spoken_book
-from converters.speech.script import Chapter
+from converters.speech.settings import SpeechSettings
+from converters.transforms.speech import SPOKEN_BOOK
+
+if TYPE_CHECKING:
+    from access.context import Context
+    from converters.speech.book import SpokenBook
+    from converters.speech.script import Chapter
 
 # ISO 639-1 → ISO 639-2/B, which the ID3 TLAN frame wants (a few dozen common ones; others pass as is)
 ISO639_2 = {
@@ -55,6 +58,8 @@ def tag(path: Path, *, title: str, authors: list[str], language: str,
         chapters: list[tuple[str, float, float]], track: str | None = None, album: str | None = None) -> None:
     """Write a new file holding only the ID3v2.3 tag (title/author/language, a CHAP frame per (title, start s,
     end s) and a top-level CTOC); the audio is appended after it, so a long book is never rewritten."""
+    from mutagen.id3 import CHAP, CTOC, ID3, TALB, TIT2, TLAN, TPE1, TRCK, CTOCFlags
+
     path.write_bytes(b"")
     tags = ID3()
     tags.add(TIT2(encoding=3, text=title))
@@ -85,65 +90,65 @@ def _chapter_marks(book: SpokenBook, chapters: list[Chapter]) -> list[tuple[str,
     return marks
 
 
-def write_sections(book: SpokenBook, outdir: Path) -> ArtifactOut:
-    """One MP3 per top-level section and an M3U playlist, in ``<name>-sections.zip``."""
-    work = outdir / f".{book.name}-sections"
-    work.mkdir(parents=True, exist_ok=True)
+def write_sections(book: SpokenBook, archive: Path) -> ArtifactOut:
+    """One MP3 per top-level section and an M3U playlist, zipped into ``archive``."""
     script = book.script
     playlist = ["#EXTM3U", f"#PLAYLIST:{script.title}"]
     names: list[str] = []
     sections: list[dict[str, Any]] = []
     parts = script.parts()
-    for n, chapters in enumerate(parts, start=1):
-        title = chapters[0].title
-        slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower())[:40].strip("-") or "section"
-        name = f"{n:02d}-{slug}.mp3"
-        path = work / name
-        marks = _chapter_marks(book, chapters)
-        tag(path, title=title, authors=script.authors, language=script.language, chapters=marks,
-            track=f"{n}/{len(parts)}", album=script.title)
-        concatenate([book.rendering.chapters[c.id].path for c in chapters], path)
-        duration = marks[-1][2]
-        playlist += [f"#EXTINF:{round(duration)},{title}", name]
-        names.append(name)
-        sections.append({"file": name, "title": title, "duration": round(duration, 3)})
-    (work / "playlist.m3u").write_text("\n".join(playlist) + "\n", encoding="utf-8")
-    archive = outdir / f"{book.name}-sections.zip"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zf:
-        zf.write(work / "playlist.m3u", "playlist.m3u", compress_type=zipfile.ZIP_DEFLATED)
-        for name in names:
-            zf.write(work / name, name)
-    shutil.rmtree(work, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="access-sections-") as tmp:
+        work = Path(tmp)
+        for n, chapters in enumerate(parts, start=1):
+            title = chapters[0].title
+            slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower())[:40].strip("-") or "section"
+            name = f"{n:02d}-{slug}.mp3"
+            path = work / name
+            marks = _chapter_marks(book, chapters)
+            tag(path, title=title, authors=script.authors, language=script.language, chapters=marks,
+                track=f"{n}/{len(parts)}", album=script.title)
+            concatenate([book.rendering.chapters[c.id].path for c in chapters], path)
+            duration = marks[-1][2]
+            playlist += [f"#EXTINF:{round(duration)},{title}", name]
+            names.append(name)
+            sections.append({"file": name, "title": title, "duration": round(duration, 3)})
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zf:
+            zf.writestr("playlist.m3u", "\n".join(playlist) + "\n", compress_type=zipfile.ZIP_DEFLATED)
+            for name in names:
+                zf.write(work / name, name)
     return ArtifactOut(name=archive.name, media_type="application/zip", path=str(archive),
                        metadata={"kind": "mp3-sections", "sections": sections,
                                  "duration": round(book.rendering.duration, 3)})
 
 
-def write_mp3(doc: Document, outdir: Path, options: ConvertOptions, ctx: Context) -> list[ArtifactOut]:
-    book = spoken_book(doc, options, ctx, outdir)
+def write_mp3(book: SpokenBook, folder: OutputFolder, options: ConvertOptions, ctx: Context) -> list[ArtifactOut]:
     ctx.check_cancelled()
-    ctx.progress(85, "writing the MP3")
+    ctx.progress(10, "writing the MP3")
     t0 = time.perf_counter()
     script = book.script
-    path = outdir / f"{book.name}.mp3"
+    path = folder.file(".mp3")
     marks = _chapter_marks(book, script.chapters)
-    tag(path, title=script.title or book.name, authors=script.authors, language=script.language,
+    tag(path, title=script.title or folder.stem, authors=script.authors, language=script.language,
         chapters=marks)
     concatenate([book.rendering.chapters[c.id].path for c in script.chapters], path)
-    duration = book.rendering.duration
+    facts = book.facts()
     metadata: dict[str, Any] = {
-        "kind": "mp3", "duration": round(duration, 3),
+        "kind": "mp3", "duration": facts["duration"],
         "chapters": [{"title": t, "start": round(s, 3), "end": round(e, 3)} for t, s, e in marks],
-        "language": script.language, "voices": [v.id for v in book.rendering.voices],
-        "words": script.spoken_words(), "rate": options.rate, "bitrate": ctx.settings.audio_bitrate,
-        "warnings": list(book.warnings),
+        "language": facts["language"], "voices": facts["voices"], "words": facts["words"], "rate": options.rate,
+        "bitrate": book.bitrate, "warnings": facts["warnings"],
         "timings": {"script": round(book.script_seconds, 3),
                     **{k: round(v, 3) for k, v in book.rendering.timings.items()}},
     }
     artifacts = [ArtifactOut(name=path.name, media_type=MEDIA_TYPE, path=str(path), metadata=metadata)]
-    if duration > ctx.settings.audio_split_seconds and len(script.parts()) > 1:
-        ctx.progress(92, "writing one MP3 per section")
-        artifacts.append(write_sections(book, outdir))
+    if book.rendering.duration > ctx.plugin_settings(SpeechSettings).audio_split_seconds and len(script.parts()) > 1:
+        ctx.progress(60, "writing one MP3 per section")
+        artifacts.append(write_sections(book, folder.file("-sections.zip")))
     metadata["timings"]["packaging"] = round(time.perf_counter() - t0, 3)
-    release(ctx, options, "mp3")
+    ctx.progress(100, "MP3 written")
     return artifacts
+
+
+WRITER = WriterSpec("mp3", SPOKEN_BOOK, write_mp3, queue="media",
+                    description="MP3 (64 kbps mono) with ID3 chapters per heading; long documents also one MP3 per "
+                                "section and an M3U playlist, zipped.")

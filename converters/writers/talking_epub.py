@@ -8,22 +8,19 @@ The package declares ``media:duration`` per overlay and in total, ``media:active
 class a reading system puts on the element being read) and the schema.org accessibility metadata,
 with ``synchronizedAudioText``.
 
-Packaging (OPF, nav, OCF zip) is ``converters.writers.epub.package_epub``. Audio is streamed into the
-final zip from disk, so memory stays bounded whatever the book's length.
+Packaging (OPF, nav, OCF zip) is ``converters.writers.epub.package_epub``, once. Audio is streamed into
+the zip from the spoken chapter files, so memory stays bounded whatever the book's length.
 """
 
 from __future__ import annotations
 
-import shutil
-import zipfile
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from access.document import Document
 from converters.speech.book import SpokenBook
 from converters.speech.script import Chapter, Item, Segment
-from converters.writers.daisy import clock
+from converters.writers.daisy202 import clock
 from converters.writers.epub import (
     ContentDoc,
     EpubMetadata,
@@ -126,8 +123,9 @@ def toc_entries(book: SpokenBook, files: dict[str, str], levels: dict[str, int])
     return roots
 
 
-def write_talking_epub(doc: Document, book: SpokenBook, outdir: Path, word_sync: bool) -> tuple[Path, dict]:
-    """Write ``<name>-talking.epub``; returns its path and the facts the gate checks."""
+def write_talking_epub(book: SpokenBook, target: Path, word_sync: bool) -> dict[str, Any]:
+    """Write the talking book at ``target``; returns the facts the gate checks."""
+    doc = book.document
     script = book.script
     language = script.language
     levels = display_levels(script.chapters)
@@ -167,9 +165,8 @@ def write_talking_epub(doc: Document, book: SpokenBook, outdir: Path, word_sync:
                                   media_type="application/smil+xml", id=overlay))
         docs.append(ContentDoc(name=name, xhtml=xhtml, media_overlay=overlay))
         durations.append((overlay, duration))
-    audio = [(f"audio/{c.id}.mp3", book.rendering.chapters[c.id].path) for c in script.chapters]
-    for name, _ in audio:            # placeholders: the real files are streamed in below
-        resources.append(Resource(name=name, data=b"", media_type="audio/mpeg"))
+    resources += [Resource(name=f"audio/{c.id}.mp3", data=b"", media_type="audio/mpeg",
+                           path=book.rendering.chapters[c.id].path) for c in script.chapters]
     pages = [NavEntry(label, f"{files[chapter.id]}#{item.segments[0].id}")
              for label, chapter, item in script.pages()]
     nav = nav_document(script.title, language, toc_entries(book, files, levels), pages,
@@ -192,19 +189,7 @@ def write_talking_epub(doc: Document, book: SpokenBook, outdir: Path, word_sync:
                             identifier=stable_identifier(doc.model_dump_json(), "talking", narrator),
                             authors=script.authors, source=doc.metadata.source_name, accessibility=a11y,
                             extra_meta=extra)
-    target = outdir / f"{book.name}-talking.epub"
-    draft = outdir / f".{book.name}-talking.draft.epub"
-    package_epub(draft, metadata=metadata, content_docs=docs, nav_xhtml=nav, resources=resources, css=CSS)
-    real = {f"OEBPS/{name}": path for name, path in audio}
-    with zipfile.ZipFile(draft) as src, zipfile.ZipFile(target, "w") as dst:
-        for info in src.infolist():
-            if info.filename in real:
-                info = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                with real[info.filename].open("rb") as fh, dst.open(info, "w") as out:
-                    shutil.copyfileobj(fh, out, 1024 * 1024)
-            else:
-                dst.writestr(info, src.read(info.filename), compress_type=info.compress_type)
-    draft.unlink()
+    package_epub(target, metadata=metadata, content_docs=docs, nav_xhtml=nav, resources=resources, css=CSS)
     facts = {"kind": "epub3-media-overlays", "overlay_duration": round(total, 3), "overlays": len(durations),
              "word_sync": bool(word_sync), "pages": len(pages), "headings": len(script.headings())}
-    return target, facts
+    return facts

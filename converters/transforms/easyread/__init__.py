@@ -4,5 +4,7 @@ Modules: ``text`` (words, sentences), ``readability`` (Flesch–Kincaid, reading
 words; syllables from the CMU dictionary), ``content`` (numbers, dates, names kept), ``lexicon``
 (+ ``data/``), ``simplify`` (the rule-based rewriter), ``llm`` (optional rewriter), ``glossary``,
 ``shortforms`` (defined short names for long institutional names),
-``transform`` (Document → easy-read Document), ``html`` / ``docx`` (layouts), ``writer`` (target + gate).
+``transform`` (Document → easy-read Document), ``html`` / ``docx`` (layouts), ``settings``. The step is
+``converters/transforms/easy_read.py``, the target ``converters/writers/easy_read.py``, its gate
+``converters/gates/easy_read.py``.
 """

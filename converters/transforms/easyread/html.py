@@ -7,19 +7,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from access.document import (
-    Code,
-    Document,
-    Figure,
-    Heading,
-    ListBlock,
-    Math,
-    Paragraph,
-    Section,
-    Span,
-    Table,
-    block_text,
-)
+from access import document as model
 
 CSS = """
 :root { color-scheme: light; }
@@ -57,7 +45,7 @@ pre { white-space: pre-wrap; font-size: 1.125rem; }
 def _inlines(spans: list[Any]) -> str:
     out = []
     for span in spans:
-        if not isinstance(span, Span):
+        if not isinstance(span, model.Span):
             continue
         text = escape(span.text)
         if span.strong:
@@ -78,20 +66,20 @@ class _Levels:
         return level
 
 
-def _list(block: ListBlock) -> str:
+def _list(block: model.ListBlock) -> str:
     items = []
     for item in block.items:
         parts = []
         for sub in item.blocks:
-            if isinstance(sub, ListBlock):
+            if isinstance(sub, model.ListBlock):
                 parts.append(_list(sub))
-            elif isinstance(sub, Paragraph):
+            elif isinstance(sub, model.Paragraph):
                 parts.append(_inlines(sub.inlines))
         items.append("<li>" + "".join(p if p.startswith("<ul") else f"<p>{p}</p>" for p in parts) + "</li>")
     return f'<ul class="ideas">{"".join(items)}</ul>'
 
 
-def _table(table: Table) -> str:
+def _table(table: model.Table) -> str:
     rows = []
     for r, row in enumerate(table.rows):
         cells = []
@@ -105,7 +93,7 @@ def _table(table: Table) -> str:
     return f"<table>{caption}{''.join(rows)}</table>"
 
 
-def _figure(fig: Figure) -> str:
+def _figure(fig: model.Figure) -> str:
     text = fig.caption or fig.alt or ""
     return f"<figure><figcaption>{escape(text)}</figcaption></figure>" if text else ""
 
@@ -113,55 +101,55 @@ def _figure(fig: Figure) -> str:
 def _blocks(blocks: list[Any], levels: _Levels) -> str:
     out: list[str] = []
     for block in blocks:
-        if isinstance(block, Paragraph):
+        if isinstance(block, model.Paragraph):
             out.append(f'<p class="idea">{_inlines(block.inlines)}</p>')
-        elif isinstance(block, ListBlock):
+        elif isinstance(block, model.ListBlock):
             out.append(_list(block))
-        elif isinstance(block, Table):
+        elif isinstance(block, model.Table):
             out.append(_table(block))
-        elif isinstance(block, Figure):
+        elif isinstance(block, model.Figure):
             out.append(_figure(block))
-        elif isinstance(block, Code | Math):
-            out.append(f"<pre>{escape(block_text(block))}</pre>")
-        elif isinstance(block, Heading):
+        elif isinstance(block, model.Code | model.Math):
+            out.append(f"<pre>{escape(model.block_text(block))}</pre>")
+        elif isinstance(block, model.Heading):
             level = levels(block.level)
             out.append(f"<h{level}>{_inlines(block.inlines)}</h{level}>")
     return "\n".join(out)
 
 
-def render_html(doc: Document) -> str:
+def render_html(doc: model.Document) -> str:
     lang = escape(doc.metadata.language or "en", quote=True)
     title = doc.metadata.title or "Easy read"
     levels = _Levels()
     body: list[str] = []
     for block in doc.blocks:
-        if isinstance(block, Heading):
+        if isinstance(block, model.Heading):
             if block.level == 1:
                 body.append(f"<h1>{_inlines(block.inlines)}</h1>")
                 levels.last = 1
             else:
                 level = levels(block.level)
                 body.append(f"<h{level}>{_inlines(block.inlines)}</h{level}>")
-        elif isinstance(block, Section) and block.label == "note":
+        elif isinstance(block, model.Section) and block.label == "note":
             body.append(f'<div class="note" role="note"><p><strong>Please note:</strong> '
-                        f"{escape(block_text(block))}</p></div>")
-        elif isinstance(block, Section) and block.label == "glossary":
+                        f"{escape(model.block_text(block))}</p></div>")
+        elif isinstance(block, model.Section) and block.label == "glossary":
             level = levels(2)
             items = []
             for lst in block.blocks:
-                if isinstance(lst, ListBlock):
+                if isinstance(lst, model.ListBlock):
                     for item in lst.items:
-                        spans = [s for b in item.blocks if isinstance(b, Paragraph) for s in b.inlines
-                                 if isinstance(s, Span)]
+                        spans = [s for b in item.blocks if isinstance(b, model.Paragraph) for s in b.inlines
+                                 if isinstance(s, model.Span)]
                         term = spans[0].text if spans else ""
                         rest = "".join(s.text for s in spans[1:]).lstrip(": ")
                         items.append(f"<dt>{escape(term)}</dt><dd>{escape(rest)}</dd>")
             body.append(f'<section class="words" aria-labelledby="words-to-know">'
                         f'<h{level} id="words-to-know">Words to know</h{level}><dl>{"".join(items)}</dl></section>')
-        elif isinstance(block, Section) and block.label == "summary":
-            inner = "".join(_inlines(p.inlines) for p in block.blocks if isinstance(p, Paragraph))
+        elif isinstance(block, model.Section) and block.label == "summary":
+            inner = "".join(_inlines(p.inlines) for p in block.blocks if isinstance(p, model.Paragraph))
             body.append(f'<div class="summary" role="note"><p>{inner}</p></div>')
-        elif isinstance(block, Section):
+        elif isinstance(block, model.Section):
             body.append(_blocks(block.blocks, levels))
         else:
             body.append(_blocks([block], levels))

@@ -14,9 +14,9 @@ from typing import Any
 
 import httpx
 
-from access.config import Settings
 from access.errors import EngineUnavailable
 from converters.transforms.easyread.content import dates, entities, numbers
+from converters.transforms.easyread.settings import EasyReadSettings
 from converters.transforms.easyread.simplify import Line, RuleRewriter
 from converters.transforms.easyread.text import end_sentence, split_sentences, words
 
@@ -77,7 +77,7 @@ def keeps_content(source: str, rewrite: str) -> bool:
             and all(e in rewrite for e in entities(split_sentences(source))))
 
 
-def rewriter_from_settings(settings: Settings, language: str = "en") -> Any:
+def rewriter_from_settings(settings: EasyReadSettings, language: str = "en") -> Any:
     """The LLM rewriter when an endpoint is configured, else the rule-based one."""
     rules = RuleRewriter(language)
     if settings.easyread_llm_url and settings.easyread_llm_model:

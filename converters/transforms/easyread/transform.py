@@ -18,23 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from access.document import (
-    Code,
-    Document,
-    Figure,
-    Heading,
-    ListBlock,
-    ListItem,
-    Math,
-    Metadata,
-    Notes,
-    Paragraph,
-    Quote,
-    Section,
-    Span,
-    Table,
-    block_text,
-)
+from access import document as model
+from converters.blocks import text_paragraph
 from converters.transforms.easyread.content import content_kept
 from converters.transforms.easyread.glossary import (
     Entry,
@@ -74,7 +59,7 @@ class Rewriter(Protocol):
 class Group:
     """A heading and the blocks under it, until the next heading."""
 
-    heading: Heading | None
+    heading: model.Heading | None
     blocks: list[Any] = field(default_factory=list)
 
 
@@ -83,13 +68,13 @@ def _groups(blocks: list[Any]) -> list[Group]:
 
     def visit(items: list[Any]) -> None:
         for block in items:
-            if isinstance(block, Heading):
+            if isinstance(block, model.Heading):
                 groups.append(Group(block))
-            elif isinstance(block, Section):
+            elif isinstance(block, model.Section):
                 if block.kind == "slide" and block.label:
-                    groups.append(Group(Heading(level=2, inlines=[Span(text=block.label)])))
+                    groups.append(Group(model.Heading(level=2, inlines=[model.Span(text=block.label)])))
                 visit(block.blocks)
-            elif isinstance(block, Quote | Notes):
+            elif isinstance(block, model.Quote | model.Notes):
                 visit(block.blocks)
             else:
                 groups[-1].blocks.append(block)
@@ -115,46 +100,46 @@ class EasyReader:
                 continue
             line_text, definitions = self.short_forms.apply(line.text)
             self.lines.append(line_text)
-            para = Paragraph(inlines=[Span(text=line_text)])
+            para = text_paragraph(line_text)
             if line.item:
-                if not (blocks and isinstance(blocks[-1], ListBlock)):
-                    blocks.append(ListBlock(items=[]))
-                blocks[-1].items.append(ListItem(blocks=[para]))
+                if not (blocks and isinstance(blocks[-1], model.ListBlock)):
+                    blocks.append(model.ListBlock(items=[]))
+                blocks[-1].items.append(model.ListItem(blocks=[para]))
             else:
                 blocks.append(para)
             for sentence in definitions:             # "In this text, Key Aim means Strategic Objective."
                 self.lines.append(sentence)
-                blocks.append(Paragraph(inlines=[Span(text=sentence)]))
+                blocks.append(text_paragraph(sentence))
         return blocks
 
-    def list_block(self, block: ListBlock) -> ListBlock:
-        items: list[ListItem] = []
+    def list_block(self, block: model.ListBlock) -> model.ListBlock:
+        items: list[model.ListItem] = []
         for item in block.items:
             out: list[Any] = []
             for sub in item.blocks:
-                if isinstance(sub, ListBlock):
+                if isinstance(sub, model.ListBlock):
                     out.append(self.list_block(sub))
                 else:
-                    out.extend(self.paragraph(block_text(sub)))
+                    out.extend(self.paragraph(model.block_text(sub)))
             if out:
-                items.append(ListItem(blocks=out))
-        return ListBlock(ordered=block.ordered, start=block.start, items=items)
+                items.append(model.ListItem(blocks=out))
+        return model.ListBlock(ordered=block.ordered, start=block.start, items=items)
 
     def blocks(self, blocks: list[Any]) -> list[Any]:
         out: list[Any] = []
         for block in blocks:
-            if isinstance(block, Paragraph):
+            if isinstance(block, model.Paragraph):
                 out.extend(self.paragraph(block.text))
-            elif isinstance(block, ListBlock):
+            elif isinstance(block, model.ListBlock):
                 new = self.list_block(block)
                 if new.items:
                     out.append(new)
-            elif isinstance(block, Table | Figure | Code | Math):
+            elif isinstance(block, model.Table | model.Figure | model.Code | model.Math):
                 out.append(block)
         return out
 
 
-def _summary(heading: Heading | None, title: str, section_lines: list[str]) -> tuple[str, list[str]]:
+def _summary(heading: model.Heading | None, title: str, section_lines: list[str]) -> tuple[str, list[str]]:
     topic = heading.text.strip() if heading else title
     first = topic.split(" ", 1)[0] if topic else ""
     if first and first[0].isupper() and first[1:].islower() and zipf(first) >= 4.0:
@@ -189,30 +174,30 @@ def _key_pattern(keys: set[str]) -> re.Pattern[str] | None:
                       + r")(?![\w-])", re.IGNORECASE)
 
 
-def _strong_spans(text: str, keys: set[str] | re.Pattern[str] | None) -> list[Span]:
+def _strong_spans(text: str, keys: set[str] | re.Pattern[str] | None) -> list[model.Span]:
     """Mark key words strong (whole words, any case)."""
     pattern = keys if isinstance(keys, re.Pattern) or keys is None else _key_pattern(keys)
     if pattern is None:
-        return [Span(text=text)]
-    spans: list[Span] = []
+        return [model.Span(text=text)]
+    spans: list[model.Span] = []
     pos = 0
     for m in pattern.finditer(text):
         if m.start() > pos:
-            spans.append(Span(text=text[pos: m.start()]))
-        spans.append(Span(text=m.group(), strong=True))
+            spans.append(model.Span(text=text[pos: m.start()]))
+        spans.append(model.Span(text=m.group(), strong=True))
         pos = m.end()
     if pos < len(text):
-        spans.append(Span(text=text[pos:]))
-    return spans or [Span(text=text)]
+        spans.append(model.Span(text=text[pos:]))
+    return spans or [model.Span(text=text)]
 
 
 def _mark(blocks: list[Any], keys: set[str] | re.Pattern[str] | None) -> None:
     if isinstance(keys, set):
         keys = _key_pattern(keys)
     for block in blocks:
-        if isinstance(block, Paragraph):
+        if isinstance(block, model.Paragraph):
             block.inlines = _strong_spans(block.text, keys)
-        elif isinstance(block, ListBlock):
+        elif isinstance(block, model.ListBlock):
             for item in block.items:
                 _mark(item.blocks, keys)
 
@@ -222,16 +207,17 @@ def _insert_explanations(blocks: list[Any], inserts: dict[str, str]) -> None:
     i = 0
     while i < len(blocks):
         block = blocks[i]
-        if isinstance(block, Paragraph) and block.text in inserts:
-            blocks.insert(i + 1, Paragraph(inlines=[Span(text=inserts.pop(block.text))]))
+        if isinstance(block, model.Paragraph) and block.text in inserts:
+            blocks.insert(i + 1, text_paragraph(inserts.pop(block.text)))
             i += 1
-        elif isinstance(block, ListBlock):
+        elif isinstance(block, model.ListBlock):
             for item in block.items:
                 _insert_explanations(item.blocks, inserts)
         i += 1
 
 
-def easy_read_document(doc: Document, rewriter: Rewriter | None = None, language: str | None = None) -> Document:
+def easy_read_document(doc: model.Document, rewriter: Rewriter | None = None,
+                       language: str | None = None) -> model.Document:
     """The pure transform. ``rewriter`` defaults to the rule-based :class:`RuleRewriter`."""
     lang = (language or doc.metadata.language or "en").split("-")[0].lower()
     lexicon = load_lexicon(lang)
@@ -258,21 +244,21 @@ def easy_read_document(doc: Document, rewriter: Rewriter | None = None, language
     glossary_terms = {e.term for e in entries if e.kind == "word"}
 
     top = min((h.level for h in doc.headings()), default=1)
-    out: list[Any] = [Heading(level=1, inlines=[Span(text=title or "Easy read")])]
-    out.append(Section(kind="part", label="note", blocks=[Paragraph(inlines=[Span(text=NOTE)])]))
+    out: list[Any] = [model.Heading(level=1, inlines=[model.Span(text=title or "Easy read")])]
+    out.append(model.Section(kind="part", label="note", blocks=[text_paragraph(NOTE)]))
     if entries:
-        out.append(Section(kind="part", label="glossary", blocks=[
-            Heading(level=2, inlines=[Span(text="Words to know")]),
-            ListBlock(items=[ListItem(blocks=[Paragraph(inlines=[
-                Span(text=e.term, strong=True), Span(text=f": {e.explanation}")])]) for e in entries]),
+        out.append(model.Section(kind="part", label="glossary", blocks=[
+            model.Heading(level=2, inlines=[model.Span(text="Words to know")]),
+            model.ListBlock(items=[model.ListItem(blocks=[model.Paragraph(inlines=[
+                model.Span(text=e.term, strong=True), model.Span(text=f": {e.explanation}")])]) for e in entries]),
         ]))
     summaries: list[dict[str, Any]] = []
     for group, blocks, section_lines in sections:
         if not blocks and group.heading is None:
             continue
         if group.heading is not None and group.heading.text.strip() != (title or "").strip():
-            out.append(Heading(level=min(6, group.heading.level - top + 2), inlines=list(group.heading.inlines),
-                               id=group.heading.id))
+            out.append(model.Heading(level=min(6, group.heading.level - top + 2), inlines=list(group.heading.inlines),
+                                     id=group.heading.id))
         if not blocks:
             continue
         summary, keys = _summary(group.heading, title, section_lines)
@@ -280,8 +266,9 @@ def easy_read_document(doc: Document, rewriter: Rewriter | None = None, language
                           "key_words": keys})
         _insert_explanations(blocks, inserts)
         _mark(blocks, glossary_terms | set(keys))
-        out.append(Section(kind="part", label="summary", blocks=[Paragraph(inlines=_strong_spans(summary, set(keys)))]))
-        out.append(Section(kind="part", label="text", blocks=blocks))
+        summary_para = model.Paragraph(inlines=_strong_spans(summary, set(keys)))
+        out.append(model.Section(kind="part", label="summary", blocks=[summary_para]))
+        out.append(model.Section(kind="part", label="text", blocks=blocks))
 
     after_lines = body_lines(out)
     before = measure(reader.source_sentences)
@@ -315,10 +302,10 @@ def easy_read_document(doc: Document, rewriter: Rewriter | None = None, language
         "rewriter_stats": stats,
         "note": NOTE,
     }
-    meta = Metadata(**{**doc.metadata.model_dump(), "title": title or doc.metadata.title, "language":
-                       doc.metadata.language or lang})
+    meta = model.Metadata(**{**doc.metadata.model_dump(), "title": title or doc.metadata.title, "language":
+                             doc.metadata.language or lang})
     meta.extra = {**doc.metadata.extra, "easy_read": figures}
-    return Document(metadata=meta, blocks=out, footnotes={}, warnings=list(doc.warnings))
+    return model.Document(metadata=meta, blocks=out, footnotes={}, warnings=list(doc.warnings))
 
 
 def page_lines(blocks: list[Any]) -> list[str]:
@@ -327,12 +314,12 @@ def page_lines(blocks: list[Any]) -> list[str]:
 
     def visit(items: list[Any]) -> None:
         for block in items:
-            if isinstance(block, Paragraph) and block.text.strip():
+            if isinstance(block, model.Paragraph) and block.text.strip():
                 lines.append(block.text)
-            elif isinstance(block, ListBlock):
+            elif isinstance(block, model.ListBlock):
                 for item in block.items:
                     visit(item.blocks)
-            elif isinstance(block, Section):
+            elif isinstance(block, model.Section):
                 visit(block.blocks)
 
     visit(blocks)
@@ -345,14 +332,14 @@ def body_lines(blocks: list[Any]) -> list[str]:
 
     def visit(items: list[Any]) -> None:
         for block in items:
-            if isinstance(block, Paragraph):
+            if isinstance(block, model.Paragraph):
                 if block.text.strip():
                     lines.append(block.text)
-            elif isinstance(block, ListBlock):
+            elif isinstance(block, model.ListBlock):
                 for item in block.items:
                     visit(item.blocks)
 
     for block in blocks:
-        if isinstance(block, Section) and block.label == "text":
+        if isinstance(block, model.Section) and block.label == "text":
             visit(block.blocks)
     return lines

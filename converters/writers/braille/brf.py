@@ -1,32 +1,19 @@
 """Document -> formatted BRF (North American Braille ASCII), plus Unicode braille and PEF.
 
 Every text goes through liblouis (:mod:`.louis`); :mod:`.pager` lays the braille out on pages.
-The print text of everything translated is kept alongside, so the gate can back-translate the
-BRF and count how many of the source words come back.
+The print text of everything translated is kept alongside (``print_text``), so the gate can
+back-translate the BRF and count how many of the source words come back.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from access.document import (
-    Code,
-    Document,
-    Figure,
-    Heading,
-    ListBlock,
-    Math,
-    Notes,
-    PageBreak,
-    Paragraph,
-    Quote,
-    Section,
-    Table,
-    block_text,
-)
+from access import document as model
 from converters.writers.braille.louis import Louis
 from converters.writers.braille.pager import Pager
 
@@ -44,6 +31,11 @@ def to_unicode_braille(brf: str) -> str:
 def words_of(text: str) -> list[str]:
     """Comparable words: lower case letters and digits, punctuation dropped."""
     return [w.lower() for w in _WORD.findall(text)]
+
+
+def word_counts(text: str) -> dict[str, int]:
+    """How often each comparable word occurs (what the back-translation check compares with)."""
+    return dict(Counter(words_of(text)))
 
 
 def printable(text: str) -> str:
@@ -84,10 +76,10 @@ class BrfBuilder:
 
     # ------------------------------------------------------------------------- blocks
 
-    def document(self, doc: Document) -> list[list[str]]:
-        first = next((b for b in doc.blocks if not isinstance(b, PageBreak)), None)
+    def document(self, doc: model.Document) -> list[list[str]]:
+        first = next((b for b in doc.blocks if not isinstance(b, model.PageBreak)), None)
         title = doc.metadata.title
-        if title and not (isinstance(first, Heading) and first.text.strip() == title.strip()):
+        if title and not (isinstance(first, model.Heading) and first.text.strip() == title.strip()):
             words = self.words(title)
             if words:
                 self.pager.centred(words)
@@ -97,7 +89,7 @@ class BrfBuilder:
             if words:
                 self.pager.centred(words)
             for key, blocks in doc.footnotes.items():
-                text = " ".join(block_text(b) for b in blocks)
+                text = " ".join(model.block_text(b) for b in blocks)
                 words = self.words(f"{key}. {text}")
                 if words:
                     self.pager.paragraph(words, 2, 0)
@@ -108,61 +100,61 @@ class BrfBuilder:
             self.block(block, depth)
 
     def block(self, block: Any, depth: int) -> None:
-        if isinstance(block, Heading):
+        if isinstance(block, model.Heading):
             words = self.words(block.text)
             if words:
                 if block.level == 1:
                     self.pager.centred(words)
                 else:
                     self.pager.cell_heading(words, 5 if block.level == 2 else 7)
-        elif isinstance(block, Paragraph | Math | Code):
-            words = self.words(block_text(block))
+        elif isinstance(block, model.Paragraph | model.Math | model.Code):
+            words = self.words(model.block_text(block))
             if words:
                 self.pager.paragraph(words, 2, 0)
-        elif isinstance(block, ListBlock):
+        elif isinstance(block, model.ListBlock):
             self.list_block(block, depth)
-        elif isinstance(block, Table):
+        elif isinstance(block, model.Table):
             self.table_block(block)
-        elif isinstance(block, Figure):
+        elif isinstance(block, model.Figure):
             described = block.alt or block.caption
             if described and not block.decorative:
                 words = self.words(f"Figure: {described}")
                 if words:
                     self.pager.paragraph(words, 2, 0)
-        elif isinstance(block, PageBreak):
+        elif isinstance(block, model.PageBreak):
             label = printable(block.label)
             if label:
                 self.pager.print_page(self.braille(label).replace(" ", ""))
-        elif isinstance(block, Quote):
+        elif isinstance(block, model.Quote):
             self.pager.blank()
             self.blocks(block.blocks, depth)
             self.pager.blank()
-        elif isinstance(block, Notes):
+        elif isinstance(block, model.Notes):
             words = self.words("Notes")
             if words:
                 self.pager.cell_heading(words, 5)
             self.blocks(block.blocks, depth)
-        elif isinstance(block, Section):
+        elif isinstance(block, model.Section):
             if block.label and block.kind == "slide":
                 words = self.words(block.label)
                 if words:
                     self.pager.cell_heading(words, 5)
             self.blocks(block.blocks, depth)
 
-    def list_block(self, block: ListBlock, depth: int) -> None:
+    def list_block(self, block: model.ListBlock, depth: int) -> None:
         first, runover = 2 * depth, 2 * depth + 2
         for n, item in enumerate(block.items, start=block.start):
             lead = f"{n}. " if block.ordered else ""
             for i, sub in enumerate(item.blocks):
-                if isinstance(sub, ListBlock):
+                if isinstance(sub, model.ListBlock):
                     self.list_block(sub, depth + 1)
                     continue
-                text = block_text(sub)
+                text = model.block_text(sub)
                 words = self.words(lead + text if i == 0 else text)
                 if words:
                     self.pager.paragraph(words, first if i == 0 else runover, runover)
 
-    def table_block(self, table: Table) -> None:
+    def table_block(self, table: model.Table) -> None:
         """Linearised: one 1-3 entry per body row, each cell labelled with its column header."""
         if table.caption:
             words = self.words(table.caption)

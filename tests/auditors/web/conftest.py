@@ -163,8 +163,13 @@ def web_settings() -> Iterator[Settings]:
     close_all_pools()
 
 
+class ProgressLog(list[tuple[float, str]]):
+    """A progress callback that keeps every (percent, stage) it is given."""
+
+    def __call__(self, percent: float, stage: str) -> None:
+        self.append((percent, stage))
+
+
 @pytest.fixture()
 def ctx(web_settings: Settings) -> Context:
-    progress: list[tuple[float, str]] = []
-    return Context(settings=web_settings, progress=lambda p, s: progress.append((p, s)),
-                   extra={"progress": progress})
+    return Context(settings=web_settings, progress=ProgressLog())

@@ -92,7 +92,8 @@ def test_crawl_honours_robots_sitemap_normalisation_and_patterns(site, ctx) -> N
     assert all(p.status == "audited" for p in report.parts)
     assert report.documents == [site.url("/course/slides.pdf"), site.url("/course/handout.docx")]
     assert report.metadata["crawl"]["robots_skipped"] == 1
-    progress = ctx.extra["progress"]
+    progress = ctx.progress
+    assert isinstance(progress, list)
     assert progress and progress[-1][0] == 100 and any("page" in stage for _, stage in progress)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from access.config import Settings
 from access.document import Document, Heading, Metadata, Paragraph, Span
 from access.errors import Cancelled, EngineFailed, EngineUnavailable
 from access.models import ConvertOptions
@@ -55,11 +56,11 @@ def test_a_crashing_engine_fails_with_engine_failed_and_the_caller_lives(setting
         spoken_book(long_document(), ConvertOptions(targets=["mp3"]), ctx, tmp_path)
     assert info.value.code == "engine_failed" and "signal 9" in info.value.message
     assert killed and not render_children()
-    assert not list(tmp_path.glob(".speech-*"))          # working files removed
+    assert not list(tmp_path.glob("access-speech-*"))    # working files removed
 
 
 def test_a_missing_engine_is_reported_as_unavailable(settings, tmp_path) -> None:
-    ctx = make_context(settings.model_copy(update={"espeak_library": "/nonexistent/libespeak-ng.so.1"}))
+    ctx = make_context(Settings(data_dir=settings.data_dir, espeak_library="/nonexistent/libespeak-ng.so.1"))
     doc = Document(metadata=Metadata(language="en"), blocks=[Paragraph(inlines=[Span(text="Hello.")])])
     with pytest.raises(EngineUnavailable) as info:
         spoken_book(doc, ConvertOptions(targets=["mp3"]), ctx, tmp_path)

@@ -8,11 +8,14 @@ from pathlib import Path
 
 from mutagen.id3 import ID3
 
+from access.config import Settings
+from access.conversion import OutputFolder
 from access.models import ConvertOptions
 from access.registry import get_registry
 from access.services import make_context, source_file
+from converters.gates.mp3 import check_mp3
 from converters.speech.audiofile import mp3_info
-from converters.writers.audio_gates import mp3_gate
+from converters.transforms.speech import speak
 from converters.writers.mp3 import write_mp3
 from tests.converters.audio.audio_docs import HEADINGS, PARAGRAPHS, artifact
 
@@ -25,7 +28,14 @@ def test_mp3_duration_is_plausible_for_the_word_count(docx_result) -> None:
     minutes = info.duration / 60
     assert 90 <= words / minutes <= 200, (words, info.duration)      # asked for 175 words a minute
     assert abs(info.duration - mp3.metadata["duration"]) < 0.05
-    assert not list(Path(mp3.path).parent.glob(".speech-*"))      # spoken chapters released after the job
+
+
+def test_the_document_is_spoken_once_and_released_after_its_last_writer(docx_result, speech_folders) -> None:
+    assert [s for s in speech_folders if s.startswith(("transform", "write"))] == [
+        "transform speech", "write mp3", "write daisy"]
+    assert not speech_folders["transform speech"]
+    assert len(speech_folders["write mp3"]) == 1 and speech_folders["write daisy"] == speech_folders["write mp3"]
+    assert not speech_folders["gate daisy"]          # deleted once the daisy writer, its last reader, was done
 
 
 def test_mp3_chapter_frames_match_the_headings(docx_result) -> None:
@@ -52,15 +62,20 @@ def test_mp3_gate_passed(docx_result) -> None:
 
 
 def test_long_documents_also_get_sections_and_a_playlist(docx_file, settings, tmp_path) -> None:
-    ctx = make_context(settings.model_copy(update={"audio_split_seconds": 1.0}))
+    ctx = make_context(Settings(data_dir=settings.data_dir, speech_processes=2, audio_split_seconds=1.0))
     options = ConvertOptions(targets=["mp3"])
     doc = get_registry().readers["docx"].read(source_file(docx_file, settings=settings), options, ctx)
-    artifacts = write_mp3(doc, tmp_path, options, ctx)
+    book = speak(doc, options, ctx)
+    try:
+        artifacts = write_mp3(book, OutputFolder.for_document(tmp_path, doc), options, ctx)
+    finally:
+        book.release()
     assert [a.name for a in artifacts] == ["audio-course.mp3", "audio-course-sections.zip"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audio-course-sections.zip", "audio-course.mp3"]
     with zipfile.ZipFile(artifacts[1].path) as zf:
         playlist = zf.read("playlist.m3u").decode().splitlines()
         files = [line for line in playlist if line.endswith(".mp3")]
         assert playlist[0] == "#EXTM3U" and len(files) == 3 and all(f in zf.namelist() for f in files)
-    gate = mp3_gate(artifacts, options, ctx)
-    assert gate["passed"], gate["problems"]
-    assert "sections playlist" in {c["name"] for c in gate["checks"]}
+    gate = check_mp3(artifacts, options, ctx)
+    assert gate.passed, gate.problems
+    assert "sections playlist" in {c.name for c in gate.checks}

@@ -7,11 +7,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from access.conversion import OutputFolder
 from access.models import ConvertOptions
 from access.services import make_context
+from converters.gates.daisy import check_daisy, clip_seconds
 from converters.speech.audiofile import mp3_info_bytes
-from converters.writers.audio_gates import clip_seconds
-from converters.writers.audio_plugin import daisy_gate, write_talking_books
+from converters.transforms.speech import speak
+from converters.writers.daisy import write_talking_books
 from tests.converters.audio.audio_docs import HEADINGS, artifact, swahili_document
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -76,12 +78,17 @@ def test_daisy_ncc_lists_every_heading_and_resolves(docx_result) -> None:
 def test_non_english_document_gets_a_matching_voice_and_pages(settings, tmp_path) -> None:
     ctx = make_context(settings)
     options = ConvertOptions(targets=["daisy"], validation="off")
-    artifacts = write_talking_books(swahili_document(), tmp_path, options, ctx)
+    book = speak(swahili_document(), options, ctx)
+    try:
+        artifacts = write_talking_books(book, OutputFolder(tmp_path, "kitabu"), options, ctx)
+    finally:
+        book.release()
+    assert [a.name for a in artifacts] == ["kitabu-daisy202.zip", "kitabu-talking.epub"]
     assert all(a.metadata["voices"] == ["espeak:sw"] for a in artifacts)
     assert not artifacts[0].metadata["warnings"]
     with zipfile.ZipFile(artifacts[0].path) as zf:
         ncc = zf.read("ncc.html").decode()
         assert 'class="page-normal"' in ncc and 'name="dc:language" content="sw"' in ncc
-    checks = daisy_gate([artifacts[0]], options, ctx)["checks"]
-    assert all(c["passed"] for c in checks), [c for c in checks if not c["passed"]]
+    gate = check_daisy([artifacts[0]], options, ctx)
+    assert gate.passed, gate.problems
     assert Path(artifacts[1].path).stat().st_size > 10_000

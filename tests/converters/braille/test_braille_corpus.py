@@ -8,8 +8,8 @@ import pytest
 
 from access.models import ConvertOptions
 from access.services import convert, make_context
-from converters.writers.braille.brf import BRF_SET, brf_pages, words_of
-from converters.writers.braille.writer import check_brf
+from converters.gates.brf import check_brf
+from converters.writers.braille.brf import BRF_SET, brf_pages, word_counts, words_of
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,8 @@ def test_back_translation_finds_source_words(corpus_doc) -> None:
     source = set(words_of(corpus_doc.plain_text()))
     assert {"unesco", "pandemic", "education", "2030"} <= set(back)
     assert len(source & set(back)) / len(source) > 0.95
-    assert check_brf(pages_to_brf(pages), 40, 25, table, "\n".join(builder.print_text))["passed"]
+    checks = check_brf(pages_to_brf(pages), 40, 25, table, word_counts("\n".join(builder.print_text)))
+    assert [c.name for c in checks if c.passed] == ["line_length", "page_length", "brf_characters", "back_translation"]
 
 
 def test_other_page_sizes_and_grade1(corpus_source, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from access.conversion import GateResult, OutputFolder
 from access.document import (
     Cell,
     Document,
@@ -19,9 +20,10 @@ from access.document import (
 )
 from access.models import ConvertOptions
 from access.services import make_context
+from converters.gates.brf import check_brf, check_brf_files
 from converters.writers.braille.brf import BRF_SET, brf_pages, to_unicode_braille
 from converters.writers.braille.pager import Pager, wrap
-from converters.writers.braille.writer import check_brf, gate_brf, write_brf
+from converters.writers.brf import write_brf
 
 
 def para(text: str) -> Paragraph:
@@ -67,7 +69,8 @@ def small_doc() -> Document:
 def test_formatted_document(tmp_path: Path) -> None:
     options = ConvertOptions(targets=["brf"])
     ctx = make_context()
-    arts = write_brf(small_doc(), tmp_path, options, ctx)
+    doc = small_doc()
+    arts = write_brf(doc, OutputFolder.for_document(tmp_path, doc), options, ctx)
     names = sorted(a.name for a in arts)
     assert names == ["sample-braille.txt", "sample.brf", "sample.pef"]
     brf = (tmp_path / "sample.brf").read_bytes().decode("ascii")
@@ -81,32 +84,36 @@ def test_formatted_document(tmp_path: Path) -> None:
     assert any(ln.startswith("    ,A L") for ln in body)                      # level-2 heading in cell 5
     assert any(ln.startswith("#A4 ,F") for ln in body)                         # ordered item "1. First"
     assert any(",YE>3 #BJBA" in ln for ln in body)                             # table cell labelled by header
-    gate = gate_brf(arts, options, ctx)
-    assert gate["passed"], gate
-    back = next(c for c in gate["checks"] if c["check"] == "back_translation")
-    assert back["words_recovered_percent"] >= 95.0     # liblouis reads "L;G 5" back as "long en"
+    gate = check_brf_files(arts, options, ctx)
+    assert gate.passed, gate.problems
+    back = next(c for c in gate.checks if c.name == "back_translation")
+    assert back.facts["words_recovered_percent"] >= 95.0     # liblouis reads "L;G 5" back as "long en"
     unicode_text = (tmp_path / "sample-braille.txt").read_text(encoding="utf-8")
     assert to_unicode_braille(",HELLO") in to_unicode_braille(",HELLO ,W")
     assert all(0x2800 <= ord(ch) <= 0x28FF for ch in unicode_text if ch not in "\n\f ")
     assert "<page><row>" in (tmp_path / "sample.pef").read_text(encoding="utf-8")
 
 
+def brf_verdict(brf: str) -> GateResult:
+    return GateResult.of("brf", check_brf(brf, 40, 25))
+
+
 def test_gate_catches_bad_brf() -> None:
     good = "".join(ln + "\r\n" for ln in ["#A".rjust(40), ",HELLO"]) + "\f"
-    assert check_brf(good, 40, 25)["passed"]
+    assert brf_verdict(good).passed
     too_long = "".join(ln + "\r\n" for ln in ["#A".rjust(40), "X" * 41]) + "\f"
-    assert not check_brf(too_long, 40, 25)["passed"]
+    assert not brf_verdict(too_long).passed
     too_many = "".join(f"LINE{i}\r\n" for i in range(26)) + "\f"
-    assert not check_brf(too_many, 40, 25)["passed"]
+    assert not brf_verdict(too_many).passed
     lower = "".join(ln + "\r\n" for ln in ["#A".rjust(40), "hello"]) + "\f"
-    result = check_brf(lower, 40, 25)
-    assert not result["passed"] and "characters" in result["problems"][0]
+    result = brf_verdict(lower)
+    assert not result.passed and result.problems == ["brf_characters: characters outside Braille ASCII: 'ehlo'"]
     assert set(",HELLO") <= BRF_SET
 
 
 def test_unknown_language_falls_back_to_ueb_with_a_warning(tmp_path: Path) -> None:
     doc = small_doc()
     doc.metadata.language = "xx"
-    arts = write_brf(doc, tmp_path, ConvertOptions(targets=["brf"]), make_context())
+    arts = write_brf(doc, OutputFolder.for_document(tmp_path, doc), ConvertOptions(targets=["brf"]), make_context())
     assert arts[0].metadata["table"] == "en-us-brf.dis,en-ueb-g2.ctb"
     assert "xx" in arts[0].metadata["warning"]

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 
+from access.conversion import OutputFolder
 from access.document import Document, Heading, ListBlock, ListItem, Metadata, Paragraph, Span
 from access.models import ConvertOptions
 from access.services import make_context
+from converters.gates.easy_read import check_easy_read
+from converters.transforms.easy_read import easy_read
 from converters.transforms.easyread.llm import LLMRewriter
 from converters.transforms.easyread.simplify import RuleRewriter
 from converters.transforms.easyread.transform import body_lines, easy_read_document
-from converters.transforms.easyread.writer import gate_easy_read, write_easy_read
+from converters.writers.easy_read import write_easy_read
 
 
 def para(text: str) -> Paragraph:
@@ -43,16 +47,21 @@ def test_transform_structure_and_figures() -> None:
     json.dumps(figures)                                             # serialisable as the job result
 
 
+def written(doc: Document, folder: Path, options: ConvertOptions, ctx: Any) -> list[Any]:
+    """The easy-read step, then the writer, as the conversion plan runs them."""
+    return write_easy_read(easy_read(doc, options, ctx), OutputFolder.for_document(folder, doc), options, ctx)
+
+
 def test_writer_escapes_input_and_passes_gate(tmp_path: Path) -> None:
     options = ConvertOptions(targets=["easy-read"])
     ctx = make_context()
-    arts = write_easy_read(sample(), tmp_path, options, ctx)
+    arts = written(sample(), tmp_path, options, ctx)
     assert sorted(a.name for a in arts) == ["sample-easy-read.docx", "sample-easy-read.html",
                                             "sample-easy-read.json"]
     page = (tmp_path / "sample-easy-read.html").read_text(encoding="utf-8")
     assert "<script" not in page.lower() and "&lt;script&gt;" in page.lower()
-    gate = gate_easy_read(arts, options, ctx)
-    assert gate["passed"], gate
+    gate = check_easy_read(arts, options, ctx)
+    assert gate.passed, gate.problems
 
 
 def fake_llm(answer: str) -> httpx.Client:
@@ -81,7 +90,7 @@ def test_other_languages_need_the_llm_rewriter(tmp_path: Path) -> None:
 
     doc = Document(metadata=Metadata(title="Plan", language="fr"), blocks=[para("Le plan est long ; il dure 3 ans.")])
     with pytest.raises(UnsupportedFormat) as err:
-        write_easy_read(doc, tmp_path, ConvertOptions(targets=["easy-read"]), make_context())
+        easy_read(doc, ConvertOptions(targets=["easy-read"]), make_context())
     assert err.value.code == "unsupported_format"
     neutral = RuleRewriter("fr").rewrite("Le plan est long ; il dure 3 ans.")
     assert neutral == ["Le plan est long.", "Il dure 3 ans."]          # no English rules applied
@@ -105,9 +114,9 @@ def test_mixed_blocks_are_kept_and_valid(tmp_path: Path) -> None:
     ])
     options = ConvertOptions(targets=["easy-read"])
     ctx = make_context()
-    arts = write_easy_read(doc, tmp_path, options, ctx)
+    arts = written(doc, tmp_path, options, ctx)
     page = (tmp_path / "deck-easy-read.html").read_text(encoding="utf-8")
     assert "<table>" in page and "our partners" in page and "print(&#x27;hi&#x27;)" in page
     assert "Say hello to the 30 learners." in page
-    gate = gate_easy_read(arts, options, ctx)
-    assert gate["passed"], gate
+    gate = check_easy_read(arts, options, ctx)
+    assert gate.passed, gate.problems
