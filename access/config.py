@@ -14,10 +14,11 @@ data dir, so ``make run`` needs no server. Point ``ACCESS_DATABASE_URL`` at Post
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import Field, PrivateAttr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -97,6 +98,12 @@ class Settings(BaseSettings):
             for net in value:
                 ipaddress.ip_network(net, strict=False)
         return value
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Settings:
+        """A copy with its own plugin settings (an update may change them: ``audio_split_seconds=1``)."""
+        copy = super().model_copy(update=update, deep=deep)
+        copy._plugin_cache = {}
+        return copy
 
     # derived ------------------------------------------------------------------------------
 

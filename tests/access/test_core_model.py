@@ -160,3 +160,19 @@ def test_counts_toward_keeps_what_the_standard_includes() -> None:
     reading = finding(Outcome.NEEDS_REVIEW, "3.1.5")               # AAA advice is kept ...
     assert reading.counts_toward(Standard.WCAG2A) and reading.counts_toward(Standard.WCAG22AA)
     assert not finding(Outcome.VIOLATION, "3.1.5").counts_toward(Standard.WCAG22AA)  # ... never as a violation
+
+
+def test_plugin_settings_follow_the_settings_they_come_from(tmp_path) -> None:
+    """A plugin's settings come from the environment, overridden by values given to Settings by name;
+    a copy with an update gets its own."""
+    from access.config import PluginSettings, plugin_settings
+
+    class DemoSettings(PluginSettings):
+        demo_pool_size: int = 1
+
+    base = Settings(_env_file=None, data_dir=tmp_path, demo_pool_size=3)
+    assert plugin_settings(DemoSettings, base).demo_pool_size == 3
+    assert plugin_settings(DemoSettings, base) is plugin_settings(DemoSettings, base)
+    copy = base.model_copy(update={"demo_pool_size": 5})
+    assert plugin_settings(DemoSettings, copy).demo_pool_size == 5
+    assert plugin_settings(DemoSettings, base).demo_pool_size == 3
