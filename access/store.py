@@ -13,6 +13,8 @@ import contextlib
 import fcntl
 import hashlib
 import secrets
+import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -172,7 +174,7 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
+            _use_wal(cur)
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
@@ -181,6 +183,21 @@ def make_engine(url: str) -> Engine:
     # no pre-ping (a round trip per checkout); connections are recycled instead and a dead one
     # raises once, which the API answers with a 500 and the next request gets a fresh connection
     return create_engine(url, pool_recycle=1800, pool_size=10, max_overflow=20)
+
+
+def _use_wal(cur: Any, attempts: int = 100) -> None:
+    """Switch a SQLite file to WAL (kept in the file: only its first connections do it). Switching
+    needs the file to itself and SQLite answers "database is locked" at once, without waiting,
+    while another process's first connection holds it, so the switch is tried again for a while."""
+    for attempt in range(attempts):
+        try:
+            if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
 
 
 def normalise_url(url: str) -> str:
