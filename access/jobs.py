@@ -272,19 +272,22 @@ class FannedOut:
     discovery: Discovery
     ledger: StoreLedger
 
+    @staticmethod
+    def _folder(job: Job, rt: Runtime) -> Path:
+        return rt.storage.job_dir(job.tenant, job.id) / UNITS_FOLDER
+
     @classmethod
     def _make(cls, job: Job, rt: Runtime, auditor: Auditor, options: AuditOptions,
               discovery: Discovery) -> FannedOut:
-        folder = rt.storage.job_dir(job.tenant, job.id) / UNITS_FOLDER
-        return cls(job, rt, auditor, options, discovery,
-                   StoreLedger(rt.store, job.id, folder, max(1, discovery.limit)))
+        ledger = StoreLedger(rt.store, job.id, cls._folder(job, rt), max(1, discovery.limit))
+        return cls(job, rt, auditor, options, discovery, ledger)
 
     @classmethod
     def start(cls, job: Job, rt: Runtime, auditor: Auditor, subject: Subject, options: AuditOptions,
               ctx: Context) -> FannedOut:
         """Discover and record the first units (a job task delivered again reads what the first
         delivery discovered)."""
-        path = rt.storage.job_dir(job.tenant, job.id) / UNITS_FOLDER / DISCOVERY_FILE
+        path = cls._folder(job, rt) / DISCOVERY_FILE
         if path.is_file():
             discovery = Discovery.model_validate_json(path.read_text(encoding="utf-8"))
         else:
@@ -297,7 +300,7 @@ class FannedOut:
 
     @classmethod
     def open(cls, job: Job, rt: Runtime) -> FannedOut:
-        path = rt.storage.job_dir(job.tenant, job.id) / UNITS_FOLDER / DISCOVERY_FILE
+        path = cls._folder(job, rt) / DISCOVERY_FILE
         if not path.is_file():
             raise AccessError("The audit's discovery is missing from the job's folder.")
         discovery = Discovery.model_validate_json(path.read_text(encoding="utf-8"))
