@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 
 from access.config import Settings
 from access.context import Context
+from access.errors import AccessError
 from access.models import AuditedPart, AuditOptions, EngineInfo, Finding, Report, SourceFile
 
 
@@ -166,7 +167,11 @@ class Ledger(Protocol):
         """Up to ``n`` pending units, in the order they were added, now marked as being worked on."""
         ...
 
-    def complete(self, unit: Unit, result: UnitResult) -> None: ...
+    def complete(self, unit: Unit, result: UnitResult, found: Iterable[Unit] = ()) -> list[Unit]:
+        """Record a unit's result and, at once, the units it led to (``expand``), so nobody sees
+        the unit done before its follow-ups are known; returns the follow-ups added. The result's
+        aliases are recorded first: a unit found under an alias is not added."""
+        ...
 
     def results(self) -> list[UnitResult]:
         """Every completed unit's result, in the order the units were added."""
@@ -198,18 +203,21 @@ class MemoryLedger:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, units: Iterable[Unit]) -> list[Unit]:
-        added = []
         with self._lock:
-            for unit in units:
-                if unit.key in self._units or unit.key in self._aliases:
-                    continue
-                if len(self._order) >= self.limit:
-                    self._over.add(unit.key)
-                    continue
-                self._units[unit.key] = unit
-                self._order.append(unit.key)
-                self._pending.append(unit.key)
-                added.append(unit)
+            return self._add(units)
+
+    def _add(self, units: Iterable[Unit]) -> list[Unit]:
+        added = []
+        for unit in units:
+            if unit.key in self._units or unit.key in self._aliases:
+                continue
+            if len(self._order) >= self.limit:
+                self._over.add(unit.key)
+                continue
+            self._units[unit.key] = unit
+            self._order.append(unit.key)
+            self._pending.append(unit.key)
+            added.append(unit)
         return added
 
     def claim(self, n: int) -> list[Unit]:
@@ -217,11 +225,12 @@ class MemoryLedger:
             taken, self._pending = self._pending[:n], self._pending[n:]
         return [self._units[k] for k in taken]
 
-    def complete(self, unit: Unit, result: UnitResult) -> None:
+    def complete(self, unit: Unit, result: UnitResult, found: Iterable[Unit] = ()) -> list[Unit]:
         with self._lock:
             self._results[unit.key] = result
             self._aliases.update(a for a in result.aliases if a not in self._units)
             self._over.difference_update(result.aliases)
+            return self._add(found)
 
     def results(self) -> list[UnitResult]:
         return [self._results[k] for k in self._order if k in self._results]
@@ -233,10 +242,58 @@ class MemoryLedger:
 
 # ----------------------------------------------------------------------------- running a plan here
 
+UnitAudit = Callable[[Unit], UnitResult]
+
 
 def progress_stage(auditor: Auditor, counts: LedgerCounts) -> str:
     noun = auditor.unit_noun
     return f"audited {counts.done} of {counts.total} {noun}s" if counts.total != 1 else f"auditing the {noun}"
+
+
+def report_progress(ctx: Context, auditor: Auditor, counts: LedgerCounts) -> None:
+    ctx.progress(min(99.0, 99.0 * counts.done / max(counts.total, 1)), progress_stage(auditor, counts))
+
+
+def failed_result(unit: Unit, exc: AccessError) -> UnitResult:
+    """A unit whose audit raised ``exc``: one failed part, named by the unit's ``url`` (a page)
+    or its key, so the rest of the audit goes on."""
+    part = AuditedPart(id=str(unit.data.get("url", unit.key)), status="failed",
+                       error={"code": exc.code, "message": exc.message})
+    return UnitResult(key=unit.key, parts=[part])
+
+
+def audit_units(auditor: Auditor, ledger: Ledger, take: Callable[[int], list[Unit]], audit: UnitAudit,
+                discovery: Discovery, options: AuditOptions, ctx: Context,
+                after: Callable[[], None] | None = None) -> None:
+    """Audit the units ``take`` hands out, ``auditor.workers`` at a time; each result goes to the
+    ledger together with the units ``expand`` finds from it, then ``after`` runs. The loop of
+    :func:`run_audit` and of a fanned-out units task alike."""
+    workers = max(1, auditor.workers(ctx.settings))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"access-{auditor.format}") as pool:
+        running: dict[Future[UnitResult], Unit] = {}
+        while True:
+            ctx.check_cancelled()
+            for unit in take(workers - len(running)):
+                running[pool.submit(audit, unit)] = unit
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                unit = running.pop(future)
+                result = future.result()
+                ledger.complete(unit, result, auditor.expand(unit, result, discovery, options))
+                if after is not None:
+                    after()
+
+
+def assemble_report(auditor: Auditor, discovery: Discovery, ledger: Ledger, options: AuditOptions,
+                    ctx: Context) -> Report:
+    """The one Report from every completed unit (the plan's limit reached is in ``over_limit``)."""
+    discovery.data["over_limit"] = ledger.counts().over_limit
+    ctx.progress(99, "assembling the report")
+    report = auditor.assemble(discovery, ledger.results(), options, ctx)
+    ctx.progress(100, "done")
+    return report
 
 
 def run_audit(auditor: Auditor, subject: Subject, options: AuditOptions, ctx: Context,
@@ -249,27 +306,13 @@ def run_audit(auditor: Auditor, subject: Subject, options: AuditOptions, ctx: Co
     ledger.add(discovery.units)
     single = len(discovery.units) == 1 and discovery.limit == 1
     unit_ctx = ctx.scaled(0, 99) if single else ctx
-    workers = max(1, auditor.workers(ctx.settings))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"access-{auditor.format}") as pool:
-        running: dict[Future[UnitResult], Unit] = {}
-        while True:
-            ctx.check_cancelled()
-            for unit in ledger.claim(workers - len(running)):
-                running[pool.submit(auditor.audit_unit, unit, discovery, options, unit_ctx)] = unit
-            if not running:
-                break
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                unit = running.pop(future)
-                result = future.result()
-                ledger.complete(unit, result)
-                ledger.add(auditor.expand(unit, result, discovery, options))
-                if not single:
-                    counts = ledger.counts()
-                    ctx.progress(min(99.0, 99.0 * counts.done / max(counts.total, 1)), progress_stage(auditor, counts))
-    counts = ledger.counts()
-    discovery.data["over_limit"] = counts.over_limit
-    ctx.progress(99, "assembling the report")
-    report = auditor.assemble(discovery, ledger.results(), options, ctx)
-    ctx.progress(100, "done")
-    return report
+
+    def audit(unit: Unit) -> UnitResult:
+        return auditor.audit_unit(unit, discovery, options, unit_ctx)
+
+    def after() -> None:
+        if not single:
+            report_progress(ctx, auditor, ledger.counts())
+
+    audit_units(auditor, ledger, ledger.claim, audit, discovery, options, ctx, after)
+    return assemble_report(auditor, discovery, ledger, options, ctx)

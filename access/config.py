@@ -14,7 +14,6 @@ data dir, so ``make run`` needs no server. Point ``ACCESS_DATABASE_URL`` at Post
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +33,9 @@ class Settings(BaseSettings):
     # plugin through plugin_settings(); the environment is read by each settings class itself.
     model_config = SettingsConfigDict(env_prefix="ACCESS_", env_file=".env", extra="allow")
 
-    _plugin_cache: dict[type[PluginSettings], PluginSettings] = PrivateAttr(default_factory=dict)
+    # plugin settings class -> (the values given here for it, the settings made from them)
+    _plugin_cache: dict[type[PluginSettings], tuple[dict[str, Any], PluginSettings]] = PrivateAttr(
+        default_factory=dict)
 
     data_dir: Path = Field(Path("data"), description="Jobs' files and the default SQLite databases.")
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite under data_dir.")
@@ -55,7 +56,6 @@ class Settings(BaseSettings):
     max_unpacked_bytes: int = Field(1024 * 1024 * 1024, description="Largest total size inside a zip.")
     max_pages: int = Field(1000, description="Largest number of pages/slides a document may have.")
     max_crawl_pages: int = Field(500, description="Upper bound on max_pages for a site audit.")
-    page_timeout: float = Field(30.0, description="Seconds a web page may take to load.")
     task_time_limit: int = Field(3600, description="Hard time limit of one task (s).")
     task_soft_time_limit: int = Field(3300, description="Soft time limit of one task (s).")
 
@@ -75,14 +75,7 @@ class Settings(BaseSettings):
 
     # engines
     chromium_path: str = "/usr/bin/chromium"
-    chromedriver_path: str = "/usr/bin/chromedriver"
-    axe_path: Path | None = Field(None, description="axe.min.js; default node_modules/axe-core/axe.min.js.")
 
-    browser_pool_size: int = Field(1, ge=1, le=16, description="Browser sessions one process audits pages with.")
-    max_document_bytes: int = Field(50 * 1024 * 1024, description="Largest linked document a site audit downloads.")
-    web_batch_pages: int = Field(5, ge=1, description="Pages per fanned-out web-audit task (distributed mode).")
-    web_fanout: bool = Field(True, description="Distributed mode: web-audit pages fan out as tasks across "
-                                               "workers (with the embedded broker a site runs as one task).")
     # fault injection for tests of the job machinery (seconds a task sleeps before its work)
     debug_task_delay: float = 0.0
     progress_interval: float = Field(0.5, description="Seconds between progress writes to a job row.")
@@ -98,12 +91,6 @@ class Settings(BaseSettings):
             for net in value:
                 ipaddress.ip_network(net, strict=False)
         return value
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Settings:
-        """A copy with its own plugin settings (an update may change them: ``audio_split_seconds=1``)."""
-        copy = super().model_copy(update=update, deep=deep)
-        copy._plugin_cache = {}
-        return copy
 
     # derived ------------------------------------------------------------------------------
 
@@ -144,10 +131,10 @@ S = TypeVar("S", bound=PluginSettings)
 
 def plugin_settings(cls: type[S], settings: Settings) -> S:
     """A plugin's settings: the environment, overridden by values given to ``settings`` by name.
-    Made once per (settings object, class)."""
-    cache = settings._plugin_cache
-    found = cache.get(cls)
-    if found is None:
-        given = {k: v for k, v in (settings.model_extra or {}).items() if k in cls.model_fields}
-        found = cache[cls] = cls(**given)
-    return found  # type: ignore[return-value]
+    Made once per (settings object, class, given values): a copy made with ``model_copy(update=...)``
+    shares the cache but not the values, so it gets its own."""
+    given = {k: v for k, v in (settings.model_extra or {}).items() if k in cls.model_fields}
+    cached = settings._plugin_cache.get(cls)
+    if cached is None or cached[0] != given:
+        cached = settings._plugin_cache[cls] = (given, cls(**given))
+    return cached[1]  # type: ignore[return-value]

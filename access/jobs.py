@@ -6,6 +6,13 @@ assemble, :mod:`access.auditing`; a conversion: read → transform → write →
 stable error code; it reports progress to the job's row and describes the job to the outside world
 (the JSON the API returns and the webhook posts). Tasks in ``workers/`` are one call each into
 this module; everything here is testable without a queue.
+
+An audit whose auditor has a batch size (the web auditor: pages) fans out when the queue has a real
+broker: :func:`run_job` discovers and sends the first units in batches, each :func:`run_units`
+task audits its batch, records the results (files in the job's folder, rows in ``job_units``:
+:class:`access.store.StoreLedger`) and sends the units they lead to, and the task that completes
+the last unit assembles the report. Without a broker (the embedded one has one worker) the same
+plan runs in one task through :func:`access.auditing.run_audit`, as in the CLI.
 """
 
 from __future__ import annotations
@@ -20,14 +27,25 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from access import services
-from access.auditing import Subject
+from access.auditing import (
+    Auditor,
+    Discovery,
+    Subject,
+    Unit,
+    UnitResult,
+    assemble_report,
+    audit_units,
+    failed_result,
+    report_progress,
+    run_audit,
+)
 from access.config import Settings, get_settings
 from access.context import Context
 from access.errors import AccessError, Cancelled, EngineUnavailable, Timeout
 from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus, Report, SourceFile
 from access.registry import Registry, get_registry
-from access.storage import Storage
-from access.store import Job, Store
+from access.storage import Storage, write_atomic
+from access.store import Job, Store, StoreLedger
 
 log = logging.getLogger(__name__)
 REPORT_ARTIFACT = "report.json"
@@ -41,6 +59,11 @@ class JobQueue(Protocol):
     def send_units(self, job: Job, keys: list[str]) -> None: ...
 
     def send_webhook(self, job_id: str) -> None: ...
+
+    @property
+    def has_broker_fanout(self) -> bool:
+        """Whether an audit's units may fan out over several workers (a real broker)."""
+        ...
 
     def revoke(self, job_id: str) -> None: ...
 
@@ -96,10 +119,14 @@ class RowProgress:
 
 # ----------------------------------------------------------------------------- running
 
+Work = Callable[[], dict[str, Any] | None]     # the job's result summary; None: its units tasks go on
+
 
 def run_job(job_id: str, rt: Runtime, *, may_retry: bool = False) -> JobStatus | None:
-    """Run one job to its end. Returns the final status (None when the job is gone, cancelled or
-    already finished, e.g. a task delivered again after success).
+    """Run one job: its whole plan in this process, or, for an audit whose units fan out over
+    the workers, its discovery (units tasks carry it on: returns ``running``). Returns the status
+    the job is left in (None when the job is gone, cancelled or already finished, e.g. a task
+    delivered again after success).
 
     ``EngineUnavailable`` is re-raised when ``may_retry`` (the task retries it); every other error
     ends the job ``failed`` with its code, and the worker lives on."""
@@ -109,42 +136,82 @@ def run_job(job_id: str, rt: Runtime, *, may_retry: bool = False) -> JobStatus |
         return None
     if not rt.store.mark_running(job_id):
         return None
-    row = RowProgress(rt.store, job_id, rt.settings.progress_interval)
-    ctx = Context(settings=rt.settings, progress=row, check_cancelled=row.check_cancelled,
-                  job_id=job_id, tenant=job.tenant)
-    try:
+    ctx, row = _job_context(rt, job)
+
+    def work() -> dict[str, Any] | None:
         _debug_delay(rt.settings.debug_task_delay, row)
         run = _run_audit if job.kind == JobKind.AUDIT.value else _run_conversion
-        result = run(job, rt, ctx)
+        return run(job, rt, ctx)
+
+    return _conclude(rt, job, work, may_retry=may_retry)
+
+
+def run_units(job_id: str, keys: list[str], rt: Runtime, *, token: str, may_retry: bool = False) -> JobStatus | None:
+    """Audit some units of a fanned-out audit (one ``access.run_units`` task): each result goes to
+    the job's folder and the job store with the units it leads to, new units are sent on, and the
+    task that completes the last unit assembles the report and finishes the job. ``token`` names
+    the task (the same when the task is delivered again). A unit that fails with an AccessError
+    is a failed part of the report, not a failed job; ``EngineUnavailable`` is retried first."""
+    job = rt.store.get_job(job_id)
+    if job is None or job.job_status is not JobStatus.RUNNING:
+        log.info("job %s: no units to audit (%s)", job_id, "gone" if job is None else job.status)
+        return None
+    ctx, _ = _job_context(rt, job)
+
+    def work() -> dict[str, Any] | None:
+        plan = FannedOut.open(job, rt)
+        plan.audit(keys, ctx, may_retry=may_retry)
+        return plan.advance(ctx, token)
+
+    return _conclude(rt, job, work, may_retry=may_retry, token=token)
+
+
+def _job_context(rt: Runtime, job: Job) -> tuple[Context, RowProgress]:
+    row = RowProgress(rt.store, job.id, rt.settings.progress_interval)
+    return Context(settings=rt.settings, progress=row, check_cancelled=row.check_cancelled, job_id=job.id,
+                   tenant=job.tenant), row
+
+
+def _conclude(rt: Runtime, job: Job, work: Work, *, may_retry: bool, token: str | None = None) -> JobStatus:
+    """Run a task's work and record how the job ends: the one error ladder of every task. A job's
+    own task (``token`` None) ends it alone; of a fanned-out audit's units tasks, only the one
+    that ends the job (or, when it was cancelled, the first to see it) sends its callback."""
+    try:
+        result = work()
     except Cancelled:
-        rt.store.cancel(job_id)
+        rt.store.cancel(job.id)
         status = JobStatus.CANCELLED
+        tell = token is None or rt.store.claim_finish(job.id, token, JobStatus.CANCELLED)
     except EngineUnavailable as exc:
         if may_retry:
-            rt.store.requeue(job_id)
+            if token is None:
+                rt.store.requeue(job.id)
             raise
-        status = _fail(rt, job_id, exc)
+        status, tell = _fail(rt, job.id, exc)
     except AccessError as exc:
-        status = _fail(rt, job_id, exc)
+        status, tell = _fail(rt, job.id, exc)
     except Exception as exc:
         if type(exc).__name__ == "SoftTimeLimitExceeded":
-            status = _fail(rt, job_id, Timeout("The job took longer than the time limit "
-                                               f"of {rt.settings.task_soft_time_limit} s."))
+            status, tell = _fail(rt, job.id, Timeout("The job took longer than the time limit "
+                                                     f"of {rt.settings.task_soft_time_limit} s."))
         else:
-            log.exception("job %s failed unexpectedly", job_id)
-            status = _fail(rt, job_id, AccessError(
+            log.exception("job %s failed unexpectedly", job.id)
+            status, tell = _fail(rt, job.id, AccessError(
                 f"The job failed unexpectedly ({type(exc).__name__}: {str(exc)[:300]})."))
     else:
-        status = (JobStatus.SUCCEEDED if rt.store.finish(job_id, JobStatus.SUCCEEDED, result=result)
-                  else JobStatus.CANCELLED)
-    if job.callback_url:
-        _after(job_id, rt)
+        if result is None:
+            return JobStatus.RUNNING
+        tell = rt.store.finish(job.id, JobStatus.SUCCEEDED, result=result)
+        status = JobStatus.SUCCEEDED if tell else JobStatus.CANCELLED
+    if job.callback_url and (tell or token is None):
+        _after(job.id, rt)
     return status
 
 
-def _fail(rt: Runtime, job_id: str, exc: AccessError) -> JobStatus:
-    rt.store.finish(job_id, JobStatus.FAILED, error_code=exc.code, error_message=exc.message)
-    return JobStatus.FAILED
+def _fail(rt: Runtime, job_id: str, exc: AccessError) -> tuple[JobStatus, bool]:
+    """The job failed with ``exc``'s code; whether this call ended it (not cancelled meanwhile)."""
+    ended = rt.store.finish(job_id, JobStatus.FAILED, error_code=exc.code, error_message=exc.message)
+    return JobStatus.FAILED, ended
 
 
 def _after(job_id: str, rt: Runtime) -> None:
@@ -173,12 +240,108 @@ def subject_of(job: Job) -> Subject:
     return Subject(url=job.input["url"]) if job.input.get("url") else Subject(source=_source(job))
 
 
-def _run_audit(job: Job, rt: Runtime, ctx: Context) -> dict[str, Any]:
+def _run_audit(job: Job, rt: Runtime, ctx: Context) -> dict[str, Any] | None:
     options = AuditOptions.model_validate(job.options)
-    ctx.progress(0, "auditing")
-    report = services.audit(subject_of(job), options, ctx, rt.registry)
+    subject = subject_of(job)
+    auditor = services.auditor_for(subject, rt.registry)
+    services.check_audit_options(subject, options, ctx.settings)
+    if rt.queue is not None and rt.queue.has_broker_fanout and auditor.batch_size(rt.settings) > 0:
+        plan = FannedOut.start(job, rt, auditor, subject, options, ctx)
+        return plan.advance(ctx, token=job.id)
+    report = run_audit(auditor, subject, options, ctx)
     ctx.check_cancelled()
     return store_report(job, rt, report)
+
+
+# ----------------------------------------------------------------------------- fanned-out audits
+
+UNITS_FOLDER = "units"            # in the job's folder: discovery.json and one result file per unit
+DISCOVERY_FILE = "discovery.json"
+
+
+@dataclass
+class FannedOut:
+    """An audit whose units fan out over the workers: what discovery found (a JSON file in the
+    job's folder) and the units (:class:`StoreLedger`), shared by every task of the job. Each
+    task runs the plan's own steps (:func:`access.auditing.audit_units`, ``assemble_report``)."""
+
+    job: Job
+    rt: Runtime
+    auditor: Auditor
+    options: AuditOptions
+    discovery: Discovery
+    ledger: StoreLedger
+
+    @staticmethod
+    def _folder(job: Job, rt: Runtime) -> Path:
+        return rt.storage.job_dir(job.tenant, job.id) / UNITS_FOLDER
+
+    @classmethod
+    def _make(cls, job: Job, rt: Runtime, auditor: Auditor, options: AuditOptions,
+              discovery: Discovery) -> FannedOut:
+        ledger = StoreLedger(rt.store, job.id, cls._folder(job, rt), max(1, discovery.limit))
+        return cls(job, rt, auditor, options, discovery, ledger)
+
+    @classmethod
+    def start(cls, job: Job, rt: Runtime, auditor: Auditor, subject: Subject, options: AuditOptions,
+              ctx: Context) -> FannedOut:
+        """Discover and record the first units (a job task delivered again reads what the first
+        delivery discovered)."""
+        path = cls._folder(job, rt) / DISCOVERY_FILE
+        if path.is_file():
+            discovery = Discovery.model_validate_json(path.read_text(encoding="utf-8"))
+        else:
+            ctx.progress(0, "discovering")
+            discovery = auditor.discover(subject, options, ctx)
+            write_atomic(path, discovery.model_dump_json())
+        plan = cls._make(job, rt, auditor, options, discovery)
+        plan.ledger.add(discovery.units)
+        return plan
+
+    @classmethod
+    def open(cls, job: Job, rt: Runtime) -> FannedOut:
+        path = cls._folder(job, rt) / DISCOVERY_FILE
+        if not path.is_file():
+            raise AccessError("The audit's discovery is missing from the job's folder.")
+        discovery = Discovery.model_validate_json(path.read_text(encoding="utf-8"))
+        auditor = services.auditor_for(subject_of(job), rt.registry)
+        return cls._make(job, rt, auditor, AuditOptions.model_validate(job.options), discovery)
+
+    def audit(self, keys: list[str], ctx: Context, *, may_retry: bool) -> None:
+        """Audit the units named ``keys`` that are not done yet, sending on the units they lead to."""
+        todo = self.ledger.unfinished(keys)
+
+        def take(n: int) -> list[Unit]:
+            taken = todo[:n]
+            del todo[:n]
+            return taken
+
+        def audit_one(unit: Unit) -> UnitResult:
+            try:
+                return self.auditor.audit_unit(unit, self.discovery, self.options, ctx)
+            except AccessError as exc:
+                if isinstance(exc, Cancelled) or (isinstance(exc, EngineUnavailable) and may_retry):
+                    raise
+                return failed_result(unit, exc)
+
+        audit_units(self.auditor, self.ledger, take, audit_one, self.discovery, self.options, ctx,
+                    after=lambda: self._send(ctx))
+
+    def _send(self, ctx: Context) -> None:
+        """Send the pending units in batches, and say how far the audit is."""
+        queue = self.rt.queue
+        assert queue is not None
+        self.ledger.dispatch(self.auditor.batch_size(self.rt.settings), lambda keys: queue.send_units(self.job, keys))
+        report_progress(ctx, self.auditor, self.ledger.counts())
+
+    def advance(self, ctx: Context, token: str) -> dict[str, Any] | None:
+        """Send what is pending; once every unit is done, the one task that claims the job
+        assembles and stores the report (its summary; None while units are left)."""
+        self._send(ctx)
+        if not self.ledger.counts().finished or not self.rt.store.claim_finish(self.job.id, token):
+            return None
+        report = assemble_report(self.auditor, self.discovery, self.ledger, self.options, ctx)
+        return store_report(self.job, self.rt, report)
 
 
 def store_report(job: Job, rt: Runtime, report: Report) -> dict[str, Any]:

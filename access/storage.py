@@ -4,8 +4,10 @@ Also the byte-range arithmetic artifact downloads use (HTTP Range, RFC 9110 §14
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +73,15 @@ class Storage:
 
     def delete_job(self, tenant: str, job_id: str) -> None:
         shutil.rmtree(self.job_dir(tenant, job_id), ignore_errors=True)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a text file so that a reader sees all of it or nothing: a temporary file beside it,
+    renamed over it (a second writer of the same content leaves the same file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def human_size(n: int) -> str:

@@ -1,4 +1,5 @@
-"""The job store: jobs, their artifacts, tenants and API keys (SQLAlchemy 2, SQLite or PostgreSQL).
+"""The job store: jobs, their artifacts, the units of fanned-out audits, tenants and API keys
+(SQLAlchemy 2, SQLite or PostgreSQL).
 
 The schema is owned by Alembic (``access/migrations``); :func:`upgrade_schema` brings any database
 to the newest revision and is called by every command on first use, so nobody runs a migration by
@@ -15,7 +16,7 @@ import secrets
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,9 +40,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
+from access.auditing import LedgerCounts, Unit, UnitResult
 from access.models import JobKind, JobStatus, utcnow
+from access.storage import write_atomic
 
 KEY_PREFIX = "acc_"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -94,6 +97,7 @@ class Job(Base):
     queue: Mapped[str | None] = mapped_column(String(50), nullable=True)
     task: Mapped[str | None] = mapped_column(String(100), nullable=True)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    finisher: Mapped[str | None] = mapped_column(String(100), nullable=True)   # fanned-out audits
 
     artifacts: Mapped[list[Artifact]] = relationship(
         back_populates="job", cascade="all, delete-orphan", lazy="selectin", order_by="Artifact.id")
@@ -116,6 +120,23 @@ class Artifact(Base):
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
 
     job: Mapped[Job] = relationship(back_populates="artifacts")
+
+
+class JobUnit(Base):
+    """One unit (a page ...) of an audit whose units fan out over workers (:class:`StoreLedger`)."""
+
+    __tablename__ = "job_units"
+    __table_args__ = (UniqueConstraint("job_id", "key_hash", name="uq_job_units_job_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(Text)
+    key_hash: Mapped[str] = mapped_column(String(64))     # unique per job: keys (URLs) may be long
+    seq: Mapped[int | None] = mapped_column(Integer, nullable=True)   # order in the plan; None: not in it
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(10))
+    result_path: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Tenant(Base):
@@ -153,7 +174,7 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
-            _set_wal(cur)
+            _use_wal(cur)
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
@@ -164,16 +185,17 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_recycle=1800, pool_size=10, max_overflow=20)
 
 
-def _set_wal(cur: Any, attempts: int = 100) -> None:
-    """Switch a SQLite file to WAL. SQLite answers "database is locked" at once, without waiting for
-    its busy timeout, when two connections change the journal mode of a new file together (seen when
-    several processes open a fresh database): try again for a few seconds."""
+def _use_wal(cur: Any, attempts: int = 100) -> None:
+    """Switch a SQLite file to WAL (kept in the file: only its first connections do it). Switching
+    needs the file to itself and SQLite answers "database is locked" at once, without waiting,
+    while another process's first connection holds it, so the switch is tried again for a while."""
     for attempt in range(attempts):
         try:
-            cur.execute("PRAGMA journal_mode=WAL")
+            if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
             return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or attempt == attempts - 1:
+        except sqlite3.OperationalError:
+            if attempt == attempts - 1:
                 raise
             time.sleep(0.05)
 
@@ -379,6 +401,16 @@ class Store:
                              .values(status=JobStatus.QUEUED.value, stage="requeued"))
             return done.rowcount == 1
 
+    def claim_finish(self, job_id: str, token: str, status: JobStatus = JobStatus.RUNNING) -> bool:
+        """The right to end a fanned-out audit whose status is ``status``: with ``running``, to
+        assemble its report; with ``cancelled``, to send its callback. Granted to one task per job,
+        and again only to the same ``token`` (that task delivered again after its worker was lost)."""
+        with self.sessions.begin() as s:
+            done = s.execute(update(Job).where(
+                Job.id == job_id, Job.status == status.value,
+                (Job.finisher.is_(None)) | (Job.finisher == token)).values(finisher=token))
+            return done.rowcount == 1
+
     def jobs_with_status(self, status: JobStatus, older_than: timedelta | None = None) -> list[Job]:
         with self.sessions() as s:
             stmt = select(Job).where(Job.status == status.value)
@@ -389,6 +421,7 @@ class Store:
     def delete_job(self, job_id: str) -> bool:
         with self.sessions.begin() as s:
             s.execute(delete(Artifact).where(Artifact.job_id == job_id))
+            s.execute(delete(JobUnit).where(JobUnit.job_id == job_id))
             return s.execute(delete(Job).where(Job.id == job_id)).rowcount == 1
 
     # artifacts ------------------------------------------------------------------------
@@ -465,6 +498,137 @@ class Store:
             with self.sessions.begin() as s:
                 s.execute(update(ApiKey).where(ApiKey.id == row.id).values(last_used_at=now))
         return str(row.tenant)
+
+
+# ----------------------------------------------------------------------------- fanned-out units
+
+PENDING, SENT, DONE = "pending", "sent", "done"      # units in the plan (they have a place: seq)
+ALIAS, OVER = "alias", "over"                       # keys a unit turned out to be; keys past the limit
+IN_CLAUSE = 500                                     # keys per IN (...) list
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class StoreLedger:
+    """:class:`access.auditing.Ledger` in the job store, for an audit whose units fan out over
+    workers: a row per unit in ``job_units`` (unique per job and key) and each result as a JSON
+    file in ``folder``. Every change first locks the job's row, so the limit holds and a unit is
+    handed out once while several workers add, claim and complete units of the same job."""
+
+    def __init__(self, store: Store, job_id: str, folder: Path, limit: int) -> None:
+        self.store, self.job_id, self.folder, self.limit = store, job_id, folder, limit
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[Session]:
+        with self.store.sessions.begin() as s:
+            # a write that changes nothing: PostgreSQL locks the row, SQLite the database, until commit
+            s.execute(update(Job).where(Job.id == self.job_id).values(attempts=Job.attempts))
+            yield s
+
+    def _where(self, *conditions: Any) -> Any:
+        return select(JobUnit).where(JobUnit.job_id == self.job_id, *conditions)
+
+    def _known(self, s: Session, hashes: list[str]) -> dict[str, JobUnit]:
+        rows: dict[str, JobUnit] = {}
+        for i in range(0, len(hashes), IN_CLAUSE):
+            rows.update((r.key_hash, r) for r in s.scalars(self._where(JobUnit.key_hash.in_(hashes[i:i + IN_CLAUSE]))))
+        return rows
+
+    def _add(self, s: Session, units: Iterable[Unit]) -> list[Unit]:
+        fresh: dict[str, Unit] = {}
+        for unit in units:
+            fresh.setdefault(_key_hash(unit.key), unit)
+        if not fresh:
+            return []
+        known = self._known(s, list(fresh))
+        placed = s.scalar(select(func.count(JobUnit.seq)).where(JobUnit.job_id == self.job_id)) or 0
+        added: list[Unit] = []
+        rows: list[dict[str, Any]] = []
+        for digest, unit in fresh.items():
+            if digest in known:
+                continue
+            row = {"job_id": self.job_id, "key": unit.key, "key_hash": digest, "depth": unit.depth,
+                   "data": unit.data, "seq": None, "status": OVER, "result_path": None}
+            if placed < self.limit:
+                row.update(seq=placed, status=PENDING)
+                placed += 1
+                added.append(unit)
+            rows.append(row)
+        if rows:
+            s.execute(JobUnit.__table__.insert(), rows)
+        return added
+
+    def _claim(self, s: Session, n: int) -> list[Unit]:
+        rows = list(s.scalars(self._where(JobUnit.status == PENDING).order_by(JobUnit.seq).limit(max(0, n))))
+        if rows:
+            s.execute(update(JobUnit).where(JobUnit.id.in_([r.id for r in rows])).values(status=SENT))
+        return [Unit(key=r.key, depth=r.depth, data=r.data) for r in rows]
+
+    # the Ledger protocol ---------------------------------------------------------------
+
+    def add(self, units: Iterable[Unit]) -> list[Unit]:
+        with self._locked() as s:
+            return self._add(s, units)
+
+    def claim(self, n: int) -> list[Unit]:
+        with self._locked() as s:
+            return self._claim(s, n)
+
+    def complete(self, unit: Unit, result: UnitResult, found: Iterable[Unit] = ()) -> list[Unit]:
+        digest = _key_hash(unit.key)
+        path = self.folder / f"{digest}.json"
+        write_atomic(path, result.model_dump_json())        # before the row says done
+        aliases = {_key_hash(a): a for a in result.aliases}
+        with self._locked() as s:
+            s.execute(update(JobUnit).where(JobUnit.job_id == self.job_id, JobUnit.key_hash == digest)
+                      .values(status=DONE, result_path=str(path)))
+            known = self._known(s, list(aliases))
+            for alias_hash, alias in aliases.items():
+                row = known.get(alias_hash)
+                if row is None:
+                    s.add(JobUnit(job_id=self.job_id, key=alias, key_hash=alias_hash, depth=unit.depth, data={},
+                                  seq=None, status=ALIAS))
+                elif row.status == OVER:
+                    row.status = ALIAS
+            s.flush()
+            return self._add(s, found)
+
+    def results(self) -> list[UnitResult]:
+        with self.store.sessions() as s:
+            paths = s.scalars(select(JobUnit.result_path).where(JobUnit.job_id == self.job_id, JobUnit.status == DONE)
+                              .order_by(JobUnit.seq)).all()
+        return [UnitResult.model_validate_json(Path(p).read_text(encoding="utf-8")) for p in paths if p]
+
+    def counts(self) -> LedgerCounts:
+        with self.store.sessions() as s:
+            rows = s.execute(select(JobUnit.status, func.count()).where(JobUnit.job_id == self.job_id)
+                             .group_by(JobUnit.status)).all()
+        n = {status: int(count) for status, count in rows}
+        return LedgerCounts(done=n.get(DONE, 0), total=sum(n.get(k, 0) for k in (PENDING, SENT, DONE)),
+                            over_limit=n.get(OVER, 0))
+
+    # for the job runner ----------------------------------------------------------------
+
+    def unfinished(self, keys: list[str]) -> list[Unit]:
+        """The units among ``keys`` not done yet, in plan order (a task's batch, delivered again
+        after a lost worker, skips what that worker finished)."""
+        with self.store.sessions() as s:
+            rows = [r for r in self._known(s, [_key_hash(k) for k in keys]).values()
+                    if r.seq is not None and r.status != DONE]
+        return [Unit(key=r.key, depth=r.depth, data=r.data) for r in sorted(rows, key=lambda r: r.seq or 0)]
+
+    def dispatch(self, size: int, send: Callable[[list[str]], None]) -> int:
+        """Hand every pending unit to ``send`` in batches of ``size`` keys; returns the batches sent.
+        The units are marked sent only when every send went through (a failed send leaves them
+        pending, to be sent again: at least once)."""
+        batches = 0
+        with self._locked() as s:
+            while batch := self._claim(s, size):
+                send([u.key for u in batch])
+                batches += 1
+        return batches
 
 
 def migrate(url: str) -> None:

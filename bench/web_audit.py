@@ -3,9 +3,10 @@
     .venv/bin/python bench/web_audit.py [--pages 50] [--skip-peers]
 
 Measures, in one run on this machine:
-- our crawl in axe-only mode and in full mode (axe + our own checks), with a browser pool of 1 and
-  2 sessions (2 sessions = the parallelism of 2 worker processes), pages/minute, warm pool
-  (long-lived workers keep their browsers; the cold browser start is reported separately);
+- our site audit (the web auditor's plan run in one process, as the CLI runs it) in axe-only mode
+  and in full mode (axe + our own checks), with a browser pool of 1 and 2 sessions (2 sessions =
+  the parallelism of 2 worker processes), pages/minute, warm pool (long-lived workers keep their
+  browsers; the cold browser start is reported separately);
 - the median time per page split into load / axe / own checks;
 - @axe-core/cli given all 50 URLs in one call, with the same axe-core file and tags, and whether
   its findings equal ours (same rule ids and node counts per page);
@@ -34,12 +35,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from access import services
 from access.config import Settings
 from access.context import Context
 from access.models import AuditOptions, Outcome, Standard
 from auditors.web.axe_run import cli_tags
 from auditors.web.browser import axe_script_path, close_all_pools, get_pool
-from auditors.web.site import audit_site
 from rules.axe import catalogue_id
 
 HERE = Path(__file__).resolve().parent
@@ -110,7 +111,7 @@ def ours(base: str, pages: int, pool_size: int, axe_only: bool) -> dict[str, Any
     options = AuditOptions(max_pages=pages, max_depth=10, axe_only=axe_only, allow_private=True,
                            standard=STANDARD)
     t = time.perf_counter()
-    report = audit_site(base + "/index.html", options, Context(settings=settings))
+    report = services.audit_url(base + "/index.html", options, Context(settings=settings))   # as the CLI does
     elapsed = time.perf_counter() - t
     close_all_pools()
     audited = [p for p in report.parts if p.status == "audited"]

@@ -1,5 +1,5 @@
-"""The tasks: thin. Each takes a job id and hands it to ``access.jobs``; results live in the job
-store, never in a Celery result backend."""
+"""The tasks: thin. Each takes a job id (and, for the units of a fanned-out audit, their keys) and
+hands it to ``access.jobs``; results live in the job store, never in a Celery result backend."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from celery import signals
 from access import jobs
 from access.config import get_settings
 from access.errors import EngineUnavailable
-from access.queue import RUN_JOB_TASK, WEBHOOK_TASK, CeleryQueue
+from access.queue import RUN_JOB_TASK, RUN_UNITS_TASK, WEBHOOK_TASK, CeleryQueue
 from access.webhooks import DeliveryFailed, deliver
 from workers.celery_app import app
 
@@ -43,8 +43,8 @@ def _close_auditors(**_: Any) -> None:
         jobs.close_auditors(_runtime)
 
 
-def _run(task: Any, job_id: str) -> None:
-    jobs.run_job(job_id, runtime(), may_retry=task.request.retries < task.max_retries)
+def _may_retry(task: Any) -> bool:
+    return bool(task.request.retries < task.max_retries)
 
 
 RETRY = {"bind": True, "autoretry_for": (EngineUnavailable,), "retry_backoff": 5, "retry_jitter": True,
@@ -53,7 +53,12 @@ RETRY = {"bind": True, "autoretry_for": (EngineUnavailable,), "retry_backoff": 5
 
 @app.task(name=RUN_JOB_TASK, **RETRY)
 def run_job(self: Any, job_id: str) -> None:
-    _run(self, job_id)
+    jobs.run_job(job_id, runtime(), may_retry=_may_retry(self))
+
+
+@app.task(name=RUN_UNITS_TASK, **RETRY)
+def run_units(self: Any, job_id: str, keys: list[str]) -> None:
+    jobs.run_units(job_id, keys, runtime(), token=self.request.id, may_retry=_may_retry(self))
 
 
 for _old in OLD_JOB_TASKS:

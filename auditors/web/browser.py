@@ -25,8 +25,10 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
+from access.config import plugin_settings
 from access.errors import EngineUnavailable
 from auditors.web.devtools import DEVTOOLS_KEYS, DevToolsSocket, DevToolsTimeout, DevToolsUnavailable
+from auditors.web.settings import WebSettings
 
 if TYPE_CHECKING:
     from access.config import Settings
@@ -56,7 +58,7 @@ CHROMIUM_FLAGS = (
 
 
 def axe_script_path(settings: Settings) -> Path:
-    path = settings.axe_path or ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    path = plugin_settings(WebSettings, settings).axe_path or ROOT / "node_modules" / "axe-core" / "axe.min.js"
     if not Path(path).is_file():
         raise EngineUnavailable(
             f"axe-core was not found at {path}; run `npm ci` in the project folder (scripts/bootstrap.sh).")
@@ -85,6 +87,7 @@ class BrowserSession:
     _socket: DevToolsSocket | None = field(default=None, repr=False)
 
     def start(self) -> BrowserSession:
+        web = plugin_settings(WebSettings, self.settings)
         self.profile_dir = tempfile.mkdtemp(prefix="access-chromium-")
         options = webdriver.ChromeOptions()
         options.binary_location = self.settings.chromium_path
@@ -97,11 +100,11 @@ class BrowserSession:
             options.add_argument("--force-webrtc-ip-handling-policy=disable_non_proxied_udp")
         options.page_load_strategy = "normal"
         try:
-            self.driver = webdriver.Chrome(service=Service(self.settings.chromedriver_path), options=options)
+            self.driver = webdriver.Chrome(service=Service(web.chromedriver_path), options=options)
         except WebDriverException as exc:
             shutil.rmtree(self.profile_dir, ignore_errors=True)
             raise EngineUnavailable(f"Chromium could not be started: {exc.msg or exc}") from exc
-        self.use_timeout(self.settings.page_timeout)
+        self.use_timeout(web.page_timeout)
         self.browser_version = str(self.driver.capabilities.get("browserVersion", "unknown"))
         self._axe_source = axe_script_path(self.settings).read_text(encoding="utf-8")
         self.axe_version = axe_version_of(self._axe_source)
@@ -265,8 +268,8 @@ _POOLS_LOCK = threading.Lock()
 
 def pool_key(settings: Settings) -> tuple[object, ...]:
     """Settings that change how a browser is started; sessions are shared when these match."""
-    return (settings.chromium_path, settings.chromedriver_path, str(settings.axe_path),
-            tuple(settings.allow_private_networks))
+    web = plugin_settings(WebSettings, settings)
+    return (settings.chromium_path, web.chromedriver_path, str(web.axe_path), tuple(settings.allow_private_networks))
 
 
 def get_pool(settings: Settings) -> BrowserPool:

@@ -7,6 +7,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
@@ -147,3 +148,16 @@ def new_links(links: Iterable[str], base: str, scope: CrawlScope) -> tuple[list[
         elif scope.wants(url):
             pages[url] = None
     return list(pages), list(documents)
+
+
+def crawl_scope(start: str, robots: str | None, options: AuditOptions) -> CrawlScope:
+    """The scope of a crawl from its start URL, its robots.txt text and the options; made once per
+    crawl and process (the crawl asks for it page after page)."""
+    return _scope(start, robots, tuple(options.include), tuple(options.exclude), options.respect_robots)
+
+
+@lru_cache(maxsize=32)
+def _scope(start: str, robots: str | None, include: tuple[str, ...], exclude: tuple[str, ...],
+           respect_robots: bool) -> CrawlScope:
+    options = AuditOptions(include=list(include), exclude=list(exclude), respect_robots=respect_robots)
+    return CrawlScope.of(start, options, parse_robots(robots) if robots else None)

@@ -13,6 +13,7 @@ from access.context import Context
 from access.errors import AccessError
 from access.models import AuditedPart, AuditOptions, Finding
 from auditors.web.fetch import fetch
+from auditors.web.settings import WebSettings
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ def audit_linked_documents(urls: list[str], options: AuditOptions,
         ctx.check_cancelled()
         try:
             got = fetch(url, ctx.settings, allow_private=options.allow_private,
-                        max_bytes=ctx.settings.max_document_bytes)
+                        max_bytes=ctx.plugin_settings(WebSettings).max_document_bytes)
             if got.status >= 400:
                 raise AccessError(f"The server answered HTTP {got.status}.")
             name = Path(urlsplit(got.url).path).name or "document"

@@ -18,13 +18,11 @@ import socket
 import socketserver
 import threading
 from collections import deque
-from typing import TYPE_CHECKING
 
+from access.config import Settings, plugin_settings
 from access.errors import AccessError
 from access.netguard import check_host
-
-if TYPE_CHECKING:
-    from access.config import Settings
+from auditors.web.settings import WebSettings
 
 log = logging.getLogger(__name__)
 MAX_HEAD = 64 * 1024
@@ -127,7 +125,7 @@ class GuardProxy:
 
     def __init__(self, settings: Settings, timeout: float | None = None) -> None:
         self.settings = settings
-        self.timeout = timeout or settings.page_timeout
+        self.timeout = timeout or plugin_settings(WebSettings, settings).page_timeout
         self.blocked: deque[tuple[str, str]] = deque(maxlen=200)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None

@@ -22,15 +22,6 @@ from rules.web import Gathered, gather
 
 log = logging.getLogger(__name__)
 
-# The page facts alone (discovery without auditing); RUN_AXE reads the same facts.
-PAGE_FACTS = """
-const nav = performance.getEntriesByType("navigation")[0];
-const hrefs = Array.from(document.querySelectorAll("a[href], area[href]"), a => a.href);
-for (const f of document.querySelectorAll("iframe[src]")) hrefs.push(f.src);
-return {title: document.title, status: nav && nav.responseStatus ? nav.responseStatus : 0,
-        url: location.href, links: hrefs.slice(0, 5000), contentType: document.contentType};
-"""
-
 
 @dataclass
 class PageResult:

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from access.auditing import FileAuditor
+from access.auditing import Discovery, FileAuditor, Unit, UnitResult
 from access.config import Settings
 from access.conversion import DOCUMENT, GateCheck, GateResult, GateSpec, ReaderSpec, WriterSpec
 from access.errors import EngineUnavailable, InvalidDocument
 from access.formats import HTML
-from access.jobs import REPORT_ARTIFACT, RowProgress, Runtime, job_view, load_report, run_job
-from access.models import ArtifactOut, JobStatus, Report
+from access.jobs import REPORT_ARTIFACT, RowProgress, Runtime, job_view, load_report, run_job, run_units
+from access.models import ArtifactOut, AuditedPart, Finding, JobStatus, Location, Outcome, Report
 from access.registry import Registry
 from access.storage import Storage
 from access.store import Store
@@ -69,27 +71,21 @@ def fake_registry(fn) -> Registry:
     return registry
 
 
-def test_access_error_fails_the_job_with_its_code(rt: Runtime) -> None:
+@pytest.mark.parametrize(("error", "code", "message"), [
+    (InvalidDocument("The HTML could not be parsed."), "invalid_document", "The HTML could not be parsed."),
+    (ZeroDivisionError("division by zero"), "internal_error",
+     "The job failed unexpectedly (ZeroDivisionError: division by zero)."),
+])
+def test_an_error_fails_the_job_readably_with_its_code(rt: Runtime, error: Exception, code: str, message: str) -> None:
     def broken(source, options, ctx):
-        raise InvalidDocument("The HTML could not be parsed.")
+        raise error
 
     rt.registry = fake_registry(broken)
     job_id = upload(rt, b"<p>x</p>", "a.html", "html")
     assert run_job(job_id, rt) is JobStatus.FAILED
     job = rt.store.get_job(job_id)
-    assert (job.error_code, job.error_message) == ("invalid_document", "The HTML could not be parsed.")
-    assert job_view(job)["error"] == {"code": "invalid_document", "message": "The HTML could not be parsed."}
-
-
-def test_unexpected_exception_fails_readably(rt: Runtime) -> None:
-    def crash(source, options, ctx):
-        raise ZeroDivisionError("division by zero")
-
-    rt.registry = fake_registry(crash)
-    job_id = upload(rt, b"<p>x</p>", "a.html", "html")
-    assert run_job(job_id, rt) is JobStatus.FAILED
-    job = rt.store.get_job(job_id)
-    assert job.error_code == "internal_error" and "ZeroDivisionError" in job.error_message
+    assert (job.error_code, job.error_message) == (code, message)
+    assert job_view(job)["error"] == {"code": code, "message": message}
 
 
 def test_engine_unavailable_is_retried_then_fails(rt: Runtime) -> None:
@@ -161,3 +157,170 @@ def test_progress_writes_are_throttled(rt: Runtime) -> None:
     now[0] = 1.2
     row(14, "page 2")
     assert writes == [(12, "page 1"), (14, "page 2")]
+
+
+# ----------------------------------------------------------------------------- fanned-out audits
+
+GRAPH = {"a": ["b", "c", "d"], "b": ["a", "e"], "c": ["e", "f"], "d": [], "e": ["g"], "f": [], "g": []}
+
+
+@dataclass
+class GraphAuditor:
+    """A plan with many units and no browser: the units are the nodes of GRAPH reached from the
+    subject's node, each "audited" into one part and one finding; ``fail`` names nodes whose
+    audit raises, ``on_audit`` runs as a node's audit starts."""
+
+    fail: dict[str, Exception] = field(default_factory=dict)
+    audited: list[str] = field(default_factory=list)
+    on_audit: Callable[[str], object] = lambda key: None
+    format: str = "web"
+    queue: str = "browser"
+    description: str = "graph"
+    unit_noun: str = "node"
+
+    def discover(self, subject, options, ctx) -> Discovery:
+        start = subject.url.removeprefix("graph://")
+        return Discovery(target=subject.url, units=[Unit(key=start)], limit=options.max_pages)
+
+    def audit_unit(self, unit, discovery, options, ctx) -> UnitResult:
+        self.on_audit(unit.key)
+        ctx.check_cancelled()
+        self.audited.append(unit.key)
+        if unit.key in self.fail:
+            raise self.fail[unit.key]
+        finding = Finding(rule="graph-node", outcome=Outcome.VIOLATION, message=f"node {unit.key}",
+                          location=Location(url=unit.key))
+        return UnitResult(key=unit.key, parts=[AuditedPart(id=unit.key)], findings=[finding], links=GRAPH[unit.key])
+
+    def expand(self, unit, result, discovery, options) -> list[Unit]:
+        return [Unit(key=k, depth=unit.depth + 1) for k in result.links] if unit.depth < options.max_depth else []
+
+    def assemble(self, discovery, results, options, ctx) -> Report:
+        return Report(target=discovery.target, target_kind="web", parts=[p for r in results for p in r.parts],
+                      findings=[f for r in results for f in r.findings],
+                      metadata={"not_audited": discovery.data["over_limit"]}).finish()
+
+    def batch_size(self, settings) -> int:
+        return 2
+
+    def workers(self, settings) -> int:
+        return 2
+
+    def close(self) -> None:
+        return None
+
+
+@dataclass
+class BrokerQueue:
+    """The queue of a deployment with a real broker, holding what is sent until the test delivers it."""
+
+    units: list[list[str]] = field(default_factory=list)
+    webhooks: list[str] = field(default_factory=list)
+    has_broker_fanout: bool = True
+
+    def send_job(self, job) -> None: ...
+
+    def send_units(self, job, keys: list[str]) -> None:
+        self.units.append(keys)
+
+    def send_webhook(self, job_id: str) -> None:
+        self.webhooks.append(job_id)
+
+    def revoke(self, job_id: str) -> None: ...
+
+
+def graph_job(rt: Runtime, auditor: GraphAuditor, start: str = "a", **options) -> str:
+    rt.registry = Registry.empty()
+    rt.registry.auditors.add("web", auditor)
+    job, _ = rt.store.create_job(tenant="t", kind="audit", input={"url": f"graph://{start}"}, options=options,
+                                 callback_url="https://example.org/hook", queue="browser")
+    return job.id
+
+
+def deliver_all(rt: Runtime, queue: BrokerQueue, job_id: str) -> list[JobStatus | None]:
+    """Run every units task sent, as the workers would, in the order sent."""
+    statuses = []
+    while queue.units:
+        keys = queue.units.pop(0)
+        statuses.append(run_units(job_id, keys, rt, token=f"task-{'-'.join(keys)}"))
+    return statuses
+
+
+def test_units_fan_out_and_one_task_assembles_the_same_report_as_one_process(rt: Runtime) -> None:
+    in_process = GraphAuditor()
+    local_id = graph_job(rt, in_process, max_pages=5)
+    assert run_job(local_id, rt) is JobStatus.SUCCEEDED
+    local = load_report(rt.store.get_job(local_id))
+
+    queue = BrokerQueue()
+    rt.queue = queue
+    fanned = GraphAuditor()
+    job_id = graph_job(rt, fanned, max_pages=5)
+    assert run_job(job_id, rt) is JobStatus.RUNNING
+    assert queue.units == [["a"]] and rt.store.get_job(job_id).stage == "auditing the node"
+    statuses = deliver_all(rt, queue, job_id)
+    assert statuses[-1] is JobStatus.SUCCEEDED and set(statuses[:-1]) == {JobStatus.RUNNING}
+    job = rt.store.get_job(job_id)
+    assert job.status == "succeeded" and job.progress == 100
+    report = load_report(job)
+    assert sorted(fanned.audited) == ["a", "b", "c", "d", "e"], "each unit once, up to the limit"
+    assert [p.id for p in report.parts] == [p.id for p in local.parts] == ["a", "b", "c", "d", "e"]
+    assert [f.message for f in report.findings] == [f.message for f in local.findings]
+    assert report.metadata["not_audited"] == local.metadata["not_audited"] == 2        # f and g
+    assert queue.webhooks == [job_id], "one callback, from the task that finished the job"
+    assert run_units(job_id, ["a"], rt, token="late") is None, "a task delivered after the end does nothing"
+
+
+def test_a_unit_delivered_again_is_not_audited_again_and_the_finisher_may_finish_again(rt: Runtime) -> None:
+    queue = BrokerQueue()
+    rt.queue = queue
+    auditor = GraphAuditor()
+    job_id = graph_job(rt, auditor, max_pages=3, max_depth=1)
+    run_job(job_id, rt)
+    first = queue.units.pop(0)
+    assert run_units(job_id, first, rt, token="t1") is JobStatus.RUNNING
+    assert run_units(job_id, first, rt, token="t1") is JobStatus.RUNNING      # redelivered: nothing to do
+    assert auditor.audited == ["a"]
+    (rest,) = queue.units
+    assert rest == ["b", "c"]
+    # the task that completes the last unit claims the job, then its worker is lost mid-assembly
+    store = rt.store
+    real_claim = store.claim_finish
+    store.claim_finish = lambda jid, token, *a: real_claim(jid, token, *a) and False  # type: ignore[method-assign]
+    assert run_units(job_id, rest, rt, token="t2") is JobStatus.RUNNING
+    store.claim_finish = real_claim  # type: ignore[method-assign]
+    assert run_units(job_id, rest, rt, token="other") is JobStatus.RUNNING, "another task may not assemble"
+    assert run_units(job_id, rest, rt, token="t2") is JobStatus.SUCCEEDED, "the same task, delivered again, may"
+    assert auditor.audited == ["a", "b", "c"]
+    assert [p.id for p in load_report(rt.store.get_job(job_id)).parts] == ["a", "b", "c"]
+
+
+def test_a_failing_unit_is_a_failed_part_and_engine_trouble_is_retried_first(rt: Runtime) -> None:
+    queue = BrokerQueue()
+    rt.queue = queue
+    auditor = GraphAuditor(fail={"b": InvalidDocument("Broken node."), "c": EngineUnavailable("No browser.")})
+    job_id = graph_job(rt, auditor, max_pages=3, max_depth=1)
+    run_job(job_id, rt)
+    run_units(job_id, queue.units.pop(0), rt, token="t1")
+    batch = queue.units.pop(0)
+    with pytest.raises(EngineUnavailable):
+        run_units(job_id, batch, rt, token="t2", may_retry=True)
+    assert rt.store.get_job(job_id).status == "running", "the job waits for the retry"
+    assert run_units(job_id, batch, rt, token="t2", may_retry=False) is JobStatus.SUCCEEDED
+    parts = {p.id: (p.status, (p.error or {}).get("code")) for p in load_report(rt.store.get_job(job_id)).parts}
+    assert parts == {"a": ("audited", None), "b": ("failed", "invalid_document"), "c": ("failed", "engine_unavailable")}
+
+
+def test_a_cancelled_fanned_out_audit_stops_and_calls_back_once(rt: Runtime) -> None:
+    queue = BrokerQueue()
+    rt.queue = queue
+    auditor = GraphAuditor()
+    job_id = graph_job(rt, auditor, max_pages=10)
+    auditor.on_audit = lambda key: key == "c" and rt.store.cancel(job_id)
+    run_job(job_id, rt)
+    run_units(job_id, queue.units.pop(0), rt, token="t1")
+    assert queue.units == [["b", "c"], ["d"]]
+    assert run_units(job_id, ["b", "c"], rt, token="t2") is JobStatus.CANCELLED      # sees it while running
+    assert run_units(job_id, ["d"], rt, token="t3") is None                          # starts after it
+    assert rt.store.get_job(job_id).status == "cancelled" and queue.webhooks == [job_id]
+    assert auditor.audited == ["a", "b"], "c was cancelled before its audit"

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
 
-from access.models import JobKind, JobStatus
-from access.store import Store, current_revision, hash_key, head_revision, upgrade_schema
+from access.auditing import LedgerCounts, Unit, UnitResult
+from access.models import AuditedPart, JobKind, JobStatus
+from access.store import Store, StoreLedger, current_revision, hash_key, head_revision, upgrade_schema
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -35,7 +36,7 @@ def new_job(store: Store, tenant: str = "t1", **kwargs) -> str:
 
 def test_schema_is_at_head_with_all_tables(store: Store) -> None:
     assert current_revision(store.engine) == head_revision()
-    assert {"jobs", "artifacts", "api_keys", "tenants"} <= set(inspect(store.engine).get_table_names())
+    assert {"jobs", "artifacts", "job_units", "api_keys", "tenants"} <= set(inspect(store.engine).get_table_names())
     assert upgrade_schema(store.engine) is False          # nothing left to do
 
 
@@ -99,20 +100,34 @@ def test_idempotency_key_is_per_tenant(store: Store) -> None:
     assert created_other and other.id != first.id
 
 
-def test_concurrent_idempotent_submissions_make_one_job(store: Store) -> None:
-    ids: list[str] = []
-    barrier = threading.Barrier(6)
+def at_once(n: int, fn: Callable[[int], object]) -> list[BaseException]:
+    """Run ``fn(0)`` … ``fn(n - 1)`` in ``n`` threads released together; what they raised."""
+    barrier = threading.Barrier(n)
+    errors: list[BaseException] = []
 
-    def submit() -> None:
+    def run(i: int) -> None:
         barrier.wait()
-        job, _ = store.create_job(tenant="race", kind="audit", input={}, options={}, idempotency_key="same")
-        ids.append(job.id)
+        try:
+            fn(i)
+        except BaseException as exc:
+            errors.append(exc)
 
-    threads = [threading.Thread(target=submit) for _ in range(6)]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    return errors
+
+
+def test_concurrent_idempotent_submissions_make_one_job(store: Store) -> None:
+    ids: list[str] = []
+
+    def submit(_: int) -> None:
+        job, _ = store.create_job(tenant="race", kind="audit", input={}, options={}, idempotency_key="same")
+        ids.append(job.id)
+
+    assert at_once(6, submit) == []
     assert len(ids) == 6 and len(set(ids)) == 1
 
 
@@ -166,47 +181,16 @@ def test_metrics_queries(store: Store) -> None:
     assert any(kind == "audit" and seconds >= 0 for kind, seconds in store.recent_durations())
 
 
-def test_concurrent_first_upgrades_are_safe(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
-    errors: list[BaseException] = []
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_concurrent_first_upgrades_are_safe(database: str, tmp_path: Path, pg_database_factory) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite'}" if database == "sqlite" else pg_database_factory()
 
-    def up() -> None:
-        try:
-            s = Store(url)
-            s.ensure_schema()
-            s.dispose()
-        except BaseException as exc:
-            errors.append(exc)
+    def up(_: int) -> None:
+        s = Store(url)
+        s.ensure_schema()
+        s.dispose()
 
-    threads = [threading.Thread(target=up) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
-    s = Store(url)
-    assert current_revision(s.engine) == head_revision()
-
-
-@pytest.mark.postgres
-def test_concurrent_first_upgrades_on_postgresql(pg_database_factory) -> None:
-    url = pg_database_factory()
-    errors: list[BaseException] = []
-
-    def up() -> None:
-        try:
-            s = Store(url)
-            s.ensure_schema()
-            s.dispose()
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=up) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    assert at_once(4, up) == []
     s = Store(url)
     assert current_revision(s.engine) == head_revision()
     s.dispose()
@@ -222,3 +206,72 @@ def test_models_and_migrations_agree(store: Store) -> None:
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+# ----------------------------------------------------------------------------- the units of fanned-out audits
+
+
+def units(*keys: str, depth: int = 0) -> list[Unit]:
+    return [Unit(key=k, depth=depth, data={"url": f"https://example.org/{k}"}) for k in keys]
+
+
+def test_store_ledger_keeps_units_in_plan_order_within_the_limit(store: Store, tmp_path: Path) -> None:
+    ledger = StoreLedger(store, new_job(store), tmp_path / "units", limit=3)
+    assert [u.key for u in ledger.add(units("a", "b", "a", "c", "d"))] == ["a", "b", "c"]
+    assert [u.key for u in ledger.add(units("b", "e"))] == []
+    assert ledger.counts() == LedgerCounts(done=0, total=3, over_limit=2)          # d, e
+    assert [u.key for u in ledger.claim(2)] == ["a", "b"]
+    assert [(u.key, u.data) for u in ledger.claim(5)] == [("c", {"url": "https://example.org/c"})]
+    assert ledger.claim(1) == []
+    # b turns out to be d too (a redirect): d is no longer a unit past the limit, nor ever added
+    found = ledger.complete(units("b")[0], UnitResult(key="b", aliases=["d"]), units("x", depth=1))
+    assert found == [] and ledger.counts() == LedgerCounts(done=1, total=3, over_limit=2)   # e, x
+    assert ledger.add(units("d")) == []
+    ledger.complete(units("a")[0], UnitResult(key="a", parts=[AuditedPart(id="a")]))
+    assert [u.key for u in ledger.unfinished(["a", "b", "c", "zz"])] == ["c"]
+    assert [r.key for r in ledger.results()] == ["a", "b"], "plan order, not completion order"
+    ledger.complete(units("c")[0], UnitResult(key="c"))
+    ledger.complete(units("c")[0], UnitResult(key="c"))                            # done twice: same file
+    assert ledger.counts().finished and len(list((tmp_path / "units").glob("*.json"))) == 3
+
+
+def test_store_ledger_dispatch_sends_each_pending_unit_at_least_once(store: Store, tmp_path: Path) -> None:
+    ledger = StoreLedger(store, new_job(store), tmp_path / "units", limit=10)
+    ledger.add(units("a", "b", "c", "d", "e"))
+    sent: list[list[str]] = []
+
+    def flaky(keys: list[str]) -> None:
+        if len(sent) == 1:
+            raise ConnectionError("broker down")
+        sent.append(keys)
+
+    with pytest.raises(ConnectionError):
+        ledger.dispatch(2, flaky)
+    assert [u.key for u in ledger.claim(10)] == ["a", "b", "c", "d", "e"], "nothing was marked sent"
+    ledger2 = StoreLedger(store, new_job(store), tmp_path / "units2", limit=10)
+    ledger2.add(units("a", "b", "c"))
+    sent.clear()
+    assert ledger2.dispatch(2, sent.append) == 2 and sent == [["a", "b"], ["c"]]
+    assert ledger2.dispatch(2, sent.append) == 0
+
+
+def test_store_ledger_holds_the_limit_when_workers_add_at_once(store: Store, tmp_path: Path) -> None:
+    ledger = StoreLedger(store, new_job(store), tmp_path / "units", limit=15)
+    assert at_once(6, lambda worker: ledger.add(units(*(f"w{worker}-{i}" for i in range(10))))) == []
+    assert ledger.counts() == LedgerCounts(done=0, total=15, over_limit=45)
+    assert len(ledger.claim(100)) == 15
+
+
+def test_one_task_claims_the_end_of_a_fanned_out_job(store: Store) -> None:
+    job_id = new_job(store)
+    assert not store.claim_finish(job_id, "t1"), "only a running job is assembled"
+    store.mark_running(job_id)
+    assert store.claim_finish(job_id, "t1")
+    assert not store.claim_finish(job_id, "t2")
+    assert store.claim_finish(job_id, "t1"), "the same task, delivered again"
+    other = new_job(store)
+    store.mark_running(other)
+    store.cancel(other)
+    assert not store.claim_finish(other, "t1")
+    assert store.claim_finish(other, "t2", JobStatus.CANCELLED) and not store.claim_finish(other, "t3",
+                                                                                           JobStatus.CANCELLED)

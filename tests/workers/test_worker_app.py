@@ -6,15 +6,15 @@ import importlib
 from pathlib import Path
 
 from access.config import Settings
-from access.queue import QUEUES, RUN_JOB_TASK, WEBHOOK_TASK, broker_transport_options, make_celery
+from access.queue import QUEUES, RUN_JOB_TASK, RUN_UNITS_TASK, WEBHOOK_TASK, broker_transport_options, make_celery
 
 
 def test_worker_app_registers_the_thin_tasks() -> None:
     module = importlib.import_module("workers.celery_app")
     tasks = importlib.import_module("workers.tasks")
     names = set(module.app.tasks)
-    assert {RUN_JOB_TASK, WEBHOOK_TASK, *tasks.OLD_JOB_TASKS} <= names, "first-wave task names still run"
-    assert module.app.tasks[RUN_JOB_TASK].max_retries == 3
+    assert {RUN_JOB_TASK, RUN_UNITS_TASK, WEBHOOK_TASK, *tasks.OLD_JOB_TASKS} <= names, "first-wave names still run"
+    assert module.app.tasks[RUN_JOB_TASK].max_retries == module.app.tasks[RUN_UNITS_TASK].max_retries == 3
     assert module.app.tasks["access.audit"].max_retries == 3
 
 

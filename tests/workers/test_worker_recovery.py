@@ -38,6 +38,24 @@ def wait_status(dep, store, job_id: str, statuses: tuple[str, ...], timeout: flo
                     timeout, f"job {job_id} in {statuses}")
 
 
+def running_job(dep, store, celery, html: bytes) -> str:
+    """An HTML audit sent to the workers, once one of them runs it."""
+    job_id = html_job(dep, store, html)
+    send_job(celery, RUN_JOB_TASK, job_id, "documents", task_id=job_id)
+    wait_status(dep, store, job_id, ("running",))
+    return job_id
+
+
+def survives_sigkill(dep, store, worker, job_id: str) -> None:
+    """The worker running ``job_id`` dies with SIGKILL mid-task; a new worker completes the job."""
+    dep.kill(worker)
+    assert store.get_job(job_id).status == "running"
+    dep.start_worker(concurrency=1)
+    job = wait_status(dep, store, job_id, ("succeeded", "failed"), timeout=60)
+    assert job.status == "succeeded", (job.error_code, job.error_message)
+    assert job.attempts == 2, "run once by the killed worker, once by the new one"
+
+
 @pytest.mark.redis
 @pytest.mark.postgres
 def test_cancel_running_then_survive_sigkill(deployment_factory, pg_database_factory, redis_prefix,
@@ -50,23 +68,13 @@ def test_cancel_running_then_survive_sigkill(deployment_factory, pg_database_fac
     slow = dep.start_worker(concurrency=1, debug_task_delay=60)
 
     # 1. a running job is cancelled: the task sees its row and stops within a moment
-    cancelled = html_job(dep, store, sample_html)
-    send_job(celery, RUN_JOB_TASK, cancelled, "documents", task_id=cancelled)
-    wait_status(dep, store, cancelled, ("running",))
+    cancelled = running_job(dep, store, celery, sample_html)
     assert store.cancel(cancelled)
     celery.control.revoke(cancelled)
     assert "Task access.run_job" in wait_status_log(dep, slow, f"Task access.run_job[{cancelled}] succeeded")
 
     # 2. the worker dies with SIGKILL mid-task; a new worker completes the job
-    doomed = html_job(dep, store, sample_html)
-    send_job(celery, RUN_JOB_TASK, doomed, "documents", task_id=doomed)
-    wait_status(dep, store, doomed, ("running",))
-    dep.kill(slow)
-    assert store.get_job(doomed).status == "running"
-    dep.start_worker(concurrency=1)
-    job = wait_status(dep, store, doomed, ("succeeded", "failed"), timeout=60)
-    assert job.status == "succeeded", (job.error_code, job.error_message)
-    assert job.attempts == 2, "run once by the killed worker, once by the new one"
+    survives_sigkill(dep, store, slow, running_job(dep, store, celery, sample_html))
     assert store.get_job(cancelled).status == "cancelled"
     store.dispose()
     dep.stop()
@@ -83,13 +91,6 @@ def test_embedded_broker_job_survives_sigkill(deployment_factory, sample_html: b
     store = dep.store()
     celery = make_celery(dep.settings())
     slow = dep.start_worker(concurrency=1, debug_task_delay=60)
-    doomed = html_job(dep, store, sample_html)
-    send_job(celery, RUN_JOB_TASK, doomed, "documents", task_id=doomed)
-    wait_status(dep, store, doomed, ("running",))
-    dep.kill(slow)
-    dep.start_worker(concurrency=1)
-    job = wait_status(dep, store, doomed, ("succeeded", "failed"), timeout=60)
-    assert job.status == "succeeded", (job.error_code, job.error_message)
-    assert job.attempts == 2
+    survives_sigkill(dep, store, slow, running_job(dep, store, celery, sample_html))
     store.dispose()
     dep.stop()

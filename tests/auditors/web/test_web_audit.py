@@ -12,12 +12,16 @@ from access.context import Context
 from access.errors import UrlForbidden
 from access.models import AuditOptions, Outcome, Standard
 from access.registry import get_registry
-from auditors.web.site import audit_site
 from rules.axe import axe_rules, catalogue_axe_version
 
 pytestmark = pytest.mark.browser
 
 LOCAL = {"allow_private": True}
+
+
+def audit_site(url: str, options: AuditOptions, ctx: Context):
+    """The site audit as the CLI runs it: the web auditor's plan, in this process."""
+    return services.audit_url(url, options, ctx)
 
 
 def findings_of(report, rule: str, outcome: Outcome = Outcome.VIOLATION):
