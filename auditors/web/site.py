@@ -165,12 +165,12 @@ class WebAuditor:
             doc_parts, doc_findings = audit_linked_documents(documents, options, ctx)
             parts += doc_parts
             findings += doc_findings
-        # TRANSITION: our own checks do not go through run_rules yet, so the standard filter is
-        # applied here; axe-core runs only the standard's tags, and linked documents come
-        # filtered by their auditors (tests/auditors/web/test_standard_filter.py)
+        # no standard filter here: our own checks come filtered by run_rules, axe-core runs only the
+        # standard's tags, and linked documents come filtered by their auditors
+        # (tests/auditors/web/test_standard_filter.py)
         return Report(target=crawl.start, target_kind="web", standard=options.standard,
                       engines=next((r.engines for r in results if r.engines), engines_of(None)), parts=parts,
-                      findings=[f for f in findings if f.counts_toward(options.standard)], documents=documents,
+                      findings=findings, documents=documents,
                       metadata={"crawl": facts, "axe_only": options.axe_only},
                       started_at=crawl.started_at).finish()
 

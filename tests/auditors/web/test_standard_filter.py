@@ -4,37 +4,44 @@ only, never gives a finding the standard would drop."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from access.auditing import Discovery, UnitResult
-from access.config import Settings
-from access.context import Context
-from access.models import AuditOptions, Finding, Location, Outcome, Standard, utcnow
+from access.models import Location, Outcome, Standard
 from auditors.web.axe_run import axe_tags
-from auditors.web.site import AUDITOR, Crawl
 from rules.axe import axe_metadata, axe_rule
 
 
-def test_assemble_drops_criteria_outside_the_standard() -> None:
-    url = "http://example.org/unit-1"
-    findings = [
-        Finding(rule="web-reflow", outcome=Outcome.VIOLATION, wcag=["1.4.10"], message="m",
-                location=Location(url=url, selector="table")),
-        Finding(rule="web-focus-visible", outcome=Outcome.VIOLATION, wcag=["2.4.7"], message="m",
-                location=Location(url=url, selector="a")),
-        Finding(rule="web-reading-level", outcome=Outcome.NEEDS_REVIEW, wcag=["3.1.5"], message="m",
-                location=Location(url=url)),
-    ]
-    discovery = Discovery(target=url, limit=1, data=Crawl(start=url, started_at=utcnow()).model_dump(mode="json"))
-    ctx = Context(settings=Settings(_env_file=None))
+def test_own_checks_are_filtered_by_the_rule_runner() -> None:
+    """Our browser rules run through run_rules with the audit's standard: reflow (1.4.10, WCAG 2.1) is
+    dropped at 2.0 AA, focus visible (2.4.7) kept, reading level (3.1.5, AAA advice) always kept."""
+    from access.rulerun import run_rules
+    from rules.web.keyboard import focus_visible
+    from rules.web.layout import reflow
+    from rules.web.reading_level import reading_level
 
-    def kept(standard: Standard) -> list[str]:
-        result = UnitResult(key=url, findings=list(findings))
-        report = AUDITOR.assemble(discovery, [result], AuditOptions(standard=standard), ctx)
-        return [f.rule for f in report.findings]
+    def rule_of(name: str) -> object:
+        return {"reflow": reflow, "focus": focus_visible, "reading": reading_level}[name]
 
-    assert kept(Standard.WCAG2AA) == ["web-focus-visible", "web-reading-level"]
-    assert kept(Standard.WCAG21AA) == ["web-reflow", "web-focus-visible", "web-reading-level"]
+    for standard, expected in ((Standard.WCAG2AA, {"focus", "reading"}), (Standard.WCAG21AA,
+                                                                            {"reflow", "focus", "reading"})):
+        kept = set()
+        for name in ("reflow", "focus", "reading"):
+            r = rule_of(name)
+            flagged = r.finding(Outcome.NEEDS_REVIEW, next(iter(r.messages)), Location(url="http://x/"),
+                                **dict.fromkeys(_fields(r), 1))
+            run = run_rules([replace(r, check=lambda fact, f=flagged: [f])], {r.reads: None}, standard=standard)
+            assert not run.errors
+            if any(f.outcome is Outcome.NEEDS_REVIEW for f in run.findings):
+                kept.add(name)
+        assert kept == expected, standard
+
+
+def _fields(rule: object) -> set[str]:
+    import string
+
+    return {name for text in rule.messages.values() for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 @pytest.mark.parametrize("standard", list(Standard))
