@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 
 from access.context import Context
 from access.document import Document
-from access.errors import AccessError, UnsupportedFormat
+from access.errors import QualityGateFailed, UnsupportedFormat
 from access.models import ArtifactOut, ConversionResult, ConvertOptions, SourceFile
 
 if TYPE_CHECKING:
@@ -129,13 +129,6 @@ class GateSpec:
     target: str
     check: Callable[[list[ArtifactOut], ConvertOptions, Context], GateResult]
     description: str = ""
-
-
-class QualityGateFailed(AccessError):
-    """An output failed its quality check and validation=abort was asked for."""
-
-    code = "quality_gate_failed"
-    http_status = 422
 
 
 # ----------------------------------------------------------------------------- output files

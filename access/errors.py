@@ -137,10 +137,24 @@ class Cancelled(AccessError):
     http_status = 409
 
 
+class RangeNotSatisfiable(AccessError):
+    """The requested byte range is outside the file."""
+
+    code = "range_not_satisfiable"
+    http_status = 416
+
+
+class QualityGateFailed(AccessError):
+    """An output failed its quality check and validation=abort was asked for."""
+
+    code = "quality_gate_failed"
+    http_status = 422
+
+
 ALL_ERRORS: tuple[type[AccessError], ...] = (
     AccessError, UnsupportedFormat, FileTooLarge, EmptyFile, InvalidDocument, EncryptedDocument,
     LimitExceeded, UrlForbidden, UrlUnreachable, Timeout, NotFound, Unauthorized, ValidationFailed,
-    Conflict, EngineFailed, EngineUnavailable, Cancelled,
+    Conflict, EngineFailed, EngineUnavailable, Cancelled, RangeNotSatisfiable, QualityGateFailed,
 )
 ERROR_BY_CODE: dict[str, type[AccessError]] = {cls.code: cls for cls in ALL_ERRORS}
 

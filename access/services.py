@@ -14,8 +14,8 @@ from typing import Any
 from access.auditing import Auditor, Subject, run_audit
 from access.config import Settings, get_settings
 from access.context import Context
-from access.conversion import QualityGateFailed, run_conversion
-from access.errors import LimitExceeded, UnsupportedFormat
+from access.conversion import run_conversion
+from access.errors import LimitExceeded, QualityGateFailed, UnsupportedFormat
 from access.formats import detect_format
 from access.models import AuditOptions, ConversionResult, ConvertOptions, Report, SourceFile
 from access.registry import Registry, get_registry

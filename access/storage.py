@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from access.errors import AccessError, EmptyFile, FileTooLarge
+from access.errors import AccessError, EmptyFile, FileTooLarge, RangeNotSatisfiable
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 CHUNK = 1024 * 1024
@@ -90,13 +90,6 @@ def human_size(n: int) -> str:
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
         n /= 1024  # type: ignore[assignment]
     return f"{n} bytes"
-
-
-class RangeNotSatisfiable(AccessError):
-    """The requested byte range is outside the file."""
-
-    code = "range_not_satisfiable"
-    http_status = 416
 
 
 @dataclass(frozen=True)

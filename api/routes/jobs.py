@@ -13,10 +13,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from access import jobs, services
-from access.errors import Conflict, NotFound, ValidationFailed
+from access.errors import Conflict, NotFound, RangeNotSatisfiable, ValidationFailed
 from access.models import JobKind, JobStatus
 from access.requirements import Standard
-from access.storage import RangeNotSatisfiable, parse_range, read_range
+from access.storage import parse_range, read_range
 from access.store import Job
 from access.submission import submit_file, submit_url_audit
 from api.deps import ServicesDep, TenantDep, base_url

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from access.errors import EmptyFile, FileTooLarge
-from access.storage import ByteRange, RangeNotSatisfiable, Storage, parse_range, read_range, safe_filename
+from access.errors import EmptyFile, FileTooLarge, RangeNotSatisfiable
+from access.storage import ByteRange, Storage, parse_range, read_range, safe_filename
 
 
 def test_upload_is_stored_under_tenant_and_job(tmp_path: Path) -> None:
