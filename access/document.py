@@ -35,6 +35,7 @@ class Span(BaseModel):
     code: bool = False
     href: str | None = None
     lang: str | None = None     # BCP 47 tag when the span's language differs from the document's
+    position: Literal["super", "sub"] | None = None   # superscript / subscript (aⁿ, H₂O), never glued into text
 
 
 class NoteRef(BaseModel):
@@ -191,6 +192,24 @@ Section.model_rebuild()
 # ----------------------------------------------------------------------------- document
 
 
+class SourceQuality(BaseModel):
+    """What the reader measured about its source, for the quality gates and the warnings every output
+    shows at its top: how much text came out unmapped, what OCR was needed and how sure it was, what
+    language was declared and what the text is, and the source's own text for recall checks."""
+
+    replacement_chars: int = 0               # U+FFFD and unmapped glyphs left in the text
+    text_chars: int = 0                      # all characters of text read
+    unmapped_pages: list[int] = Field(default_factory=list)   # 1-based pages whose glyphs had no Unicode
+    ocr_pages: list[int] = Field(default_factory=list)        # 1-based pages recognised by OCR
+    ocr_confidence: float | None = None      # mean word confidence of those pages, 0-100
+    ocr_languages: list[str] = Field(default_factory=list)    # Tesseract models used, e.g. ["rus"]
+    declared_language: str | None = None     # what the source said
+    detected_language: str | None = None     # what the text is (language identification)
+    detected_confidence: float | None = None # 0-1
+    furniture_removed: int = 0               # running headers, footers, page numbers taken out
+    source_text: str | None = None           # the source's own text layer (capped), for word and number recall
+
+
 class Metadata(BaseModel):
     title: str | None = None
     language: str | None = None           # BCP 47, declared or detected
@@ -200,6 +219,7 @@ class Metadata(BaseModel):
     source_name: str | None = None
     page_count: int | None = None
     subject: str | None = None
+    quality: SourceQuality = Field(default_factory=SourceQuality)
     extra: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -69,11 +69,16 @@ class Location(BaseModel):
     bbox: BBox | None = None
     excerpt: str | None = None       # a short text excerpt that helps find the place
     path: str | None = None          # structure path (PDF structure tree, DOCX part)
+    viewport: str | None = None      # web: the viewport the page was audited at ("320x640")
+    state: str | None = None         # web: the named page state ("menu open"), None for the page as loaded
+    line: int | None = None          # 1-based source line (HTML, Markdown), where the auditor knows it
 
     def key(self) -> str:
         """A stable string for de-duplication and baselines."""
         parts = [self.url, self.selector, self.page, self.slide, self.shape, self.paragraph,
                  self.table, self.image, self.path]
+        # a viewport or state names another rendering of the page; keys of plain findings are unchanged
+        parts += [f"{name}={value}" for name, value in (("viewport", self.viewport), ("state", self.state)) if value]
         return "|".join("" if p is None else str(p) for p in parts)
 
 
@@ -87,6 +92,7 @@ class Finding(BaseModel):
     message: str
     help: str = ""
     help_url: str | None = None
+    screenshot: str | None = None    # name of a report artifact picturing the element (PNG)
     data: dict[str, Any] = Field(default_factory=dict)
 
     def fingerprint(self) -> str:
@@ -143,6 +149,35 @@ class AuditedPart(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
 
 
+class FindingGroup(BaseModel):
+    """One problem rolled up across pages: the findings of one rule on the same element (its
+    fingerprint: normalised selector and snippet), e.g. a site template's barrier "on 40 of 40 pages"."""
+
+    rule: str
+    fingerprint: str
+    outcome: Outcome
+    impact: Impact | None = None
+    wcag: list[str] = Field(default_factory=list)
+    message: str                      # the message of the first finding
+    selector: str | None = None
+    html: str | None = None
+    pages: list[str] = Field(default_factory=list)    # part ids (URLs) where it occurs, in report order
+    count: int = 0                    # findings in the group
+    screenshot: str | None = None
+
+
+class CrawlAccount(BaseModel):
+    """Where every URL a site audit found ended up, so "20 requested, 5 audited" never happens silently."""
+
+    found: int = 0
+    audited: list[str] = Field(default_factory=list)
+    failed: list[str] = Field(default_factory=list)
+    skipped_depth: list[str] = Field(default_factory=list)
+    skipped_limit: list[str] = Field(default_factory=list)
+    skipped_robots: list[str] = Field(default_factory=list)
+    skipped_exclude: list[str] = Field(default_factory=list)
+
+
 class Report(BaseModel):
     target: str
     target_kind: str                 # web | html | pdf | docx | pptx | epub
@@ -154,6 +189,8 @@ class Report(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     summary: Summary = Field(default_factory=Summary)
     documents: list[str] = Field(default_factory=list)   # linked documents found (web audits)
+    groups: list[FindingGroup] = Field(default_factory=list)   # findings rolled up across pages
+    crawl: CrawlAccount | None = None                          # site audits: where every found URL went
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     def finish(self) -> Report:
