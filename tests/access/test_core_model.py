@@ -67,7 +67,7 @@ def test_report_threshold_and_fingerprint() -> None:
 
 def test_location_rejects_unknown_fields() -> None:
     with pytest.raises(ValidationError):
-        Location(line=3)  # type: ignore[call-arg]
+        Location(column=3)  # type: ignore[call-arg]
 
 
 def test_rule_metadata_and_finding() -> None:
