@@ -27,7 +27,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -65,12 +65,12 @@ class Rule:
 
     # ------------------------------------------------------------------ derived views
 
-    @property
+    @cached_property
     def wcag(self) -> tuple[str, ...]:
         """The WCAG success criteria the rule tests (what a Finding's ``wcag`` lists)."""
         return tuple(r.id for r in self.requirements if r.scheme == "wcag")
 
-    @property
+    @cached_property
     def standard_refs(self) -> tuple[str, ...]:
         """Every other requirement as ``scheme:id`` (what a Finding's ``standard_refs`` lists)."""
         return tuple(str(r) for r in self.requirements if r.scheme != "wcag")
@@ -112,13 +112,16 @@ class Rule:
         on the finding. ``requirements`` narrows what this one finding breaks (e.g. a PDF/UA-only
         condition of a rule that also tests WCAG)."""
         outcome = Outcome(outcome)
-        reqs = tuple(requirements) if requirements is not None else self.requirements
+        if requirements is None:
+            wcag, refs = list(self.wcag), list(self.standard_refs)
+        else:
+            reqs = tuple(requirements)
+            wcag, refs = [r.id for r in reqs if r.scheme == "wcag"], [str(r) for r in reqs if r.scheme != "wcag"]
         flagged = outcome in (Outcome.VIOLATION, Outcome.NEEDS_REVIEW)
         return Finding(
             rule=self.id, outcome=outcome,
             impact=Impact(impact) if impact is not None else (self.impact if flagged else None),
-            wcag=[r.id for r in reqs if r.scheme == "wcag"],
-            standard_refs=[str(r) for r in reqs if r.scheme != "wcag"],
+            wcag=wcag, standard_refs=refs,
             location=location or Location(), message=self.message(key, data), help=self.help,
             help_url=self.help_url, data=data,
         )

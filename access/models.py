@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -103,10 +104,14 @@ class Finding(BaseModel):
         """Whether the finding belongs in a report against ``standard``: best practice (no WCAG
         criterion), a criterion the standard includes, or advice on a level-AAA criterion that
         never counts as a violation (e.g. reading level, 3.1.5)."""
-        if not self.wcag or any(standard_covers(standard, sc) for sc in self.wcag):
-            return True
-        return self.outcome is not Outcome.VIOLATION and all(
-            WCAG_CRITERIA.get(sc, ("",))[0] == "AAA" for sc in self.wcag)
+        return not self.wcag or _counts(tuple(self.wcag), self.outcome is Outcome.VIOLATION, Standard(standard))
+
+
+@lru_cache(maxsize=1024)
+def _counts(wcag: tuple[str, ...], violation: bool, standard: Standard) -> bool:
+    if any(standard_covers(standard, sc) for sc in wcag):
+        return True
+    return not violation and all(WCAG_CRITERIA.get(sc, ("",))[0] == "AAA" for sc in wcag)
 
 
 class EngineInfo(BaseModel):

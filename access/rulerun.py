@@ -72,8 +72,9 @@ def run_rules(rules: Iterable[Rule], facts: Any, *, standard: Standard | str = D
         if r.reads is not None and isinstance(facts, Mapping) and r.reads not in facts:
             run.skipped.append(r.id)
             continue
-        try:
-            produced = [f for f in r.check(facts_for(r, facts)) if f.counts_toward(standard)]
+        try:     # the standard filter: a flagged finding outside the standard is dropped here
+            produced = [f for f in r.check(facts_for(r, facts))
+                        if f.outcome not in FLAGGED or f.counts_toward(standard)]
         except Exception as exc:  # one broken rule must not lose the whole report
             log.exception("rule %s failed", r.id)
             first_line = str(exc).splitlines()[0][:300] if str(exc) else ""

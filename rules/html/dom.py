@@ -50,6 +50,8 @@ class Page:
     _lines: dict[str, int] = field(default_factory=dict, repr=False)
     # keyed by element: lxml reuses one proxy per node while a reference to it is alive
     _hidden: dict[etree._Element, bool] = field(default_factory=dict, repr=False)
+    # an element's place is asked for by several rules (a link by link-name and link-text): once each
+    _places: dict[etree._Element, tuple[str, str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def parse(cls, data: bytes | str, name: str = "page.html") -> Page:
@@ -268,10 +270,12 @@ class Page:
         return " ".join(html[:end].split())[:SNIPPET_MAX]
 
     def location(self, el: etree._Element) -> Location:
-        selector = self.selector(el)
-        if el.sourceline:  # lxml: 1-based line of the start tag
-            self._lines[selector] = el.sourceline
-        return Location(url=self.name, selector=selector, html=self.snippet(el))
+        place = self._places.get(el)
+        if place is None:
+            place = self._places[el] = (self.selector(el), self.snippet(el))
+            if el.sourceline:  # lxml: 1-based line of the start tag
+                self._lines[place[0]] = el.sourceline
+        return Location(url=self.name, selector=place[0], html=place[1])
 
     def line_of(self, selector: str | None) -> int | None:
         """The source line of an element this page has located (for SARIF regions)."""
