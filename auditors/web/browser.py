@@ -13,6 +13,7 @@ import logging
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -85,6 +86,7 @@ class BrowserSession:
     timeout: float = 0.0
     _axe_source: str = field(default="", repr=False)
     _socket: DevToolsSocket | None = field(default=None, repr=False)
+    _window_width: int | None = field(default=None, repr=False)   # the inner width without an override
 
     def start(self) -> BrowserSession:
         web = plugin_settings(WebSettings, self.settings)
@@ -168,11 +170,27 @@ class BrowserSession:
         return self._socket
 
     def set_viewport(self, width: int, height: int) -> None:
+        """Lay the page out at ``width`` × ``height`` CSS px, and wait until it is (the renderer
+        applies the override a little after DevTools answers; on a busy machine a measurement taken
+        at once can still see the old width)."""
+        if self._window_width is None:
+            self._window_width = self._inner_width()
         self.cdp("Emulation.setDeviceMetricsOverride",
                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        self._wait_for_width(width)
 
     def reset_viewport(self) -> None:
         self.cdp("Emulation.clearDeviceMetricsOverride", {})
+        if self._window_width is not None:
+            self._wait_for_width(self._window_width)
+
+    def _inner_width(self) -> int:
+        return int(self.driver.execute_script("return window.innerWidth") or 0)
+
+    def _wait_for_width(self, width: int, timeout: float = 3.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self._inner_width() != width and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def alive(self) -> bool:
         try:
