@@ -53,6 +53,10 @@ def _media(name: str) -> str:
 
 
 def content_document(title: str, body: str, lang: str | None = "en", head: str = "") -> str:
+    """An XHTML content document; a body without its own ``main`` is wrapped in one (as a
+    chapter's content is the main content of its document)."""
+    if "<main" not in body:
+        body = f"<main>{body}</main>"
     lang_attrs = f' lang="{lang}" xml:lang="{lang}"' if lang else ""
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
             f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"{lang_attrs}>\n'

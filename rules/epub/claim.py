@@ -123,22 +123,26 @@ def conformance_consistent(facts: ClaimFacts) -> Iterator[Finding]:
         level = claimed_level(claim)
         if level is None:
             continue
-        version, wcag_level = level
-        levels = {"A": ("A",), "AA": ("A", "AA"), "AAA": ("A", "AA", "AAA")}[wcag_level]
-        failed: Counter[str] = Counter()
-        outside = 0
-        for v in facts.violations:
-            covered = [sc for sc in v.wcag if sc in CRITERIA and CRITERIA[sc].level in levels
-                       and CRITERIA[sc].version <= version]
-            if covered:
-                failed[f"{v.rule} ({', '.join(covered)})"] += v.count
-            elif v.rule in REQUIRED_EPUB_RULES:
-                failed[v.rule] += v.count
-            else:
-                outside += v.count
+        failed = claim_failures(facts.violations, *level)
         if failed:
             shown = "; ".join(f"{name} ×{n}" for name, n in failed.most_common(8))
             yield r.finding(Outcome.VIOLATION, "broken", where, claim=claim, count=sum(failed.values()),
                             failed=shown)
         else:
+            outside = sum(v.count for v in facts.violations)
             yield r.finding(Outcome.PASS, "holds", where, claim=claim, checked=outside)
+
+
+def claim_failures(violations: list[FoundViolation], version: str, level: str) -> Counter[str]:
+    """The violations that break a claim of WCAG ``version`` at ``level`` (A, AA, AAA) together
+    with EPUB Accessibility 1.1: criteria the claim covers, and the required EPUB rules."""
+    levels = {"A": ("A",), "AA": ("A", "AA"), "AAA": ("A", "AA", "AAA")}[level]
+    failed: Counter[str] = Counter()
+    for v in violations:
+        covered = [sc for sc in v.wcag if sc in CRITERIA and CRITERIA[sc].level in levels
+                   and CRITERIA[sc].version <= version]
+        if covered:
+            failed[f"{v.rule} ({', '.join(covered)})"] += v.count
+        elif v.rule in REQUIRED_EPUB_RULES:
+            failed[v.rule] += v.count
+    return failed
