@@ -90,19 +90,21 @@ class DirFiles:
 
 @dataclass
 class OverlayFiles:
-    """A package's files plus files the auditor made (a Moodle page rendered as HTML, the LMS
-    runtime script): what the package server serves."""
+    """A package's files plus pages the auditor rendered (a discussion topic, a Moodle page) and
+    other names for stored files (a Moodle file by the name the course uses): what the package
+    server serves and the document units read."""
 
     base: PackageFiles
-    extra: dict[str, bytes]
+    extra: dict[str, bytes] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def names(self) -> list[str]:
-        return [*self.base.names(), *self.extra]
+        return [*self.base.names(), *self.extra, *self.aliases]
 
     def read(self, name: str) -> bytes:
         if name in self.extra:
             return self.extra[name]
-        return self.base.read(name)
+        return self.base.read(self.aliases.get(name, name))
 
 
 def is_zip(path: Path) -> bool:

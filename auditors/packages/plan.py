@@ -69,6 +69,7 @@ class Plan(BaseModel):
     targets: list[Target] = Field(default_factory=list)
     listed: list[AuditedPart] = Field(default_factory=list)
     pages: dict[str, str] = Field(default_factory=dict)   # generated pages: served member → HTML
+    aliases: dict[str, str] = Field(default_factory=dict) # another name of a stored file → the file
     head_snippet: str = ""                                 # inserted in every served HTML page
     data: dict[str, Any] = Field(default_factory=dict)
 
@@ -120,6 +121,7 @@ class PackageAuditor:
                         for t in over]
         units = [Unit(key=PACKAGE_UNIT), *(t.unit() for t in planned)]
         data = {"source": source.model_dump(mode="json"), "title": plan.title, "pages": plan.pages,
+                "aliases": plan.aliases,
                 "head_snippet": plan.head_snippet, "listed": [p.model_dump(mode="json") for p in plan.listed],
                 "order": [t.part for t in targets], "started_at": utcnow().isoformat(), **plan.data}
         return Discovery(target=source.filename or Path(source.path).name, units=units, limit=1 + budget, data=data)
@@ -138,14 +140,20 @@ class PackageAuditor:
         target = Target.model_validate(unit.data)
         if target.role == "page":
             return self._page(unit, target, files, discovery, options, ctx)
-        return self._document(unit, target, files, options, ctx)
+        return self._document(unit, target, self.served_files(files, discovery), options, ctx)
+
+    @staticmethod
+    def served_files(files: PackageFiles, discovery: Discovery) -> PackageFiles:
+        """The package's files with the pages this audit renders and the names it gives."""
+        pages = {k: v.encode() for k, v in discovery.data.get("pages", {}).items()}
+        aliases = dict(discovery.data.get("aliases", {}))
+        return OverlayFiles(files, pages, aliases) if pages or aliases else files
 
     def _server(self, files: PackageFiles, discovery: Discovery) -> PackageServer:
         source = discovery.data["source"]
-        pages = {k: v.encode() for k, v in discovery.data.get("pages", {}).items()}
         snippet = str(discovery.data.get("head_snippet") or "").encode()
-        key = f"{self.format}:{source['path']}:{Path(source['path']).stat().st_mtime_ns}"
-        return SERVED.get(key, lambda: PackageServer(OverlayFiles(files, pages) if pages else files, snippet))
+        key = f"{self.format}:{source['path']}:{_mtime(source['path'])}"
+        return SERVED.get(key, lambda: PackageServer(self.served_files(files, discovery), snippet))
 
     def _page(self, unit: Unit, target: Target, files: PackageFiles, discovery: Discovery, options: AuditOptions,
               ctx: Context) -> UnitResult:
@@ -189,8 +197,12 @@ class PackageAuditor:
 
     @staticmethod
     def _place(finding: Finding, target: Target) -> None:
+        """The finding's place in the course: its outline path (``data["outline"]``, and the
+        location's ``path`` unless the finding has a structure path of its own) and section."""
         if target.outline:
-            finding.location.path = finding.location.path or " › ".join(target.outline)
+            outline = " › ".join(target.outline)
+            finding.data.setdefault("outline", outline)
+            finding.location.path = finding.location.path or outline
         if target.section:
             finding.data.setdefault("section", target.section)
 

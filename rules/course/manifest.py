@@ -102,7 +102,10 @@ def read_manifest(files: Files) -> CoursePackage:
     org = next((o for o in orgs if o.get("identifier") == default), orgs[0] if orgs else None)
     if not title and org is not None:
         title = text(child(org, "title"))
-    items = [_item(el, resources, files, names) for el in children(org, "item")]
+    tops = children(org, "item")
+    if len(tops) == 1 and not text(child(tops[0], "title")) and not tops[0].get("identifierref"):
+        tops = children(tops[0], "item")      # Common Cartridge's untitled root item ("rooted-hierarchy")
+    items = [_item(el, resources, files, names) for el in tops]
     if kind == "imscc" and not items:           # a cartridge may have resources and no organisation
         items = [_loose(res, resources, files, names) for res in resources.values()
                  if res.type and not res.type.startswith("associatedcontent")]

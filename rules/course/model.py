@@ -49,6 +49,7 @@ class CoursePackage(BaseModel):
     items: list[Item] = Field(default_factory=list)
     resources: dict[str, Resource] = Field(default_factory=dict)
     references: list[str] = Field(default_factory=list)   # every package file the course description names
+    aliases: dict[str, str] = Field(default_factory=dict)  # a path the course uses → the stored file (Moodle)
 
     @property
     def label(self) -> str:
