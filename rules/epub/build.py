@@ -71,7 +71,8 @@ def _nav_list(kind: str, entries: list[list[str]], label: str, hidden: bool = Fa
         type_attr = f' epub:type="{rest[0]}"' if rest else ""
         items.append(f'<li><a href="{escape(href)}"{type_attr}>{escape(text)}</a></li>')
     hide = ' hidden=""' if hidden else ""
-    return f'<nav epub:type="{kind}" aria-label="{label}"{hide}><ol>{"".join(items)}</ol></nav>'
+    role = {"toc": ' role="doc-toc"', "page-list": ' role="doc-pagelist"'}.get(kind, "")
+    return f'<nav epub:type="{kind}"{role} aria-label="{label}"{hide}><ol>{"".join(items)}</ol></nav>'
 
 
 def build_epub(spec: dict[str, Any] | None = None) -> dict[str, bytes]:

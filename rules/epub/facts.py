@@ -213,6 +213,7 @@ class EpubFacts:
     nav: Nav | None
     overlays: dict[str, Overlay]
     files: frozenset[str]
+    nav_document: Document | None = None          # the navigation document's content, when not in the spine
     engine_versions: dict[str, str] = field(default_factory=lambda: {"lxml": etree.__version__})
 
     def values(self, prop: str) -> list[str]:
@@ -267,8 +268,13 @@ def read_epub(files: Files) -> EpubFacts:
     for doc in documents:
         if doc.media_overlay and doc.media_overlay not in overlays:
             overlays[doc.media_overlay] = _overlay(files, manifest.get(doc.media_overlay), doc.media_overlay, names)
+    nav_item = next((i for i in manifest.values() if "nav" in i.properties and i.present and i.path), None)
+    nav_document = None
+    if nav_item is not None and nav_item.path not in {d.path for d in documents}:
+        nav_document = _document(files, nav_item, False, names)
     return EpubFacts(opf_path=opf_path, version=version, package_lang=package_lang, meta=meta, links=links,
-                     manifest=manifest, spine=spine, documents=documents, nav=nav, overlays=overlays, files=names)
+                     manifest=manifest, spine=spine, documents=documents, nav=nav, overlays=overlays, files=names,
+                     nav_document=nav_document)
 
 
 def _rootfile(files: Files, names: frozenset[str]) -> str:
@@ -344,6 +350,9 @@ def _document(files: Files, item: Item, linear: bool, names: frozenset[str]) -> 
 
 def _read_content(doc: Document, root: etree._Element, names: frozenset[str]) -> None:
     places = _Places(root)
+    # a landmarks nav's links carry landmark types (toc, bodymatter), not the semantics of their element
+    in_landmarks = {el for nav in root.iter() if isinstance(nav.tag, str) and local(nav) == "nav"
+                    and "landmarks" in (nav.get(EPUB_TYPE) or "").split() for el in nav.iter() if el is not nav}
     doc.lang = root.get("lang")
     doc.xml_lang = root.get(XML_LANG)
     for el in root.iter():
@@ -371,7 +380,7 @@ def _read_content(doc: Document, root: etree._Element, names: frozenset[str]) ->
                 doc.links.append(target)
         types = tuple((el.get(EPUB_TYPE) or "").split())
         role = (el.get("role") or "").strip()
-        if types:
+        if types and el not in in_landmarks:
             doc.typed.append(Typed(places.of(el), types, role))
         if "pagebreak" in types or "doc-pagebreak" in role.split():
             label = squash(el.get("aria-label") or el.get("title") or "".join(el.itertext()))

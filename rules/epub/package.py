@@ -237,8 +237,8 @@ def type_role(facts: EpubFacts) -> Iterator[Finding]:
     ``epub:type`` is read by reading systems only; assistive technology reads ARIA roles. An
     element whose ``epub:type`` has a DPUB-ARIA counterpart (``chapter`` → ``doc-chapter``,
     ``footnote`` → ``doc-footnote``, ``pagebreak`` → ``doc-pagebreak`` ...) carries that role too.
-    Fails for each element without it (the navigation document's own ``nav`` elements are not
-    checked; ``nav`` has its own semantics there).
+    Fails for each element without it, in the content documents and the navigation document
+    (``nav epub:type="toc"`` takes ``role="doc-toc"``).
 
     **Why it matters**: a screen reader announces "footnote" or "page 12" only from the role; with
     ``epub:type`` alone, the learner hears plain text and cannot skip notes or find pages.
@@ -247,13 +247,13 @@ def type_role(facts: EpubFacts) -> Iterator[Finding]:
     ``<aside epub:type="footnote" role="doc-footnote">``.
     """
     count = 0
-    nav_path = facts.nav.path if facts.nav else None
-    for doc in documents_in(facts, ("application/xhtml+xml",)):
-        if doc.path == nav_path:
-            continue
+    docs = documents_in(facts, ("application/xhtml+xml",))
+    if facts.nav_document is not None:
+        docs.append(facts.nav_document)
+    for doc in docs:
         for typed in doc.typed:
             expected = [TYPE_ROLES[t] for t in typed.types if t in TYPE_ROLES]
-            if not expected or typed.element.html.startswith(("<nav", "<body", "<html")):
+            if not expected or typed.element.html.startswith(("<body", "<html")):
                 continue
             count += 1
             if not set(typed.role.split()) & set(expected):
