@@ -21,9 +21,11 @@ from auditors.web.browser import BrowserSession, get_pool
 from auditors.web.page_audit import PageResult
 from auditors.web.site import audit_in_browser
 
-# axe-core best-practice rules that judge a whole web page, not a chapter (DAISY Ace leaves out
-# the same ones for EPUB content documents)
-NOT_FOR_CHAPTERS = ("bypass", "region", "page-has-heading-one", "landmark-complementary-is-top-level")
+# axe-core best-practice rules that judge a whole web page, not a chapter of a book: DAISY Ace leaves
+# out the first four; a chapter needs no main landmark either (the publication's landmarks nav says
+# where the body starts; Ace does not report it)
+NOT_FOR_CHAPTERS = ("bypass", "region", "page-has-heading-one", "landmark-complementary-is-top-level",
+                    "landmark-one-main")
 
 
 @dataclass

@@ -223,6 +223,15 @@ def page_list(facts: EpubFacts) -> Iterator[Finding]:
         yield r.finding(Outcome.PASS, "ok", where, entries=len(entries))
 
 
+def pagination_source(facts: EpubFacts) -> list[str]:
+    """``dc:source`` as the source of the pagination: in EPUB 3 only when a ``source-of`` statement
+    says ``pagination`` (EPUB Accessibility 1.0); in EPUB 2, which cannot say it, any ``dc:source``."""
+    if facts.is_epub2:
+        return facts.values("dc:source")
+    return [m.value for m in facts.meta if m.property == "dc:source" and m.value and m.id
+            and "pagination" in facts.refining("source-of", m.id)]
+
+
 @rule(id="epub-page-source", target="epub", impact="serious", reads=PACKAGE,
       requirements=(EpubA11y("3.4.1"),),
       messages={"missing": "The publication has page navigation but does not say which print edition the page "
@@ -233,8 +242,10 @@ def page_source(facts: EpubFacts) -> Iterator[Finding]:
 
     A publication with a page list or page break markers identifies the source of its pagination
     in the package metadata: ``pageBreakSource`` (EPUB Accessibility 1.1, e.g. the print ISBN)
-    or ``dc:source`` (1.0). Fails when the page navigation has no stated source. (Fixed-layout
-    publications, whose pages are their own, are not checked.)
+    or a ``dc:source`` refined by ``source-of`` = ``pagination`` (1.0; in EPUB 2 any ``dc:source``).
+    A ``dc:source`` that only names where the text came from does not count. Fails when the page
+    navigation has no stated source. (Fixed-layout publications, whose pages are their own, are not
+    checked.)
 
     **Why it matters**: hardback and paperback editions number their pages differently; a
     learner's "page 112" must be the same page as the class's printed copy.
@@ -246,7 +257,7 @@ def page_source(facts: EpubFacts) -> Iterator[Finding]:
     has_pages = bool(nav is not None and nav.page_list) or any(d.page_breaks for d in documents_in(facts))
     if not has_pages or facts.fixed_layout:
         return
-    source = facts.values("pageBreakSource") or facts.values("a11y:pageBreakSource") or facts.values("dc:source")
+    source = facts.values("pageBreakSource") or facts.values("a11y:pageBreakSource") or pagination_source(facts)
     if source:
         yield page_source.finding(Outcome.PASS, "stated", facts.location(), source=source[0])
     else:

@@ -51,20 +51,25 @@ def title(facts: EpubFacts) -> Iterator[Finding]:
       requirements=(WCAG("3.1.1"), EpubA11y("3.3")),
       messages={"missing": "The package document states no language (dc:language).",
                 "invalid": "The publication's language {lang!r} is not a valid BCP 47 language tag.",
+                "package": "The package document does not say what language its own metadata is in (no xml:lang "
+                           "on package): titles and the accessibility summary are read with no language.",
                 "stated": "The publication's language is {lang!r}."})
 def lang(facts: EpubFacts) -> Iterator[Finding]:
     """The publication states its language
 
-    The package document has a ``dc:language`` with a valid BCP 47 tag (EPUB 3 requires one).
-    Fails when it is missing or not a valid tag.
+    The package document has a ``dc:language`` with a valid BCP 47 tag (EPUB 3 requires one), and
+    (EPUB 3) its ``package`` element says in ``xml:lang`` what language the metadata itself is
+    written in. Fails when either is missing, or the tag is not valid.
 
     **Why it matters**: reading systems choose the text-to-speech voice and the braille table from
     the language; English text read by a French voice is nonsense to a blind learner.
 
     **How to fix**: add ``<dc:language>`` with the main language of the text, e.g. ``en`` or
-    ``fr-CA``.
+    ``fr-CA``, and ``xml:lang`` on the package document's ``package`` element.
     """
     langs = facts.values("dc:language")
+    if not facts.is_epub2 and not facts.package_lang:
+        yield lang.finding(Outcome.VIOLATION, "package", facts.location("package"), impact="moderate")
     if not langs:
         yield lang.finding(Outcome.VIOLATION, "missing", facts.location())
         return

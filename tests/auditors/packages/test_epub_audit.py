@@ -69,7 +69,6 @@ KNOWN_CONVERTER_DEFECTS = {
     "epub-conformance-claim",           # claims EPUB Accessibility 1.1 but names no evaluator (a11y:certifiedBy)
     "epub-meta-accessibility-feature",  # states 'tableHeaders', which is not in the schema.org vocabulary
     "epub-conformance-consistent",      # follows from the two above
-    "axe-landmark-one-main",            # content documents and the navigation document have no <main>
 }
 
 
