@@ -6,13 +6,12 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-import langcodes
-
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
 from access.requirements import WCAG
 from rules.course import CourseFacts
 from rules.course.model import outline_path
+from rules.html.document import lang_is_valid
 
 GENERIC_TITLE = re.compile(
     r"^(untitled|no title|title|new (page|item|activity|resource|label|book|section|topic|module)|"
@@ -143,11 +142,7 @@ def course_language(facts: CourseFacts) -> Iterator[Finding]:
     if not lang:
         yield course_language.finding(Outcome.VIOLATION, "missing", where, kind=facts.package.label)
         return
-    try:
-        valid = langcodes.tag_is_valid(lang.replace("_", "-"))
-    except (ValueError, TypeError):
-        valid = False
-    if valid:
+    if lang_is_valid(lang.replace("_", "-")):
         yield course_language.finding(Outcome.PASS, "stated", where, lang=lang)
     else:
         yield course_language.finding(Outcome.VIOLATION, "invalid", where, lang=lang)

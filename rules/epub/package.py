@@ -6,20 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-import langcodes
-
 from access.catalogue import rule
 from access.models import Finding, Location, Outcome
 from access.requirements import WCAG, EpubA11y
 from rules.epub import PACKAGE
 from rules.epub.facts import EpubFacts, documents_in
-
-
-def valid_tag(tag: str) -> bool:
-    try:
-        return langcodes.tag_is_valid(tag)
-    except (ValueError, TypeError):
-        return False
+from rules.html.document import lang_is_valid
 
 
 def primary(tag: str | None) -> str:
@@ -74,7 +66,7 @@ def lang(facts: EpubFacts) -> Iterator[Finding]:
         yield lang.finding(Outcome.VIOLATION, "missing", facts.location())
         return
     for tag in langs:
-        if valid_tag(tag):
+        if lang_is_valid(tag):
             yield lang.finding(Outcome.PASS, "stated", facts.location("dc|language"), lang=tag)
         else:
             yield lang.finding(Outcome.VIOLATION, "invalid", facts.location("dc|language"), lang=tag)
