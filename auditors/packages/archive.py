@@ -16,13 +16,13 @@ import tarfile
 import tempfile
 import threading
 import zipfile
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from access.errors import InvalidDocument
 from access.safezip import check_tar, check_zip
+from auditors.packages.cache import ClosingCache
 from rules.paths import clean_member
 
 log = logging.getLogger(__name__)
@@ -129,38 +129,12 @@ def open_files(path: Path, max_unpacked_bytes: int) -> ZipFiles | DirFiles:
     return DirFiles(root, [n for n in (clean_member(n) for n in names) if n])
 
 
-class _Cache:
-    """Packages opened by this process, by file (a tar is unpacked once per process, however many
-    of its units the process audits); the least recently used is closed past ``size``."""
-
-    def __init__(self, size: int = 4) -> None:
-        self.size = size
-        self._open: OrderedDict[tuple[str, int, int], ZipFiles | DirFiles] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, path: Path, max_unpacked_bytes: int) -> ZipFiles | DirFiles:
-        stat = path.stat()
-        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-        with self._lock:
-            if key in self._open:
-                self._open.move_to_end(key)
-                return self._open[key]
-        files = open_files(path, max_unpacked_bytes)
-        with self._lock:
-            if key in self._open:          # another thread opened it meanwhile
-                files.close()
-                return self._open[key]
-            self._open[key] = files
-            while len(self._open) > self.size:
-                _, old = self._open.popitem(last=False)
-                old.close()
-        return files
-
-    def close_all(self) -> None:
-        with self._lock:
-            opened, self._open = list(self._open.values()), OrderedDict()
-        for files in opened:
-            files.close()
+def open_package(path: Path, max_unpacked_bytes: int) -> ZipFiles | DirFiles:
+    """The package's files, opened once per process (a tar is unpacked once, however many of its
+    units this process audits), keyed by the file and its modification."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    return PACKAGES.get(key, lambda: open_files(path, max_unpacked_bytes))
 
 
-PACKAGES = _Cache()
+PACKAGES: ClosingCache[tuple[str, int, int], ZipFiles | DirFiles] = ClosingCache()

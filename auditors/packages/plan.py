@@ -36,7 +36,7 @@ from access.errors import AccessError, LimitExceeded
 from access.models import AuditedPart, AuditOptions, EngineInfo, Finding, Report, SourceFile, utcnow
 from access.rulerun import RuleRun
 from auditors.docreport import check_size
-from auditors.packages.archive import PACKAGES, OverlayFiles, PackageFiles
+from auditors.packages.archive import PACKAGES, OverlayFiles, PackageFiles, open_package
 from auditors.packages.browser import audit_served_page
 from auditors.packages.serve import SERVED, PackageServer
 from auditors.packages.settings import PackageSettings
@@ -153,7 +153,7 @@ class PackageAuditor:
         source = discovery.data["source"]
         snippet = str(discovery.data.get("head_snippet") or "").encode()
         key = f"{self.format}:{source['path']}:{_mtime(source['path'])}"
-        return SERVED.get(key, lambda: PackageServer(self.served_files(files, discovery), snippet))
+        return SERVED.get(key, lambda: PackageServer(self.served_files(files, discovery), snippet).start())
 
     def _page(self, unit: Unit, target: Target, files: PackageFiles, discovery: Discovery, options: AuditOptions,
               ctx: Context) -> UnitResult:
@@ -245,7 +245,7 @@ class PackageAuditor:
 
     @staticmethod
     def files(source: SourceFile, settings: Settings) -> PackageFiles:
-        return PACKAGES.get(Path(source.path), settings.max_unpacked_bytes)
+        return open_package(Path(source.path), settings.max_unpacked_bytes)
 
     def batch_size(self, settings: Settings) -> int:
         package = plugin_settings(PackageSettings, settings)

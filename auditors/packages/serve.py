@@ -20,13 +20,13 @@ import mimetypes
 import re
 import secrets
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from auditors.packages.archive import PackageFiles
+from auditors.packages.cache import ClosingCache
 from rules.paths import clean_member
 
 log = logging.getLogger(__name__)
@@ -148,39 +148,5 @@ def _handler(package: PackageServer) -> type[http.server.BaseHTTPRequestHandler]
     return Handler
 
 
-class _Served:
-    """The servers of this process, one per package (by a key the auditor chooses), the least
-    recently used closed past ``size``."""
-
-    def __init__(self, size: int = 4) -> None:
-        self.size = size
-        self._servers: OrderedDict[str, PackageServer] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str, make: Callable[[], PackageServer]) -> PackageServer:
-        with self._lock:
-            server = self._servers.get(key)
-            if server is None:
-                server = self._servers[key] = make().start()
-            self._servers.move_to_end(key)
-            old = []
-            while len(self._servers) > self.size:
-                old.append(self._servers.popitem(last=False)[1])
-        for s in old:
-            s.close()
-        return server
-
-    def close(self, key: str) -> None:
-        with self._lock:
-            server = self._servers.pop(key, None)
-        if server is not None:
-            server.close()
-
-    def close_all(self) -> None:
-        with self._lock:
-            servers, self._servers = list(self._servers.values()), OrderedDict()
-        for s in servers:
-            s.close()
-
-
-SERVED = _Served()
+# the servers of this process, one per package (by a key the auditor chooses)
+SERVED: ClosingCache[str, PackageServer] = ClosingCache()
