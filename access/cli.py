@@ -72,7 +72,8 @@ def filter_baseline(report: Report, baseline: Path) -> Report:
 
 @app.command()
 def audit(
-    target: Annotated[str, typer.Argument(help="A URL (http/https) or a file (html, pdf, docx, pptx, epub, zip).")],
+    target: Annotated[str, typer.Argument(help="A URL (http/https) or a file (html, pdf, docx, pptx, epub, "
+                                               "imscc, SCORM zip, mbz, md, zip of html).")],
     max_pages: Annotated[int, typer.Option(min=1, help="Web: most pages to audit.")] = 50,
     max_depth: Annotated[int, typer.Option(min=0, help="Web: how many links deep to crawl.")] = 3,
     standard: Annotated[Standard, typer.Option(help="Conformance target.")] = Standard.WCAG22AA,

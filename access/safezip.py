@@ -1,6 +1,7 @@
-"""Zip containers (DOCX, PPTX, EPUB, zips of HTML) opened defensively.
+"""Zip containers (DOCX, PPTX, EPUB, zips of HTML, course packages) and tar archives (Moodle
+backups) opened defensively.
 
-A zip bomb, an absurd compression ratio, path traversal in member names or too many members end
+A zip bomb, an absurd compression ratio, path traversal in member names, links or too many members end
 with ``invalid_document`` before anything is unpacked.
 """
 
@@ -30,6 +31,9 @@ def check_zip(path: Path, max_unpacked_bytes: int) -> list[str]:
         name = info.filename
         if name.startswith("/") or ".." in Path(name).parts:
             raise InvalidDocument(f"The container has an unsafe member name: {name!r}.")
+        if (info.external_attr >> 16) & 0o170000 == 0o120000:
+            raise InvalidDocument(f"The container member {name!r} is a symbolic link; containers with links "
+                                  "are not opened.")
         total += info.file_size
         compressed += info.compress_size
         if info.file_size > 1_000_000 and info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
@@ -42,3 +46,36 @@ def check_zip(path: Path, max_unpacked_bytes: int) -> list[str]:
     if total > 10_000_000 and compressed and total / compressed > MAX_RATIO:
         raise InvalidDocument("The container's overall compression ratio looks like a zip bomb; it was not opened.")
     return [i.filename for i in infos]
+
+
+def check_tar(path: Path, max_unpacked_bytes: int) -> list[str]:
+    """Validate a tar archive (plain or compressed: a Moodle backup is a .tar.gz) member by member,
+    before anything is unpacked: only regular files and folders (no links, devices or FIFOs), safe
+    names, at most ``MAX_MEMBERS`` members and ``max_unpacked_bytes`` in all, and no compression
+    ratio that looks like a bomb. Returns the file names."""
+    import tarfile
+
+    names: list[str] = []
+    total = 0
+    try:
+        with tarfile.open(path, mode="r:*") as tf:
+            for member in tf:
+                name = member.name
+                if name.startswith("/") or ".." in Path(name).parts or "\\" in name:
+                    raise InvalidDocument(f"The archive has an unsafe member name: {name!r}.")
+                if not (member.isfile() or member.isdir()):
+                    raise InvalidDocument(f"The archive member {name!r} is a link or a special file; "
+                                          "archives with links are not opened.")
+                if len(names) >= MAX_MEMBERS:
+                    raise InvalidDocument(f"The archive holds more than {MAX_MEMBERS} files.")
+                total += member.size
+                if total > max_unpacked_bytes:
+                    raise InvalidDocument(f"The archive would unpack to more than {max_unpacked_bytes / 1e6:.0f} MB.")
+                if member.isfile():
+                    names.append(name)
+    except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
+        raise InvalidDocument(f"The file is not a readable archive: {exc}") from exc
+    packed = path.stat().st_size
+    if total > 10_000_000 and packed and total / packed > MAX_RATIO:
+        raise InvalidDocument("The archive's compression ratio looks like a bomb; it was not opened.")
+    return names

@@ -231,6 +231,13 @@ class BrowserPool:
         self._proxy: GuardProxy | None = None
         self.started = 0
 
+    @contextmanager
+    def local_port(self, port: int) -> Iterator[None]:
+        """Guarded sessions of this pool may reach ``127.0.0.1:port`` (a server of this process)
+        while the block runs; see :meth:`auditors.web.guard_proxy.GuardProxy.local_port`."""
+        with self._guard_proxy().local_port(port):
+            yield
+
     def _guard_proxy(self) -> GuardProxy:
         from auditors.web.guard_proxy import GuardProxy
 

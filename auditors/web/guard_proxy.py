@@ -12,12 +12,14 @@ same way; the proxy never sees inside them.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import logging
 import select
 import socket
 import socketserver
 import threading
-from collections import deque
+from collections import Counter, deque
+from collections.abc import Iterator
 
 from access.config import Settings, plugin_settings
 from access.errors import AccessError
@@ -26,6 +28,7 @@ from auditors.web.settings import WebSettings
 
 log = logging.getLogger(__name__)
 MAX_HEAD = 64 * 1024
+LOOPBACK_NAMES = ("127.0.0.1", "localhost")
 HOP_HEADERS = {"proxy-connection", "connection", "keep-alive", "proxy-authorization"}
 
 
@@ -127,6 +130,8 @@ class GuardProxy:
         self.settings = settings
         self.timeout = timeout or plugin_settings(WebSettings, settings).page_timeout
         self.blocked: deque[tuple[str, str]] = deque(maxlen=200)
+        # loopback ports this process serves a package on (auditors.packages): reachable while open
+        self.local_ports: Counter[int] = Counter()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -136,7 +141,20 @@ class GuardProxy:
         return int(self._server.server_address[1])
 
     def check(self, host: str, port: int) -> list:
+        if self.local_ports[port] > 0 and host.strip("[]").lower() in LOOPBACK_NAMES:
+            return [ipaddress.ip_address("127.0.0.1")]
         return check_host(host, port, self.settings)
+
+    @contextlib.contextmanager
+    def local_port(self, port: int) -> Iterator[None]:
+        """Let the browser reach ``127.0.0.1:port`` while the block runs: a server of this process
+        (a course package served to the browser, :mod:`auditors.packages.serve`), nothing else on
+        the loopback interface."""
+        self.local_ports[port] += 1
+        try:
+            yield
+        finally:
+            self.local_ports[port] -= 1
 
     def record_block(self, host: str, reason: str) -> None:
         log.info("audit proxy blocked %s: %s", host, reason)

@@ -16,6 +16,7 @@ Either way every page is loaded once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import version as package_version
@@ -33,6 +34,8 @@ from auditors.web.crawl import crawl_scope, document_kind, new_links, normalize_
 from auditors.web.fetch import read_robots_and_sitemaps
 from auditors.web.page_audit import PageResult, audit_page
 from auditors.web.settings import WebSettings
+
+AfterPage = Callable[[BrowserSession, PageResult], None]
 
 
 class Crawl(BaseModel):
@@ -73,9 +76,12 @@ def engines_of(session: BrowserSession | None) -> list[EngineInfo]:
     return engines
 
 
-def audit_in_browser(url: str, options: AuditOptions, settings: Settings) -> tuple[PageResult, list[EngineInfo]]:
+def audit_in_browser(url: str, options: AuditOptions, settings: Settings, *,
+                     after: AfterPage | None = None) -> tuple[PageResult, list[EngineInfo]]:
     """One page in a session of this process's pool; once more in a fresh browser when the
-    browser died under it (a page that timed out is not loaded again)."""
+    browser died under it (a page that timed out is not loaded again). ``after`` runs on the
+    session with the audited page still loaded (another auditor's extra checks, e.g. the EPUB
+    auditor's best-practice axe rules) when the page was audited."""
     pool = get_pool(settings)
     guarded = not options.allow_private
     timeout = plugin_settings(WebSettings, settings).page_timeout
@@ -84,6 +90,8 @@ def audit_in_browser(url: str, options: AuditOptions, settings: Settings) -> tup
         broken = False
         try:
             result = audit_page(session, url, options, timeout)
+            if after is not None and result.part.status == "audited" and not result.session_broken:
+                after(session, result)
             broken = result.session_broken
             engines = engines_of(session)
         except Exception:
