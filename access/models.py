@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from access.browsing import BrowsingOptions
 # The WCAG table and the conformance targets live in access.requirements; re-exported here, where
 # every auditor takes Finding and Report from.
 from access.requirements import DEFAULT_STANDARD as DEFAULT_STANDARD
@@ -244,8 +245,9 @@ class ConversionResult(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
 
 
-class AuditOptions(BaseModel):
-    """Options of one audit, from the API body, the CLI flags or a job row."""
+class AuditOptions(BrowsingOptions):
+    """Options of one audit, from the API body, the CLI flags or a job row (the browser's part,
+    with the secrets that are never dumped, is :class:`access.browsing.BrowsingOptions`)."""
 
     model_config = ConfigDict(extra="forbid")
 
