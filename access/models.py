@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from access.browsing import BrowsingOptions
+
 # The WCAG table and the conformance targets live in access.requirements; re-exported here, where
 # every auditor takes Finding and Report from.
 from access.requirements import DEFAULT_STANDARD as DEFAULT_STANDARD
@@ -153,6 +154,8 @@ class AuditedPart(BaseModel):
     status: str = "audited"          # audited | failed | skipped
     error: dict[str, str] | None = None
     timings: dict[str, float] = Field(default_factory=dict)
+    viewport: str | None = None      # web: the viewport it was audited at, when the audit names viewports
+    state: str | None = None         # web: the named page state ("menu open"); None: the page as loaded
 
 
 class FindingGroup(BaseModel):

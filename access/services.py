@@ -15,7 +15,7 @@ from access.auditing import Auditor, Subject, run_audit
 from access.config import Settings, get_settings
 from access.context import Context
 from access.conversion import run_conversion
-from access.errors import LimitExceeded, QualityGateFailed, UnsupportedFormat
+from access.errors import LimitExceeded, QualityGateFailed, UnsupportedFormat, ValidationFailed
 from access.formats import detect_format
 from access.models import AuditOptions, ConversionResult, ConvertOptions, Report, SourceFile
 from access.registry import Registry, get_registry
@@ -60,11 +60,19 @@ def auditor_for(subject: Subject, registry: Registry | None = None) -> Auditor:
     return auditor
 
 
-def check_audit_options(subject: Subject, options: AuditOptions, settings: Settings) -> None:
-    """Limits a submission must respect, the same for the CLI and the API."""
+def check_audit_options(subject: Subject, options: AuditOptions, settings: Settings,
+                        registry: Registry | None = None) -> None:
+    """Limits a submission must respect, the same for the CLI and the API; rules named in
+    ``disable_rules`` must exist."""
     if subject.url is not None and options.max_pages > settings.max_crawl_pages:
         raise LimitExceeded(f"max_pages may be at most {settings.max_crawl_pages} "
                             "(setting ACCESS_MAX_CRAWL_PAGES).")
+    if options.disable_rules:
+        rules = (registry or get_registry()).rules
+        unknown = [r for r in options.disable_rules if r not in rules]
+        if unknown:
+            raise ValidationFailed(f"disable_rules: no rule {', '.join(map(repr, unknown))} "
+                                   "(`access rules` lists them).")
 
 
 def audit(subject: Subject, options: AuditOptions, ctx: Context, registry: Registry | None = None) -> Report:

@@ -83,6 +83,11 @@ class BrowserSession:
     browser_version: str = "unknown"
     pages_loaded: int = 0
     timeout: float = 0.0
+    identity: object = None            # whose cookies/storage/headers the browser holds (auditors.web.session)
+    storage_script: str | None = None  # the preload script that puts a signed-in session's storage back
+    extra_headers: bool = False        # Network.setExtraHTTPHeaders is in force
+    origins: set[str] = field(default_factory=set)   # origins whose storage an audit may have left
+    viewport: tuple[int, int] | None = None          # the audit's viewport; None: the window (1280x1024)
     _axe_source: str = field(default="", repr=False)
     _socket: DevToolsSocket | None = field(default=None, repr=False)
 
@@ -172,7 +177,19 @@ class BrowserSession:
                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
 
     def reset_viewport(self) -> None:
-        self.cdp("Emulation.clearDeviceMetricsOverride", {})
+        """Back to the audit's viewport (after a measurement at another size)."""
+        if self.viewport is None:
+            self.cdp("Emulation.clearDeviceMetricsOverride", {})
+        else:
+            width, height = self.viewport
+            self.cdp("Emulation.setDeviceMetricsOverride",
+                     {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 768})
+
+    def use_viewport(self, size: tuple[int, int] | None) -> None:
+        """Lay pages out at ``size`` (a phone-sized one as a mobile device) until told otherwise."""
+        if size != self.viewport:
+            self.viewport = size
+            self.reset_viewport()
 
     def alive(self) -> bool:
         try:
