@@ -62,10 +62,7 @@ class SiteConfig(AuditOptions):
     @property
     def label(self) -> str:
         """The site's name, or one made from its start URL (report file names)."""
-        if self.name:
-            return self.name
-        parts = urlsplit(self.start)
-        return (parts.hostname or "site") + parts.path.rstrip("/").replace("/", "-")
+        return self.name or label_of(self.start)
 
     def credentials(self) -> SignIn | None:
         """The site's secrets (headers, cookies, basic auth, sign-in steps) in one :class:`SignIn`."""
@@ -82,6 +79,12 @@ class SiteConfig(AuditOptions):
         options = AuditOptions.model_validate(data)
         options.sign_in = self.credentials()
         return options
+
+
+def label_of(url: str) -> str:
+    """A name for a site from its URL: host and path (``lms.example.org-course-view.php``)."""
+    parts = urlsplit(url)
+    return (parts.hostname or "site") + parts.path.rstrip("/").replace("/", "-")
 
 
 class AuditConfig(BaseModel):

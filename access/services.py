@@ -79,7 +79,7 @@ def audit(subject: Subject, options: AuditOptions, ctx: Context, registry: Regis
     """Audit a file or a URL in this process: discover → audit units → assemble."""
     registry = registry or get_registry()
     auditor = auditor_for(subject, registry)
-    check_audit_options(subject, options, ctx.settings)
+    check_audit_options(subject, options, ctx.settings, registry)
     return run_audit(auditor, subject, options, ctx)
 
 
@@ -149,6 +149,17 @@ def convert(source: SourceFile, options: ConvertOptions, outdir: Path, ctx: Cont
 
 def report_formats(registry: Registry | None = None) -> list[str]:
     return ["json", *(registry or get_registry()).report_formats.names()]
+
+
+REPORT_EXTENSIONS = {"application/json": "json", "text/html": "html", "text/csv": "csv",
+                     "application/sarif+json": "sarif", "application/xml": "xml", "application/ld+json": "jsonld"}
+
+
+def report_extension(fmt: str, registry: Registry | None = None) -> str:
+    """The file extension of a report format (``junit`` → ``xml``), for report files named by site."""
+    spec = (registry or get_registry()).report_formats.get(fmt) if fmt != "json" else None
+    media = spec.media_type.split(";")[0].strip() if spec is not None else "application/json"
+    return REPORT_EXTENSIONS.get(media, fmt)
 
 
 def render_report(report: Report, fmt: str = "json", registry: Registry | None = None) -> tuple[bytes, str]:
