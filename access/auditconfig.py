@@ -72,7 +72,7 @@ class SiteConfig(AuditOptions):
 
     def options(self, **overrides: Any) -> AuditOptions:
         """The site as the options of one audit (with its sign-in, never dumped)."""
-        own = set(SiteConfig.model_fields) - set(AuditOptions.model_fields)
+        own = set(type(self).model_fields) - set(AuditOptions.model_fields)
         data = self.model_dump(exclude=own | {"sign_in"})
         data["urls"] = [u for u in ([self.url] if self.url else []) + self.urls if u != self.start]
         data.update(overrides)

@@ -18,6 +18,7 @@ import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 ACTION_KINDS = ("navigate", "fill", "click", "press", "wait_for", "submit", "wait")
 VIEWPORT = re.compile(r"^(\d{2,5})x(\d{2,5})$")
@@ -198,7 +199,7 @@ class BrowsingOptions(BaseModel):
     sign_out: list[str] = Field(default_factory=list)     # more URL regexes of sign-out links never followed
     screenshots: bool = True                              # a picture of each violation (where they can be kept)
     threshold: Threshold | None = None
-    sign_in: SignIn | None = Field(None, exclude=True)    # secrets: never in a dump (see SignIn)
+    sign_in: SkipJsonSchema[SignIn | None] = Field(None, exclude=True)   # secrets: never in a dump (see SignIn)
 
     @field_validator("viewports")
     @classmethod

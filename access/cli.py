@@ -298,6 +298,14 @@ def keys_create(
         store.dispose()
 
 
+@keys_app.command("secret")
+def keys_secret() -> None:
+    """Print a new server secret key for ACCESS_SECRET_KEY (it seals sign-in credentials of API audits)."""
+    from access.vault import new_key
+
+    typer.echo(new_key())
+
+
 # ----------------------------------------------------------------------------- rules
 
 

@@ -61,8 +61,9 @@ def cipher(settings: Settings) -> MultiFernet:
         return MultiFernet([Fernet(_PROCESS_KEY[0])])
 
 
-def seal(data: bytes, settings: Settings) -> str:
-    return cipher(settings).encrypt(data).decode("ascii")
+def seal(data: bytes, settings: Settings, *, server: bool = False) -> str:
+    """``data`` sealed; with ``server`` only with the server key (data another process will open)."""
+    return (server_cipher(settings) if server else cipher(settings)).encrypt(data).decode("ascii")
 
 
 def unseal(token: str, settings: Settings) -> bytes:
