@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from access.browsing import Action, BasicAuth, Cookie, SignIn, Threshold
 from access.errors import ValidationFailed
@@ -45,14 +45,19 @@ class SiteConfig(AuditOptions):
     cookies: list[Cookie] = Field(default_factory=list)
     basic_auth: BasicAuth | None = None
 
+    @field_validator("sign_in", mode="before")
+    @classmethod
+    def _no_sign_in(cls, value: Any) -> Any:
+        if value is not None:
+            raise ValueError("give login, signed_in, headers, cookies and basic_auth as keys of the site")
+        return value
+
     @model_validator(mode="after")
     def _start(self) -> SiteConfig:
         if not self.url and not self.urls:
             raise ValueError("a site needs url (or urls)")
         if self.allow_private:
             raise ValueError("allow_private cannot be set here")
-        if self.sign_in is not None:
-            raise ValueError("give login, signed_in, headers, cookies and basic_auth as keys of the site")
         return self
 
     @property

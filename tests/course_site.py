@@ -9,11 +9,16 @@
 - A sign-out link on every page (``/logout``: counted, and it ends the session).
 - The first session expires after ``expire_after`` signed-in pages (the server forgets it once).
 
+- ``lock_after``: after that many signed-in pages no session is honoured any more (the site "keeps
+  signing the audit out").
+- HTTP basic auth as the teacher also counts as signed in.
+
 Everything the server saw is kept (``sign_ins``, ``logouts``, ``paths``) for the tests to check.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import http.server
 import json
@@ -39,7 +44,9 @@ PASSWORD_FIELD = ('<label for="password">Password</label> <input id="password" n
                   'autocomplete="current-password">')
 
 COURSE_PAGES = {
-    "/course/1": ("Cells", '<p>A plant cell:</p><img src="/cell.png" width="40" height="40">'
+    "/course/1": ("Cells", '<style>.phone-tip{display:none;color:#c8c8c8;background:#fff}@media (max-width:600px)'
+                  '{.phone-tip{display:block}}</style><p class="phone-tip">Turn your phone sideways.</p>'
+                  '<p>A plant cell:</p><img src="/cell.png" width="40" height="40">'
                   ' <p><a href="/course/2">Next: photosynthesis</a></p>'),
     "/course/2": ("Photosynthesis", '<p style="color:#b0b0b0;background:#fff">Hand in by Friday.</p>'
                   '<p><a href="/course/3">Next: quiz</a></p>'),
@@ -74,10 +81,12 @@ MENU = ('<button id="menu-button" aria-expanded="false" aria-controls="drawer">C
 class CourseSite:
     password: str = field(default_factory=lambda: "pw-" + secrets.token_hex(12))
     expire_after: int = 0                  # signed-in pages the first session serves; 0: never expires
+    lock_after: int = 0                    # signed-in pages after which no session is honoured again; 0: never
     origin: str = ""
     sign_ins: int = 0
     logouts: int = 0
     expired: int = 0
+    served: int = 0                        # signed-in pages served
     paths: list[str] = field(default_factory=list)
     _csrf: dict[str, str] = field(default_factory=dict)      # pre-session id -> token
     _pending: dict[str, str] = field(default_factory=dict)   # pre-session id -> user name
@@ -162,9 +171,16 @@ def _handler(site: CourseSite) -> type[http.server.BaseHTTPRequestHandler]:
 
         def _signed_in(self) -> bool:
             sid = self._cookies().get("sid")
+            basic = "Basic " + base64.b64encode(f"{USER}:{site.password}".encode()).decode()
             with site._lock:
+                if site.lock_after and site.served >= site.lock_after:
+                    return False
+                if self.headers.get("Authorization") == basic:
+                    site.served += 1
+                    return True
                 if sid not in site._sessions:
                     return False
+                site.served += 1
                 site._sessions[sid] += 1
                 if site.expire_after and not site.expired and site._sessions[sid] > site.expire_after:
                     del site._sessions[sid]            # the server forgets the session, once
