@@ -113,12 +113,12 @@ def _site_options(rt: Runtime, site: SiteConfig) -> tuple[Subject, AuditOptions,
     are sealed with the server key (refused, with a clear error, when the server has none)."""
     subject = Subject(url=site.start)
     options = site.options(allow_private=False)      # only the local CLI may audit private addresses
-    services.check_audit_options(subject, options, rt.settings, rt.registry)
-    for url in [site.start, *options.urls, *(s.url for s in options.states if s.url)]:
-        check_url(url, rt.settings)
     sealed = None
     if options.sign_in is not None:
         sealed = seal(options.sign_in.model_dump_json().encode(), rt.settings, server=True)
+    services.check_audit_options(subject, options, rt.settings, rt.registry)
+    for url in [site.start, *options.urls, *(s.url for s in options.states if s.url)]:
+        check_url(url, rt.settings)
     return subject, options, sealed
 
 

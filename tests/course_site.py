@@ -169,19 +169,20 @@ def _handler(site: CourseSite) -> type[http.server.BaseHTTPRequestHandler]:
                 headers["Set-Cookie"] = cookie
             self._send(303 if self.command == "POST" else 302, headers=headers)
 
-        def _signed_in(self) -> bool:
+        def _signed_in(self, page: bool) -> bool:
+            """Whether the request is signed in; ``page``: an HTML page (those count toward expiry)."""
             sid = self._cookies().get("sid")
             basic = "Basic " + base64.b64encode(f"{USER}:{site.password}".encode()).decode()
             with site._lock:
                 if site.lock_after and site.served >= site.lock_after:
                     return False
                 if self.headers.get("Authorization") == basic:
-                    site.served += 1
+                    site.served += page
                     return True
                 if sid not in site._sessions:
                     return False
-                site.served += 1
-                site._sessions[sid] += 1
+                site.served += page
+                site._sessions[sid] += page
                 if site.expire_after and not site.expired and site._sessions[sid] > site.expire_after:
                     del site._sessions[sid]            # the server forgets the session, once
                     site.expired += 1
@@ -215,7 +216,7 @@ def _handler(site: CourseSite) -> type[http.server.BaseHTTPRequestHandler]:
                 return self._send(200, b"\x89PNG\r\n\x1a\n", "image/png")
             if path in ("/robots.txt", "/sitemap.xml", "/favicon.ico"):
                 return self._send(404, b"")
-            if not self._signed_in():
+            if not self._signed_in(page=path != "/api/topics"):
                 return self._redirect(f"/login?next={path}")
             if path == "/api/topics":
                 return self._send(200, json.dumps([{"id": 1, "title": "Roots"}, {"id": 2, "title": "Leaves"}])
@@ -261,3 +262,17 @@ def _handler(site: CourseSite) -> type[http.server.BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+def files_holding(secret: str, *roots: object) -> list[str]:
+    """Every file under ``roots`` (folders or files) whose bytes hold ``secret`` (SQLite databases
+    and their WAL included, read as raw bytes)."""
+    from pathlib import Path
+
+    needle = secret.encode()
+    found = []
+    for root in map(Path, roots):
+        for path in [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()):
+            if needle in path.read_bytes():
+                found.append(str(path))
+    return found
