@@ -164,3 +164,17 @@ def test_sign_in_lists_its_secret_values_for_masking() -> None:
                                      "login": [{"fill": {"selector": "#p", "value": "v-000"}}]})
     assert sorted(sign_in.secret_values()) == ["c-456", "p-789", "tok-123", "v-000"]
     assert "tok-123" not in repr(sign_in) and not sign_in.empty
+
+
+def test_the_readme_example_is_a_valid_config() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Sites behind a sign-in"):]
+    example = section[section.index("```yaml") + len("```yaml"):section.index("```", section.index("```yaml") + 7)]
+    names = {"COURSE_TOKEN", "STAGING_USER", "STAGING_PASSWORD", "LMS_USER", "LMS_PASSWORD"}
+    config = parse_config(example, "README.md", {name: f"value-of-{name}" for name in names})
+    site = config.sites[0]
+    options = site.options()
+    assert [s.name for s in options.states] == ["menu open", "quiz started"] and options.root == "#region-main"
+    assert options.sign_in is not None and options.sign_in.basic_auth is not None
+    assert options.sign_in.headers == {"X-Course-Token": "value-of-COURSE_TOKEN"}
+    assert set(site.model_fields_set) == set(type(site).model_fields) - {"allow_private", "sign_in"}, "every key shown"
