@@ -87,6 +87,7 @@ class CourseSite:
     logouts: int = 0
     expired: int = 0
     served: int = 0                        # signed-in pages served
+    embedded: str = ""                     # /embed shows an image from this other origin
     paths: list[str] = field(default_factory=list)
     _csrf: dict[str, str] = field(default_factory=dict)      # pre-session id -> token
     _pending: dict[str, str] = field(default_factory=dict)   # pre-session id -> user name
@@ -222,7 +223,7 @@ def _handler(site: CourseSite) -> type[http.server.BaseHTTPRequestHandler]:
                 return self._send(200, json.dumps([{"id": 1, "title": "Roots"}, {"id": 2, "title": "Leaves"}])
                                   .encode(), "application/json")
             pages = {"/my/": ("Dashboard", DASHBOARD), "/app/": ("Topics", APP), "/menu.html": ("Course menu", MENU),
-                     **COURSE_PAGES}
+                     "/embed": ("Embedded", f'<img src="{site.embedded}/pixel.png" alt="A pixel">'), **COURSE_PAGES}
             if path not in pages:
                 return self._send(404, b"not found", "text/plain")
             title, body = pages[path]

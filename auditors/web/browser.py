@@ -33,6 +33,7 @@ from auditors.web.settings import WebSettings
 if TYPE_CHECKING:
     from access.config import Settings
     from auditors.web.guard_proxy import GuardProxy
+    from auditors.web.site_headers import SiteHeaders
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,7 +86,7 @@ class BrowserSession:
     timeout: float = 0.0
     identity: object = None            # whose cookies/storage/headers the browser holds (auditors.web.session)
     storage_script: str | None = None  # the preload script that puts a signed-in session's storage back
-    extra_headers: bool = False        # Network.setExtraHTTPHeaders is in force
+    site_headers: SiteHeaders | None = None            # headers added to the audited site's requests
     origins: set[str] = field(default_factory=set)   # origins whose storage an audit may have left
     viewport: tuple[int, int] | None = None          # the audit's viewport; None: the window (1280x1024)
     _axe_source: str = field(default="", repr=False)
@@ -206,6 +207,9 @@ class BrowserSession:
             log.debug("could not navigate to about:blank", exc_info=True)
 
     def close(self) -> None:
+        if self.site_headers is not None:
+            self.site_headers.close()
+            self.site_headers = None
         if self._socket is not None:
             self._socket.close()
             self._socket = None

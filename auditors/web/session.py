@@ -12,8 +12,9 @@
   it gives up and the remaining pages are reported as ``session_lost`` instead of auditing the
   sign-in page over and over.
 
-Headers and basic auth are sent with every request of the audit browser (as pa11y's and Playwright's
-``extraHTTPHeaders``); cookies go only to their own site.
+Headers and basic auth go only with requests to the audited site's origin
+(:mod:`auditors.web.site_headers`), never to the other hosts a page embeds; cookies go to their own
+site as cookies do.
 """
 
 from __future__ import annotations
@@ -36,10 +37,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from access.browsing import SignIn
 from access.config import Settings
-from access.errors import AccessError, ActionFailed, SignInFailed
+from access.errors import AccessError, ActionFailed, EngineUnavailable, SignInFailed
 from access.vault import seal, unseal
 from auditors.web.actions import run_actions
 from auditors.web.browser import BrowserSession
+from auditors.web.crawl import origin
+from auditors.web.devtools import CommandFailed, DevToolsTimeout, DevToolsUnavailable
+from auditors.web.site_headers import SiteHeaders
 
 log = logging.getLogger(__name__)
 MAX_SIGN_INS_AGAIN = 5          # per audit and process, however often the site signs out
@@ -91,15 +95,15 @@ def forget(browser: BrowserSession) -> None:
     extra headers and the storage preload."""
     browser.cdp("Network.clearBrowserCookies", {})
     browser.cdp("Network.clearBrowserCache", {})
-    for origin in sorted(browser.origins):
+    for visited in sorted(browser.origins):
         try:
-            browser.cdp("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+            browser.cdp("Storage.clearDataForOrigin", {"origin": visited, "storageTypes": "all"})
         except WebDriverException:
-            log.debug("could not clear the storage of %s", origin, exc_info=True)
+            log.debug("could not clear the storage of %s", visited, exc_info=True)
     browser.origins.clear()
-    if browser.extra_headers:
-        browser.cdp("Network.setExtraHTTPHeaders", {"headers": {}})
-        browser.extra_headers = False
+    if browser.site_headers is not None:
+        browser.site_headers.close()
+        browser.site_headers = None
     if browser.storage_script is not None:
         browser.cdp("Page.removeScriptToEvaluateOnNewDocument", {"identifier": browser.storage_script})
         browser.storage_script = None
@@ -128,9 +132,11 @@ def enter(browser: BrowserSession, identity: object, sign_in: SignIn | None, sta
         return
     forget(browser)
     if sign_in is not None and (headers := _headers(sign_in)):
-        browser.cdp("Network.enable", {})
-        browser.cdp("Network.setExtraHTTPHeaders", {"headers": headers})
-        browser.extra_headers = True
+        address = browser.driver.capabilities.get("goog:chromeOptions", {}).get("debuggerAddress", "")
+        try:
+            browser.site_headers = SiteHeaders(address, browser.driver.current_window_handle, origin(start), headers)
+        except (DevToolsUnavailable, DevToolsTimeout, CommandFailed) as exc:
+            raise EngineUnavailable(f"The browser's DevTools connection failed: {exc}") from exc
     cookies = [_cookie_param(c) for c in state.cookies] if state is not None else []
     if sign_in is not None:       # the config's own cookies (a captured state already holds them)
         known = {c["name"] for c in cookies}
@@ -168,7 +174,7 @@ def sign_in_here(browser: BrowserSession, sign_in: SignIn, start: str, timeout: 
     ``SignInFailed`` saying which step failed, never with a value."""
     forget(browser)
     enter(browser, ("signing-in", uuid.uuid4().hex), sign_in, None, start)
-    browser.origins.add(_origin(start))
+    browser.origins.add(origin(start))
     try:
         run_actions(browser, sign_in.login, start, timeout, what="sign-in step")
         if sign_in.signed_in:
@@ -192,11 +198,6 @@ def sign_in_here(browser: BrowserSession, sign_in: SignIn, start: str, timeout: 
     return state
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 def begin(browser: BrowserSession, sign_in: SignIn | None, start: str, timeout: float,
           settings: Settings) -> Browsing:
     """The session of a new audit: signed in (when it has sign-in steps, cookies or headers) and sealed."""
@@ -206,7 +207,7 @@ def begin(browser: BrowserSession, sign_in: SignIn | None, start: str, timeout: 
     try:
         state = sign_in_here(browser, sign_in, start, timeout)
     except SignInFailed as exc:
-        raise SignInFailed(f"Signing in to {_origin(start)} failed: {exc.message}") from None
+        raise SignInFailed(f"Signing in to {origin(start)} failed: {exc.message}") from None
     finally:
         forget(browser)           # the pooled browser keeps nothing
     browsing.sealed = seal(state.model_dump_json().encode(), settings)

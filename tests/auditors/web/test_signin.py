@@ -5,6 +5,8 @@ app rendered by script, a menu whose barrier shows only when open, a session tha
 
 from __future__ import annotations
 
+import http.server
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,14 +113,39 @@ def test_viewports_each_audited_and_tagged(course: CourseSite, ctx) -> None:
     assert {f.location.viewport for f in violations(report, "axe-image-alt")} == {"1280x1024", "320x640"}
 
 
-def test_basic_auth_and_no_session_left_behind_for_the_next_audit(course: CourseSite, ctx) -> None:
+@pytest.fixture()
+def other_origin() -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """Another origin a page embeds from; it records the headers of every request."""
+    seen: list[dict[str, str]] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(dict(self.headers))
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.2", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.2:{server.server_address[1]}", seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_basic_auth_and_headers_go_to_the_site_only_and_nothing_stays_behind(course: CourseSite, ctx,
+                                                                              other_origin) -> None:
     from access.browsing import SignIn
 
-    options = AuditOptions(max_pages=1, axe_only=True, allow_private=True,
-                           sign_in=SignIn.model_validate({"basic_auth": {"username": USER,
-                                                                         "password": course.password}}))
+    course.embedded, seen = other_origin
+    options = AuditOptions(max_pages=2, axe_only=True, allow_private=True, urls=[course.url("/embed")],
+                           sign_in=SignIn.model_validate({"basic_auth": {"username": USER, "password": course.password},
+                                                         "headers": {"X-Course-Token": "t-42"}}))
     report = services.audit_url(course.url("/course/2"), options, ctx)
-    assert [p.title for p in report.parts] == ["Photosynthesis"]
+    assert [p.title for p in report.parts] == ["Photosynthesis", "Embedded"]
+    assert seen, "the embedded image was requested"
+    assert not [h for h in seen if {"Authorization", "X-Course-Token"} & set(h)], seen
     # the pooled browser keeps nothing of it: an anonymous audit of the same page gets the sign-in page
     anonymous = services.audit_url(course.url("/course/2"), AuditOptions(max_pages=1, axe_only=True,
                                                                          allow_private=True), ctx)
