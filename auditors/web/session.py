@@ -260,7 +260,7 @@ class Keeper:
         with self.lock:
             self.lost_in_a_row = 0
 
-    def sign_in_again(self, browser: BrowserSession, seen: tuple[str, int], timeout: float) -> bool:
+    def sign_in_again(self, browser: BrowserSession, seen: object, timeout: float) -> bool:
         """After a lost session: sign in again (once for however many pages noticed it at the same
         time); False when the session cannot be had back (then ``broken`` says why)."""
         with self.lock:

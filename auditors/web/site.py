@@ -117,7 +117,7 @@ def again_signed_in(session: BrowserSession, url: str, options: AuditOptions, ti
     session cannot be had back, the page is a ``session_lost`` part saying why."""
     result = None
     for _ in (0, 1):
-        if not keeper.sign_in_again(session, session.identity, timeout):   # type: ignore[arg-type]
+        if not keeper.sign_in_again(session, session.identity, timeout):
             break
         keeper.enter(session)
         result = audit_page(session, url, options, timeout, recipe)
