@@ -75,6 +75,9 @@ def filter_baseline(report: Report, baseline: Path) -> Report:
     return report.finish()
 
 
+SHOWN_FINDINGS = 10       # findings listed under a threshold that tripped
+
+
 @dataclass
 class PlannedAudit:
     """One report to make: a site of the config or a target of the command line."""
@@ -193,6 +196,14 @@ def audit(
         if plan.threshold is not None and not (verdict := check_threshold(report, plan.threshold)).passed:
             err.print(f"[bold red]threshold exceeded[/] for {escape(plan.name)}: {escape(verdict.describe())}",
                       highlight=False, soft_wrap=True)
+            worst = report.worst_at_or_above(Impact(plan.threshold.impact))
+            for f in worst[:SHOWN_FINDINGS]:
+                where = " ".join(str(p) for p in (f.location.url or report.target, f.location.selector,
+                                                  f.location.state and f"[{f.location.state}]") if p)
+                err.print(f"  - {escape(f.rule)} ({f.impact.value if f.impact else '?'}) {escape(where)}",
+                          highlight=False, soft_wrap=True)
+            if len(worst) > SHOWN_FINDINGS:
+                err.print(f"  … and {len(worst) - SHOWN_FINDINGS} more in the report", highlight=False)
             tripped += 1
     if errors:
         raise typer.Exit(1)

@@ -122,6 +122,7 @@ def test_several_targets_give_one_report_each_in_the_folder(runner: CliRunner, l
     assert sorted(p.name for p in out.iterdir()) == ["clean.sarif", "lesson.sarif"]
     assert json.loads((out / "lesson.sarif").read_text())["runs"][0]["results"]
     assert "threshold exceeded for lesson:" in result.stderr and "html-img-alt" in result.stderr
+    assert "  - html-img-alt (critical) " in result.stderr          # which findings, and where
     assert "threshold exceeded for clean" not in result.stderr
     # a target that fails is reported and the others are still audited: exit 1
     missing = runner.invoke(app, ["audit", str(tmp_path / "gone.html"), str(clean), "-o", str(out)])
