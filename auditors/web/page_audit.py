@@ -14,7 +14,7 @@ from axe_selenium_python import Axe
 from selenium.common.exceptions import TimeoutException, WebDriverException
 
 from access.browsing import Action
-from access.errors import ActionFailed
+from access.errors import ActionFailed, SessionLost
 from access.models import AuditedPart, AuditOptions, Finding, Location
 from access.rulerun import RuleRun, run_rules
 from auditors.web.actions import SETTLE, SETTLE_MAX_MS, SETTLE_QUIET_MS, hide, run_actions, settle
@@ -58,9 +58,9 @@ class PageRecipe:
 
     @property
     def plain(self) -> bool:
-        """Nothing beyond the plain audit (the axe-only audit may then go straight down DevTools)."""
-        return not (self.actions or self.hide or self.root or self.wait_for or self.disabled or self.shots
-                    or (self.keeper is not None and self.keeper.checks))
+        """Nothing beyond the plain audit and a session check (the axe-only audit may then go straight
+        down DevTools)."""
+        return not (self.actions or self.hide or self.root or self.wait_for or self.disabled or self.shots)
 
     @classmethod
     def of(cls, options: AuditOptions, **kwargs: Any) -> PageRecipe:
@@ -87,7 +87,7 @@ def audit_page(session: BrowserSession, url: str, options: AuditOptions,
         except (DevToolsUnavailable, DevToolsTimeout, CommandFailed):
             log.debug("DevTools socket unavailable; auditing through WebDriver", exc_info=True)
         else:
-            return audit_page_devtools(session, socket, url, options)
+            return audit_page_devtools(session, socket, url, options, recipe.keeper)
     timings: dict[str, float] = {}
     started = time.perf_counter()
     try:
@@ -113,8 +113,7 @@ def audit_page(session: BrowserSession, url: str, options: AuditOptions,
         lost = _prepare(session, url, recipe)
         timings["prepare"] = round(time.perf_counter() - t, 4)
         if lost:
-            result.part = _failed(url, "session_lost", "The site showed its sign-in page instead of this page.",
-                                  timings)
+            result.part = _failed(url, SessionLost.code, SIGNED_OUT, timings)
             result.session_lost = True
             return result
         t = time.perf_counter()
@@ -162,7 +161,8 @@ def _prepare(session: BrowserSession, url: str, recipe: PageRecipe) -> bool:
     """After the load: let the page settle (script-rendered content, ``wait_for``), check the
     session (True: it was lost), hide elements, run the state's actions and let it settle again."""
     settle(session, recipe.wait_for)
-    if recipe.keeper is not None and recipe.keeper.lost(session, url):
+    keeper = recipe.keeper
+    if keeper is not None and (probe := keeper.probe) and keeper.lost(session.run(f"return {probe}"), url):
         return True
     hide(session, recipe.hide)
     if recipe.actions:
@@ -240,13 +240,14 @@ def _blocked(session: BrowserSession, url: str) -> str | None:
     return None
 
 
+SIGNED_OUT = "The site showed its sign-in page instead of this page."
 # RUN_AXE as one Runtime.evaluate expression: the script's ``arguments`` are (options, done).
 AXE_EXPRESSION = "new Promise(done => (function () {\n%s\n}).apply(null, [%s, done]))"
 SETTLE_EXPRESSION = AXE_EXPRESSION % (SETTLE, f"{SETTLE_QUIET_MS}, {SETTLE_MAX_MS}, null")
 
 
 def audit_page_devtools(session: BrowserSession, socket: DevToolsSocket, url: str,
-                        options: AuditOptions) -> PageResult:
+                        options: AuditOptions, keeper: Keeper | None = None) -> PageResult:
     """The axe-only audit straight down the tab's DevTools socket: ``Page.navigate``, wait for the
     main frame's ``load``, one ``Runtime.evaluate`` of RUN_AXE. Same results as the WebDriver path
     (same script, same options, same load point), without chromedriver's round trips."""
@@ -275,6 +276,11 @@ def audit_page_devtools(session: BrowserSession, socket: DevToolsSocket, url: st
     t = time.perf_counter()
     try:
         _evaluate(socket, SETTLE_EXPRESSION, time.monotonic() + timeout, promise=True)
+        if keeper is not None and (probe := keeper.probe) and keeper.lost(
+                _evaluate(socket, probe, time.monotonic() + timeout, promise=False), url):
+            result.part = _failed(url, SessionLost.code, SIGNED_OUT, timings)
+            result.session_lost = True
+            return result
         raw = _evaluate_axe(socket, options, time.monotonic() + timeout)
         if raw.get("error") == "axe-missing":        # a document the preload did not reach
             _evaluate(socket, session.axe_source, time.monotonic() + timeout, promise=False)

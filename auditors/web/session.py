@@ -61,7 +61,8 @@ RESTORE_STORAGE = """(() => { const all = %s; const s = all[location.origin]; if
   const put = (area, items) => { for (const [k, v] of Object.entries(items || {})) if (area.getItem(k) === null)
     area.setItem(k, v); };
   try { put(localStorage, s.local); put(sessionStorage, s.session); } catch (e) { /* storage disabled */ } })();"""
-PROBE = "const m = arguments[0]; return {url: location.href, marker: m ? !!document.querySelector(m) : null};"
+# where the page is and whether the signed-in marker (its selector the argument) is on it
+PROBE = "(function (m) { return {url: location.href, marker: m ? !!document.querySelector(m) : null}; })"
 
 
 class SessionState(BaseModel):
@@ -246,11 +247,18 @@ class Keeper:
             identity, state = self.identity, self.state
         enter(browser, identity, self.sign_in, state, self.start)
 
-    def lost(self, browser: BrowserSession, requested: str) -> bool:
-        """Whether the page now loaded in ``browser`` shows the session is gone."""
+    @property
+    def probe(self) -> str | None:
+        """A JavaScript expression telling where a page is and whether it shows the signed-in
+        marker (:meth:`lost` reads its value); None when the audit has no session to check."""
         if not self.checks or self.sign_in is None:
+            return None
+        return f"{PROBE}({json.dumps(self.sign_in.signed_in)})"
+
+    def lost(self, probe: dict[str, Any] | None, requested: str) -> bool:
+        """Whether the page loaded for ``requested``, as ``probe`` found it, shows the session is gone."""
+        if not self.checks or probe is None:
             return False
-        probe = browser.run(PROBE, self.sign_in.signed_in) or {}
         if probe.get("marker") is False:
             return True
         login = self.browsing.login_url
