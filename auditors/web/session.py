@@ -37,7 +37,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from access.browsing import SignIn
 from access.config import Settings
-from access.errors import AccessError, ActionFailed, EngineUnavailable, SignInFailed
+from access.errors import ActionFailed, EngineUnavailable, SignInFailed
 from access.vault import seal, unseal
 from auditors.web.actions import run_actions
 from auditors.web.browser import BrowserSession
@@ -277,14 +277,8 @@ class Keeper:
             if self.identity != seen:         # another page already signed in again
                 return True
             self.lost_in_a_row += 1
-            if self.lost_in_a_row > 1 or self.signed_in_again >= MAX_SIGN_INS_AGAIN or self.sign_in is None \
-                    or not self.sign_in.login:
-                self.broken = ("The site signed the audit out again right after it signed in again."
-                               if self.lost_in_a_row > 1 and self.sign_in and self.sign_in.login else
-                               "The site signed the audit out" + (
-                                   " and there are no sign-in steps to sign in again." if not (
-                                       self.sign_in and self.sign_in.login) else
-                                   f" more than {MAX_SIGN_INS_AGAIN} times."))
+            self.broken = self._why_not_again()
+            if self.broken is not None or self.sign_in is None:
                 return False
             try:
                 self.state = sign_in_here(browser, self.sign_in, self.start, timeout)
@@ -296,6 +290,16 @@ class Keeper:
             browser.identity = self.identity          # it holds the new session already
             log.info("audit %s: signed in again after the session was lost", self.browsing.audit_id)
             return True
+
+
+    def _why_not_again(self) -> str | None:
+        if self.sign_in is None or not self.sign_in.login:
+            return "The site signed the audit out and there are no sign-in steps to sign in again."
+        if self.lost_in_a_row > 1:
+            return "The site signed the audit out again right after it signed in again."
+        if self.signed_in_again >= MAX_SIGN_INS_AGAIN:
+            return f"The site signed the audit out more than {MAX_SIGN_INS_AGAIN} times."
+        return None
 
 
 def _same_page(a: str, b: str) -> bool:
@@ -315,10 +319,7 @@ def keeper_for(data: dict[str, Any] | None, sign_in: SignIn | None, start: str, 
         if keeper is not None:
             _KEEPERS.move_to_end(browsing.audit_id)
             return keeper
-    try:
-        state = SessionState.model_validate_json(unseal(browsing.sealed, settings)) if browsing.sealed else None
-    except AccessError:
-        raise
+    state = SessionState.model_validate_json(unseal(browsing.sealed, settings)) if browsing.sealed else None
     keeper = Keeper(browsing=browsing, sign_in=sign_in, state=state, start=start)
     with _KEEPERS_LOCK:
         keeper = _KEEPERS.setdefault(browsing.audit_id, keeper)
