@@ -49,13 +49,20 @@ def _progress() -> Progress:
                     TimeElapsedColumn(), console=err, transient=True)
 
 
-def _context(progress: Progress, settings: Settings) -> Context:
+def _context(progress: Progress, settings: Settings, name: str = "") -> Context:
+    """A context whose progress moves the bar on a terminal, and prints a line per new stage
+    otherwise (CI logs): ``course: 40% audited 4 of 10 pages``."""
     from access import services
 
     task = progress.add_task("starting", total=100)
+    last = [""]
 
     def update(percent: float, stage: str) -> None:
         progress.update(task, completed=max(0.0, min(100.0, percent)), description=stage)
+        if not err.is_terminal and stage != last[0]:
+            last[0] = stage
+            err.print(f"{escape(name)}{': ' if name else ''}{percent:.0f}% {escape(stage)}", highlight=False,
+                      soft_wrap=True)
 
     return services.make_context(settings, progress=update)
 
@@ -215,7 +222,7 @@ def _audit_one(plan: PlannedAudit, shots: Path | None, settings: Settings, regis
     from access import services
 
     with _progress() as progress:
-        ctx = _context(progress, settings)
+        ctx = _context(progress, settings, plan.name)
         ctx.artifacts_dir = shots.expanduser().resolve() if shots is not None else None
         if plan.target.lower().startswith(("http://", "https://")):
             return services.audit_url(plan.target, plan.options, ctx, registry)

@@ -34,6 +34,7 @@ def test_config_file_audit_from_the_command_line(tmp_path: Path) -> None:
     stderr = done.stderr.decode()
     assert done.returncode == 2, stderr[-3000:]
     assert "threshold exceeded for course:" in stderr and "axe-image-alt" in stderr
+    assert "course: 0% signing in" in stderr and "course: 100% done" in stderr     # progress lines in a log
     report = Report.model_validate_json((tmp_path / "out" / "course.json").read_text())
     assert len(report.parts) == 9 and all(p.status == "audited" for p in report.parts)
     assert (course.sign_ins, course.logouts) == (2, 0)
