@@ -326,3 +326,13 @@ def keeper_for(data: dict[str, Any] | None, sign_in: SignIn | None, start: str, 
         while len(_KEEPERS) > KEEPERS_KEPT:
             _KEEPERS.popitem(last=False)
     return keeper
+
+
+def drop_keepers(data: dict[str, Any] | None = None) -> None:
+    """Forget an audit's keeper in this process (its credentials and session with it), or every
+    keeper when ``data`` is None (the worker stops)."""
+    with _KEEPERS_LOCK:
+        if data is None:
+            _KEEPERS.clear()
+        else:
+            _KEEPERS.pop(str(data.get("audit_id", "")), None)

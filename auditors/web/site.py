@@ -35,7 +35,7 @@ from auditors.web.browser import BrowserSession, close_all_pools, get_pool
 from auditors.web.crawl import crawl_scope, document_kind, new_links, normalize_url, origin, url_key
 from auditors.web.fetch import read_robots_and_sitemaps
 from auditors.web.page_audit import PageRecipe, PageResult, audit_page
-from auditors.web.session import Browsing, Keeper, begin, keeper_for
+from auditors.web.session import Browsing, Keeper, begin, drop_keepers, keeper_for
 from auditors.web.settings import WebSettings
 
 
@@ -271,6 +271,7 @@ class WebAuditor:
     def assemble(self, discovery: Discovery, results: list[UnitResult], options: AuditOptions,
                  ctx: Context) -> Report:
         crawl = Crawl.model_validate(discovery.data)
+        drop_keepers(discovery.data.get("browsing") or {})        # the audit is over: its session too
         parts = [p for r in results for p in r.parts]
         findings = [f for r in results for f in r.findings]
         documents = linked_documents(results)
@@ -304,6 +305,7 @@ class WebAuditor:
 
     def close(self) -> None:
         close_all_pools()
+        drop_keepers()
 
 
 AUDITOR = WebAuditor()
