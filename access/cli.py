@@ -200,6 +200,11 @@ def audit(
         s = report.summary
         err.print(f"{escape(prefix)}{s.violations} violation(s), {s.needs_review} to review, "
                   f"in {len(report.parts) or 1} part(s).", highlight=False)
+        lost = (report.metadata.get("sign_in") or {}).get("session_lost_pages") or []
+        if lost:
+            err.print(f"[yellow]warning:[/] {escape(prefix)}the site signed the audit out and it could not sign "
+                      f"in again: {len(lost)} page(s) not audited (session_lost), first {escape(lost[0])}",
+                      highlight=False, soft_wrap=True)
         if plan.threshold is not None and not (verdict := check_threshold(report, plan.threshold)).passed:
             err.print(f"[bold red]threshold exceeded[/] for {escape(plan.name)}: {escape(verdict.describe())}",
                       highlight=False, soft_wrap=True)

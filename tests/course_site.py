@@ -76,6 +76,11 @@ MENU = ('<button id="menu-button" aria-expanded="false" aria-controls="drawer">C
         '  e.currentTarget.setAttribute("aria-expanded", String(!d.hidden)); });'
         '</script>')
 
+# content a script adds well after the page settled (only a `wait_for` selector catches it)
+LATE = ('<div id="late"></div><p class="cookie-banner">We use cookies. <input type="checkbox"></p><script>'
+        'setTimeout(() => { document.getElementById("late").innerHTML = '
+        '"<img id=\\"chart\\" src=\\"/cell.png\\" width=\\"30\\" height=\\"30\\">"; }, 900);</script>')
+
 
 @dataclass
 class CourseSite:
@@ -223,7 +228,8 @@ def _handler(site: CourseSite) -> type[http.server.BaseHTTPRequestHandler]:
                 return self._send(200, json.dumps([{"id": 1, "title": "Roots"}, {"id": 2, "title": "Leaves"}])
                                   .encode(), "application/json")
             pages = {"/my/": ("Dashboard", DASHBOARD), "/app/": ("Topics", APP), "/menu.html": ("Course menu", MENU),
-                     "/embed": ("Embedded", f'<img src="{site.embedded}/pixel.png" alt="A pixel">'), **COURSE_PAGES}
+                     "/embed": ("Embedded", f'<img src="{site.embedded}/pixel.png" alt="A pixel">'),
+                     "/late": ("Late", LATE), **COURSE_PAGES}
             if path not in pages:
                 return self._send(404, b"not found", "text/plain")
             title, body = pages[path]

@@ -150,3 +150,19 @@ def test_basic_auth_and_headers_go_to_the_site_only_and_nothing_stays_behind(cou
     anonymous = services.audit_url(course.url("/course/2"), AuditOptions(max_pages=1, axe_only=True,
                                                                          allow_private=True), ctx)
     assert [p.title for p in anonymous.parts] == ["Sign in"]
+
+
+def test_hide_wait_for_root_and_disabled_rules(course: CourseSite, ctx) -> None:
+    def rules_on_late(**overrides: object) -> set[str]:
+        given = {"max_pages": 1, "states": [], "hide": [], "disable_rules": [], "axe_only": True, **overrides}
+        options = site_options(course, **given)
+        report = services.audit_url(course.url("/late"), options, ctx)
+        assert [p.status for p in report.parts] == ["audited"], report.parts
+        return {f.rule for f in report.findings if f.outcome is Outcome.VIOLATION}
+
+    plain = rules_on_late()
+    assert "axe-label" in plain and "axe-image-alt" not in plain      # the chart comes after the page settled
+    waited = rules_on_late(hide=[".cookie-banner"], wait_for="#chart")
+    assert "axe-image-alt" in waited and "axe-label" not in waited    # waited for the chart; the banner hidden
+    assert "axe-label" not in rules_on_late(root="#late", wait_for="#chart")      # outside the root
+    assert "axe-image-alt" not in rules_on_late(wait_for="#chart", disable_rules=["axe-image-alt"])
