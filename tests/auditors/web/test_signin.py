@@ -166,3 +166,22 @@ def test_hide_wait_for_root_and_disabled_rules(course: CourseSite, ctx) -> None:
     assert "axe-image-alt" in waited and "axe-label" not in waited    # waited for the chart; the banner hidden
     assert "axe-label" not in rules_on_late(root="#late", wait_for="#chart")      # outside the root
     assert "axe-image-alt" not in rules_on_late(wait_for="#chart", disable_rules=["axe-image-alt"])
+
+
+def test_a_state_reached_with_the_keyboard(course: CourseSite, ctx) -> None:
+    from access.browsing import PageState
+
+    state = PageState.model_validate({"name": "menu by keyboard", "actions": [
+        {"press": {"key": "Enter", "selector": "#menu-button"}}, {"wait_for": {"selector": "#drawer"}},
+        {"wait": 50}]})
+    options = site_options(course, max_pages=1, states=[state], axe_only=True)
+    report = services.audit_url(course.url("/menu.html"), options, ctx)
+    assert [(p.id, p.status) for p in report.parts] == [(course.url("/menu.html"), "audited"), (
+        course.url("/menu.html") + " [state: menu by keyboard]", "audited")]
+    assert [f.location.state for f in violations(report, "axe-link-name")] == ["menu by keyboard"]
+    broken = PageState.model_validate({"name": "no such button", "actions": [{"click": "#nope"}]})
+    report = services.audit_url(course.url("/menu.html"), site_options(course, max_pages=1, states=[broken],
+                                                                       axe_only=True), ctx)
+    failed = report.parts[1]
+    assert failed.status == "failed" and failed.error["code"] == "action_failed"
+    assert failed.error["message"].startswith("action 1 (click #nope) failed: nothing matched '#nope'")
