@@ -176,7 +176,7 @@ def _handler(site: CourseSite) -> type[http.server.BaseHTTPRequestHandler]:
             self._send(303 if self.command == "POST" else 302, headers=headers)
 
         def _signed_in(self, page: bool) -> bool:
-            """Whether the request is signed in; ``page``: an HTML page (those count toward expiry)."""
+            """Whether the request is signed in; ``page``: it counts toward the session's expiry."""
             sid = self._cookies().get("sid")
             basic = "Basic " + base64.b64encode(f"{USER}:{site.password}".encode()).decode()
             with site._lock:
@@ -222,11 +222,11 @@ def _handler(site: CourseSite) -> type[http.server.BaseHTTPRequestHandler]:
                 return self._send(200, b"\x89PNG\r\n\x1a\n", "image/png")
             if path in ("/robots.txt", "/sitemap.xml", "/favicon.ico"):
                 return self._send(404, b"")
-            if not self._signed_in(page=path != "/api/topics"):
-                return self._redirect(f"/login?next={path}")
-            if path == "/api/topics":
+            if path == "/api/topics":     # public data (a fetch racing an expiring session would lose the links)
                 return self._send(200, json.dumps([{"id": 1, "title": "Roots"}, {"id": 2, "title": "Leaves"}])
                                   .encode(), "application/json")
+            if not self._signed_in(page=True):
+                return self._redirect(f"/login?next={path}")
             pages = {"/my/": ("Dashboard", DASHBOARD), "/app/": ("Topics", APP), "/menu.html": ("Course menu", MENU),
                      "/embed": ("Embedded", f'<img src="{site.embedded}/pixel.png" alt="A pixel">'),
                      "/late": ("Late", LATE), **COURSE_PAGES}
