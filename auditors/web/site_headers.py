@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import socket
 import threading
 import time
 from typing import Any
@@ -65,6 +66,8 @@ class SiteHeaders:
     def close(self) -> None:
         """Stop adding headers (Fetch is disabled when its connection closes)."""
         self.socket.closed = True
+        with contextlib.suppress(Exception):   # wakes the thread's blocking recv() at once (close() alone does not)
+            self.socket.ws.sock.shutdown(socket.SHUT_RDWR)
         with contextlib.suppress(Exception):
-            self.socket.ws.close()
+            self.socket.ws.shutdown()
         self._thread.join(timeout=5)
