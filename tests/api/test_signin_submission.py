@@ -41,6 +41,7 @@ def test_credentials_are_refused_without_a_server_key(app_client: TestClient, al
         assert r.status_code == 422, r.text
         assert r.json()["error"]["code"] == "invalid_request"
         assert "ACCESS_SECRET_KEY" in r.json()["error"]["message"] and SECRET not in r.text
+    assert app_client.get("/v1/capabilities", headers=alpha).json()["web_sign_in"] is False
     # a site without credentials is fine on the same server
     plain = {k: v for k, v in SITE.items() if k not in ("login", "headers", "signed_in")}
     assert app_client.post("/v1/audits", json=plain, headers=alpha).status_code == 202
@@ -61,6 +62,7 @@ def test_invalid_documents_name_the_key_and_never_the_values(keyed) -> None:
 
 def test_credentials_are_sealed_and_one_job_per_site(keyed) -> None:
     client, rt, headers = keyed
+    assert client.get("/v1/capabilities", headers=headers).json()["web_sign_in"] is True
     other = {"name": "library", "url": "http://93.184.216.35/"}
     r = client.post("/v1/audits", json={"sites": [SITE, other]}, headers={**headers, "Idempotency-Key": "k1"})
     assert r.status_code == 202, r.text
