@@ -21,13 +21,12 @@ import json
 import os
 import statistics
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from web_audit import make_site
+from web_audit import make_site, serve_with
 
 from access import services
 from access.browsing import SignIn
@@ -72,10 +71,7 @@ def serve(root: Path, guarded: bool) -> tuple[http.server.ThreadingHTTPServer, s
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+    return serve_with(Site)
 
 
 def run(label: str, base: str, pages: int, shots: Path | None = None, **options: Any) -> dict[str, Any]:
