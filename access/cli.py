@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from access.auditconfig import AuditConfig, check_threshold, label_of, load_config
+from access.browsing import Threshold
 from access.errors import AccessError
-from access.models import Impact, Report, Standard
+from access.models import AuditOptions, Impact, Report, Standard
 from access.registry import get_registry
+from access.storage import safe_filename
 
 if TYPE_CHECKING:       # the commands import what they use, so `access --help` starts quickly
     from access.config import Settings
@@ -44,13 +49,20 @@ def _progress() -> Progress:
                     TimeElapsedColumn(), console=err, transient=True)
 
 
-def _context(progress: Progress, settings: Settings) -> Context:
+def _context(progress: Progress, settings: Settings, name: str = "") -> Context:
+    """A context whose progress moves the bar on a terminal, and prints a line per new stage
+    otherwise (CI logs): ``course: 40% audited 4 of 10 pages``."""
     from access import services
 
     task = progress.add_task("starting", total=100)
+    last = [""]
 
     def update(percent: float, stage: str) -> None:
         progress.update(task, completed=max(0.0, min(100.0, percent)), description=stage)
+        if not err.is_terminal and stage != last[0]:
+            last[0] = stage
+            err.print(f"{escape(name)}{': ' if name else ''}{percent:.0f}% {escape(stage)}", highlight=False,
+                      soft_wrap=True)
 
     return services.make_context(settings, progress=update)
 
@@ -70,58 +82,161 @@ def filter_baseline(report: Report, baseline: Path) -> Report:
     return report.finish()
 
 
+SHOWN_FINDINGS = 10       # findings listed under a threshold that tripped
+
+
+@dataclass
+class PlannedAudit:
+    """One report to make: a site of the config or a target of the command line."""
+
+    name: str
+    target: str
+    options: AuditOptions
+    threshold: Threshold | None
+
+
+def plan_audits(targets: list[str], config: AuditConfig | None, options: AuditOptions,
+                fail_on: Impact | None) -> list[PlannedAudit]:
+    """The config's sites (their own options; ``--fail-on`` where a site has no threshold), then
+    the command line's targets (the flags' options)."""
+    default = Threshold(impact=fail_on.value, max=0) if fail_on is not None else None
+    planned = [PlannedAudit(site.label, site.start,
+                            site.options(allow_private=True, screenshots=site.screenshots and options.screenshots),
+                            site.threshold or default)
+               for site in (config.sites if config else [])]
+    names = {p.name for p in planned}
+    for target in targets:
+        name = safe_filename(label_of(target) if "://" in target else Path(target).stem, "target")
+        base, n = name, 1
+        while name in names:
+            n += 1
+            name = f"{base}-{n}"
+        names.add(name)
+        planned.append(PlannedAudit(name, target, options.model_copy(deep=True), default))
+    return planned
+
+
+def report_paths(planned: list[PlannedAudit], output: Path | None, ext: str, by_site: bool) -> list[Path | None]:
+    """Where each report goes: standard output for a single report without ``-o``; ``-o FILE`` for a
+    single target; ``-o DIR`` (one file per report, named by site) for a config file, several
+    targets, or a folder that exists."""
+    if output is None:
+        if len(planned) > 1:
+            raise fail("Several targets give several reports: name a folder for them with -o DIR.")
+        return [None]
+    folder = by_site or len(planned) > 1 or output.is_dir()
+    if folder and output.exists() and not output.is_dir():
+        raise fail(f"{output} is a file; name a folder for the reports with -o DIR.")
+    return [output / f"{safe_filename(p.name, 'report')}.{ext}" for p in planned] if folder else [output]
+
+
 @app.command()
 def audit(
-    target: Annotated[str, typer.Argument(help="A URL (http/https) or a file (html, pdf, docx, pptx, epub, "
-                                               "imscc, SCORM zip, mbz, md, zip of html).")],
+    targets: Annotated[list[str] | None, typer.Argument(
+        help="URLs (http/https) or files (html, pdf, docx, pptx, epub, imscc, SCORM zip, mbz, md, zip of html); "
+             "several give one report each.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="Audit config file (YAML): sites with "
+                                                "sign-in, states, viewports and thresholds.")] = None,
     max_pages: Annotated[int, typer.Option(min=1, help="Web: most pages to audit.")] = 50,
     max_depth: Annotated[int, typer.Option(min=0, help="Web: how many links deep to crawl.")] = 3,
     standard: Annotated[Standard, typer.Option(help="Conformance target.")] = Standard.WCAG22AA,
     format: Annotated[str, typer.Option("--format", "-f", help="json, html, csv, sarif, junit, earl.")] = "json",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
-    fail_on: Annotated[Impact | None, typer.Option(help="Exit 2 when a violation this severe or worse exists.")]
-    = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here (a folder when "
+                                                "there are several reports).")] = None,
+    fail_on: Annotated[Impact | None, typer.Option(help="Exit 2 when a violation this severe or worse exists "
+                                                   "(a config site's own threshold wins).")] = None,
     baseline: Annotated[Path | None, typer.Option(help="Earlier JSON report: report only new findings.")] = None,
     include: Annotated[list[str] | None, typer.Option(help="Web: URL regex a page must match.")] = None,
     exclude: Annotated[list[str] | None, typer.Option(help="Web: URL regex that drops a page.")] = None,
     audit_documents: Annotated[bool, typer.Option(help="Web: also audit linked PDF/Office files.")] = False,
     axe_only: Annotated[bool, typer.Option(help="Web: run axe-core only, without our own browser checks.")]
     = False,
+    viewport: Annotated[list[str] | None, typer.Option(help="Web: audit at this viewport, WIDTHxHEIGHT "
+                                                      "(repeat for several, e.g. 1280x1024 and 320x640).")] = None,
+    screenshots: Annotated[Path | None, typer.Option(help="Web: folder for the screenshots of violations "
+                                                     "(default: the report's folder with -o).")] = None,
+    no_screenshots: Annotated[bool, typer.Option("--no-screenshots", help="Web: no screenshots.")] = False,
 ) -> None:
-    """Audit a web page/site or a document and print the report."""
+    """Audit web pages/sites and documents (or every site of a config file) and write the reports.
+
+    Exit codes: 0 ok; 1 an error (the other targets are still audited); 2 a threshold was exceeded."""
     from access import services
     from access.config import get_settings
-    from access.models import AuditOptions
 
     settings = get_settings()
     registry = get_registry()
     fmt = format.lower()
     if fmt not in services.report_formats(registry):
         raise fail(f"Unknown report format {format!r} (available: {', '.join(services.report_formats(registry))}).")
-    options = AuditOptions(standard=standard, max_pages=max_pages, max_depth=max_depth, include=include or [],
-                           exclude=exclude or [], audit_documents=audit_documents, axe_only=axe_only,
-                           allow_private=True)
+    if not targets and config is None:
+        raise fail("Name what to audit: URLs or files, or --config FILE.")
     try:
-        with _progress() as progress:
-            ctx = _context(progress, settings)
-            if target.lower().startswith(("http://", "https://")):
-                report = services.audit_url(target, options, ctx, registry)
-            else:
-                path = Path(target)
-                if not path.is_file():
-                    raise fail(f"No such file: {target}")
-                source = services.source_file(path, path.name, settings)
-                report = services.audit_file(source, options, ctx, registry)
-        if baseline is not None:
-            report = filter_baseline(report, baseline)
-        body, _ = services.render_report(report, fmt, registry)
+        options = AuditOptions(standard=standard, max_pages=max_pages, max_depth=max_depth, include=include or [],
+                               exclude=exclude or [], audit_documents=audit_documents, axe_only=axe_only,
+                               viewports=viewport or [], screenshots=not no_screenshots, allow_private=True)
+        loaded = load_config(config) if config is not None else None
+    except ValidationError as exc:
+        from access.submission import invalid
+
+        raise fail(invalid(exc).message) from exc
     except AccessError as exc:
         raise fail(f"{exc.message} [{exc.code}]") from exc
-    _emit(body, output)
-    s = report.summary
-    err.print(f"{s.violations} violation(s), {s.needs_review} to review, in {len(report.parts) or 1} part(s).")
-    if fail_on is not None and report.worst_at_or_above(fail_on):
+    planned = plan_audits(targets or [], loaded, options, fail_on)
+    paths = report_paths(planned, output, services.report_extension(fmt, registry), config is not None)
+    errors = tripped = 0
+    for plan, path in zip(planned, paths, strict=True):
+        shots = screenshots or (path.parent if path is not None else None)
+        prefix = f"{plan.name}: " if len(planned) > 1 else ""
+        try:
+            report = _audit_one(plan, shots, settings, registry)
+            if baseline is not None:
+                report = filter_baseline(report, baseline)
+            body, _ = services.render_report(report, fmt, registry)
+        except AccessError as exc:
+            err.print(f"[bold red]error:[/] {escape(f'{prefix}{exc.message} [{exc.code}]')}", highlight=False,
+                      soft_wrap=True)
+            errors += 1
+            continue
+        _emit(body, path)
+        s = report.summary
+        err.print(f"{escape(prefix)}{s.violations} violation(s), {s.needs_review} to review, "
+                  f"in {len(report.parts) or 1} part(s).", highlight=False)
+        lost = (report.metadata.get("sign_in") or {}).get("session_lost_pages") or []
+        if lost:
+            err.print(f"[yellow]warning:[/] {escape(prefix)}the site signed the audit out and it could not sign "
+                      f"in again: {len(lost)} page(s) not audited (session_lost), first {escape(lost[0])}",
+                      highlight=False, soft_wrap=True)
+        if plan.threshold is not None and not (verdict := check_threshold(report, plan.threshold)).passed:
+            err.print(f"[bold red]threshold exceeded[/] for {escape(plan.name)}: {escape(verdict.describe())}",
+                      highlight=False, soft_wrap=True)
+            worst = report.worst_at_or_above(Impact(plan.threshold.impact))
+            for f in worst[:SHOWN_FINDINGS]:
+                where = " ".join(str(p) for p in (f.location.url or report.target, f.location.selector,
+                                                  f.location.state and f"[{f.location.state}]") if p)
+                err.print(f"  - {escape(f.rule)} ({f.impact.value if f.impact else '?'}) {escape(where)}",
+                          highlight=False, soft_wrap=True)
+            if len(worst) > SHOWN_FINDINGS:
+                err.print(f"  … and {len(worst) - SHOWN_FINDINGS} more in the report", highlight=False)
+            tripped += 1
+    if errors:
+        raise typer.Exit(1)
+    if tripped:
         raise typer.Exit(2)
+
+
+def _audit_one(plan: PlannedAudit, shots: Path | None, settings: Settings, registry: Any) -> Report:
+    from access import services
+
+    with _progress() as progress:
+        ctx = _context(progress, settings, plan.name)
+        ctx.artifacts_dir = shots.expanduser().resolve() if shots is not None else None
+        if plan.target.lower().startswith(("http://", "https://")):
+            return services.audit_url(plan.target, plan.options, ctx, registry)
+        path = Path(plan.target)
+        if not path.is_file():
+            raise AccessError(f"No such file: {plan.target}")
+        source = services.source_file(path, path.name, settings)
+        return services.audit_file(source, plan.options, ctx, registry)
 
 
 def _emit(body: bytes, output: Path | None) -> None:
@@ -205,6 +320,14 @@ def keys_create(
             typer.echo(f"webhook secret: {store.webhook_secret(tenant.strip())}")
     finally:
         store.dispose()
+
+
+@keys_app.command("secret")
+def keys_secret() -> None:
+    """Print a new server secret key for ACCESS_SECRET_KEY (it seals sign-in credentials of API audits)."""
+    from access.vault import new_key
+
+    typer.echo(new_key())
 
 
 # ----------------------------------------------------------------------------- rules

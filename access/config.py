@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import Field, PrivateAttr, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -66,6 +66,10 @@ class Settings(BaseSettings):
 
     # webhooks
     webhook_secret: str | None = Field(None, description="HMAC key for callback signatures; per-tenant keys win.")
+    # secrets at rest (access.vault): sign-in credentials of API audits are sealed with it
+    secret_key: SecretStr | None = Field(
+        None, description="Fernet key(s), comma separated (the first seals): make one with `access keys secret`.")
+
     webhook_attempts: int = 5
     webhook_timeout: float = 10.0
 

@@ -1,10 +1,12 @@
 """What a step of a job receives besides its input: settings, a progress callback, a cancellation
-check, and which job and tenant it works for (None when the CLI runs it locally)."""
+check, which job and tenant it works for (None when the CLI runs it locally), and the folder where
+it may write files its report names (a job's output folder; the CLI's report folder; None: nowhere)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TypeVar
 
 from access.config import PluginSettings, Settings, plugin_settings
@@ -28,6 +30,7 @@ class Context:
     check_cancelled: Callable[[], None] = never_cancelled
     job_id: str | None = None
     tenant: str | None = None
+    artifacts_dir: Path | None = None      # where a step may write files the report names (screenshots)
 
     def plugin_settings(self, cls: type[S]) -> S:
         """A plugin's own settings (see :func:`access.config.plugin_settings`)."""

@@ -151,10 +151,33 @@ class QualityGateFailed(AccessError):
     http_status = 422
 
 
+class SignInFailed(AccessError):
+    """Signing in to the site failed: a sign-in step did not work or the page did not show the
+    signed-in marker afterwards. No value typed is ever named."""
+
+    code = "sign_in_failed"
+    http_status = 422
+
+
+class SessionLost(AccessError):
+    """The site signed the audit out and signing in again did not hold."""
+
+    code = "session_lost"
+    http_status = 422
+
+
+class ActionFailed(AccessError):
+    """An action before the audit (click, fill, press, wait) did not work on the page."""
+
+    code = "action_failed"
+    http_status = 422
+
+
 ALL_ERRORS: tuple[type[AccessError], ...] = (
     AccessError, UnsupportedFormat, FileTooLarge, EmptyFile, InvalidDocument, EncryptedDocument,
     LimitExceeded, UrlForbidden, UrlUnreachable, Timeout, NotFound, Unauthorized, ValidationFailed,
     Conflict, EngineFailed, EngineUnavailable, Cancelled, RangeNotSatisfiable, QualityGateFailed,
+    SignInFailed, SessionLost, ActionFailed,
 )
 ERROR_BY_CODE: dict[str, type[AccessError]] = {cls.code: cls for cls in ALL_ERRORS}
 

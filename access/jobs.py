@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from access import services
+from access.auditconfig import check_threshold
 from access.auditing import (
     Auditor,
     Discovery,
@@ -39,6 +40,7 @@ from access.auditing import (
     report_progress,
     run_audit,
 )
+from access.browsing import SignIn
 from access.config import Settings, get_settings
 from access.context import Context
 from access.errors import AccessError, Cancelled, EngineUnavailable, Timeout
@@ -46,6 +48,7 @@ from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus, Repo
 from access.registry import Registry, get_registry
 from access.storage import Storage, write_atomic
 from access.store import Job, Store, StoreLedger
+from access.vault import unseal
 
 log = logging.getLogger(__name__)
 REPORT_ARTIFACT = "report.json"
@@ -169,7 +172,7 @@ def run_units(job_id: str, keys: list[str], rt: Runtime, *, token: str, may_retr
 def _job_context(rt: Runtime, job: Job) -> tuple[Context, RowProgress]:
     row = RowProgress(rt.store, job.id, rt.settings.progress_interval)
     return Context(settings=rt.settings, progress=row, check_cancelled=row.check_cancelled, job_id=job.id,
-                   tenant=job.tenant), row
+                   tenant=job.tenant, artifacts_dir=rt.storage.output_dir(job.tenant, job.id)), row
 
 
 def _conclude(rt: Runtime, job: Job, work: Work, *, may_retry: bool, token: str | None = None) -> JobStatus:
@@ -240,8 +243,17 @@ def subject_of(job: Job) -> Subject:
     return Subject(url=job.input["url"]) if job.input.get("url") else Subject(source=_source(job))
 
 
-def _run_audit(job: Job, rt: Runtime, ctx: Context) -> dict[str, Any] | None:
+def audit_options(job: Job, rt: Runtime) -> AuditOptions:
+    """A job's audit options with its sign-in credentials, kept sealed in the job store until it ends."""
     options = AuditOptions.model_validate(job.options)
+    sealed = rt.store.get_secret(job.id)
+    if sealed is not None:
+        options.sign_in = SignIn.model_validate_json(unseal(sealed, rt.settings))
+    return options
+
+
+def _run_audit(job: Job, rt: Runtime, ctx: Context) -> dict[str, Any] | None:
+    options = audit_options(job, rt)
     subject = subject_of(job)
     auditor = services.auditor_for(subject, rt.registry)
     services.check_audit_options(subject, options, ctx.settings)
@@ -250,7 +262,7 @@ def _run_audit(job: Job, rt: Runtime, ctx: Context) -> dict[str, Any] | None:
         return plan.advance(ctx, token=job.id)
     report = run_audit(auditor, subject, options, ctx)
     ctx.check_cancelled()
-    return store_report(job, rt, report)
+    return store_report(job, rt, report, options)
 
 
 # ----------------------------------------------------------------------------- fanned-out audits
@@ -305,7 +317,7 @@ class FannedOut:
             raise AccessError("The audit's discovery is missing from the job's folder.")
         discovery = Discovery.model_validate_json(path.read_text(encoding="utf-8"))
         auditor = services.auditor_for(subject_of(job), rt.registry)
-        return cls._make(job, rt, auditor, AuditOptions.model_validate(job.options), discovery)
+        return cls._make(job, rt, auditor, audit_options(job, rt), discovery)
 
     def audit(self, keys: list[str], ctx: Context, *, may_retry: bool) -> None:
         """Audit the units named ``keys`` that are not done yet, sending on the units they lead to."""
@@ -341,19 +353,28 @@ class FannedOut:
         if not self.ledger.counts().finished or not self.rt.store.claim_finish(self.job.id, token):
             return None
         report = assemble_report(self.auditor, self.discovery, self.ledger, self.options, ctx)
-        return store_report(self.job, self.rt, report)
+        return store_report(self.job, self.rt, report, self.options)
 
 
-def store_report(job: Job, rt: Runtime, report: Report) -> dict[str, Any]:
-    """Write the report into the job's folder as its report artifact; the job's result summary."""
+def store_report(job: Job, rt: Runtime, report: Report, options: AuditOptions | None = None) -> dict[str, Any]:
+    """Write the report into the job's folder as its report artifact, with the screenshots its
+    findings name; the job's result summary (with the threshold's verdict when the audit has one)."""
     outdir = rt.storage.output_dir(job.tenant, job.id)
     outdir.mkdir(parents=True, exist_ok=True)
     path = outdir / REPORT_ARTIFACT
     path.write_text(report.model_dump_json(indent=2), encoding="utf-8")
     rt.store.add_artifact(job.id, name=REPORT_ARTIFACT, media_type="application/json",
                           size=path.stat().st_size, path=str(path), metadata={"kind": "report"})
-    return {"summary": report.summary.model_dump(mode="json"), "parts": len(report.parts),
-            "target_kind": report.target_kind}
+    for name in dict.fromkeys(f.screenshot for f in report.findings if f.screenshot):
+        shot = outdir / name
+        if shot.is_file() and shot.parent == outdir:
+            rt.store.add_artifact(job.id, name=name, media_type="image/png", size=shot.stat().st_size,
+                                  path=str(shot), metadata={"kind": "screenshot"})
+    result: dict[str, Any] = {"summary": report.summary.model_dump(mode="json"), "parts": len(report.parts),
+                              "target_kind": report.target_kind}
+    if options is not None and options.threshold is not None:
+        result["threshold"] = check_threshold(report, options.threshold).model_dump(mode="json")
+    return result
 
 
 def _run_conversion(job: Job, rt: Runtime, ctx: Context) -> dict[str, Any]:

@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from access.browsing import BrowsingOptions
+
 # The WCAG table and the conformance targets live in access.requirements; re-exported here, where
 # every auditor takes Finding and Report from.
 from access.requirements import DEFAULT_STANDARD as DEFAULT_STANDARD
@@ -152,6 +154,8 @@ class AuditedPart(BaseModel):
     status: str = "audited"          # audited | failed | skipped
     error: dict[str, str] | None = None
     timings: dict[str, float] = Field(default_factory=dict)
+    viewport: str | None = None      # web: the viewport it was audited at, when the audit names viewports
+    state: str | None = None         # web: the named page state ("menu open"); None: the page as loaded
 
 
 class FindingGroup(BaseModel):
@@ -244,8 +248,9 @@ class ConversionResult(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
 
 
-class AuditOptions(BaseModel):
-    """Options of one audit, from the API body, the CLI flags or a job row."""
+class AuditOptions(BrowsingOptions):
+    """Options of one audit, from the API body, the CLI flags or a job row (the browser's part,
+    with the secrets that are never dumped, is :class:`access.browsing.BrowsingOptions`)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -15,7 +15,7 @@ from access.auditing import Auditor, Subject, run_audit
 from access.config import Settings, get_settings
 from access.context import Context
 from access.conversion import run_conversion
-from access.errors import LimitExceeded, QualityGateFailed, UnsupportedFormat
+from access.errors import LimitExceeded, QualityGateFailed, UnsupportedFormat, ValidationFailed
 from access.formats import detect_format
 from access.models import AuditOptions, ConversionResult, ConvertOptions, Report, SourceFile
 from access.registry import Registry, get_registry
@@ -60,18 +60,26 @@ def auditor_for(subject: Subject, registry: Registry | None = None) -> Auditor:
     return auditor
 
 
-def check_audit_options(subject: Subject, options: AuditOptions, settings: Settings) -> None:
-    """Limits a submission must respect, the same for the CLI and the API."""
+def check_audit_options(subject: Subject, options: AuditOptions, settings: Settings,
+                        registry: Registry | None = None) -> None:
+    """Limits a submission must respect, the same for the CLI and the API; rules named in
+    ``disable_rules`` must exist."""
     if subject.url is not None and options.max_pages > settings.max_crawl_pages:
         raise LimitExceeded(f"max_pages may be at most {settings.max_crawl_pages} "
                             "(setting ACCESS_MAX_CRAWL_PAGES).")
+    if options.disable_rules:
+        rules = (registry or get_registry()).rules
+        unknown = [r for r in options.disable_rules if r not in rules]
+        if unknown:
+            raise ValidationFailed(f"disable_rules: no rule {', '.join(map(repr, unknown))} "
+                                   "(`access rules` lists them).")
 
 
 def audit(subject: Subject, options: AuditOptions, ctx: Context, registry: Registry | None = None) -> Report:
     """Audit a file or a URL in this process: discover → audit units → assemble."""
     registry = registry or get_registry()
     auditor = auditor_for(subject, registry)
-    check_audit_options(subject, options, ctx.settings)
+    check_audit_options(subject, options, ctx.settings, registry)
     return run_audit(auditor, subject, options, ctx)
 
 
@@ -141,6 +149,17 @@ def convert(source: SourceFile, options: ConvertOptions, outdir: Path, ctx: Cont
 
 def report_formats(registry: Registry | None = None) -> list[str]:
     return ["json", *(registry or get_registry()).report_formats.names()]
+
+
+REPORT_EXTENSIONS = {"application/json": "json", "text/html": "html", "text/csv": "csv",
+                     "application/sarif+json": "sarif", "application/xml": "xml", "application/ld+json": "jsonld"}
+
+
+def report_extension(fmt: str, registry: Registry | None = None) -> str:
+    """The file extension of a report format (``junit`` → ``xml``), for report files named by site."""
+    spec = (registry or get_registry()).report_formats.get(fmt) if fmt != "json" else None
+    media = spec.media_type.split(";")[0].strip() if spec is not None else "application/json"
+    return REPORT_EXTENSIONS.get(media, fmt)
 
 
 def render_report(report: Report, fmt: str = "json", registry: Registry | None = None) -> tuple[bytes, str]:

@@ -139,6 +139,16 @@ class JobUnit(Base):
     result_path: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+class JobSecret(Base):
+    """A job's sign-in credentials, sealed with the server key (:mod:`access.vault`); the row goes
+    when the job ends (:meth:`Store.finish`) or is deleted."""
+
+    __tablename__ = "job_secrets"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    sealed: Mapped[str] = mapped_column(Text)
+
+
 class Tenant(Base):
     __tablename__ = "tenants"
 
@@ -307,9 +317,10 @@ class Store:
     def create_job(self, *, tenant: str, kind: JobKind | str, input: dict[str, Any],
                    options: dict[str, Any], callback_url: str | None = None,
                    idempotency_key: str | None = None, queue: str | None = None,
-                   task: str | None = None, job_id: str | None = None) -> tuple[Job, bool]:
-        """Insert a queued job; returns (job, created). With an idempotency key already used by
-        this tenant, returns the existing job and False."""
+                   task: str | None = None, job_id: str | None = None,
+                   sealed: str | None = None) -> tuple[Job, bool]:
+        """Insert a queued job (with its sealed credentials, in the same transaction); returns (job,
+        created). With an idempotency key already used by this tenant, returns the existing job and False."""
         if idempotency_key:
             existing = self.find_by_idempotency_key(tenant, idempotency_key)
             if existing is not None:
@@ -322,6 +333,8 @@ class Store:
         try:
             with self.engine.begin() as conn:        # a Core insert: the submit path's hot spot
                 conn.execute(Job.__table__.insert().values(**columns))
+                if sealed is not None:
+                    conn.execute(JobSecret.__table__.insert().values(job_id=job.id, sealed=sealed))
         except IntegrityError:
             if idempotency_key:
                 existing = self.find_by_idempotency_key(tenant, idempotency_key)
@@ -387,6 +400,7 @@ class Store:
             values["result"] = result
         with self.sessions.begin() as s:
             done = s.execute(update(Job).where(Job.id == job_id, Job.status.in_(ACTIVE)).values(**values))
+            s.execute(delete(JobSecret).where(JobSecret.job_id == job_id))     # credentials end with the job
             return done.rowcount == 1
 
     def cancel(self, job_id: str) -> bool:
@@ -422,7 +436,14 @@ class Store:
         with self.sessions.begin() as s:
             s.execute(delete(Artifact).where(Artifact.job_id == job_id))
             s.execute(delete(JobUnit).where(JobUnit.job_id == job_id))
+            s.execute(delete(JobSecret).where(JobSecret.job_id == job_id))
             return s.execute(delete(Job).where(Job.id == job_id)).rowcount == 1
+
+    # sealed credentials -----------------------------------------------------------------
+
+    def get_secret(self, job_id: str) -> str | None:
+        with self.sessions() as s:
+            return s.scalar(select(JobSecret.sealed).where(JobSecret.job_id == job_id))
 
     # artifacts ------------------------------------------------------------------------
 

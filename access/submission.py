@@ -14,20 +14,28 @@ from typing import Any, BinaryIO
 from pydantic import BaseModel, ValidationError
 
 from access import services
+from access.auditconfig import AuditConfig, SiteConfig
 from access.auditing import Subject
 from access.errors import AccessError, EngineUnavailable, ValidationFailed
 from access.jobs import Runtime
 from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus, SourceFile
 from access.netguard import check_url
 from access.store import Job
+from access.vault import seal
 
 log = logging.getLogger(__name__)
 
 
-class UrlAuditRequest(AuditOptions):
-    """A URL audit: the page or site to audit and how far to crawl."""
+class UrlAuditRequest(SiteConfig):
+    """A URL audit: the page or site to audit, how far to crawl, and (optionally) how to sign in,
+    the states, viewports and threshold: one site of the audit config file."""
 
-    url: str
+    callback_url: str | None = None
+
+
+class ConfigAuditRequest(AuditConfig):
+    """The audit config document (``{"sites": [...]}``): one job per site."""
+
     callback_url: str | None = None
 
 
@@ -79,23 +87,52 @@ def _check_callback(url: str | None, rt: Runtime) -> str | None:
 
 
 def submit_url_audit(rt: Runtime, tenant: str, body: dict[str, Any], idem: str | None) -> tuple[Job, bool]:
-    """A site or page audit from a JSON body; (job, created)."""
+    """A site or page audit from a JSON body (one site of the config document); (job, created)."""
     try:
         req = UrlAuditRequest.model_validate(body)
     except ValidationError as exc:
         raise invalid(exc) from exc
+    return _submit_site(rt, tenant, req, req.callback_url, idem)
+
+
+def submit_audit_config(rt: Runtime, tenant: str, body: dict[str, Any], idem: str | None) -> list[tuple[Job, bool]]:
+    """The audit config document as JSON: every site checked first, then one job per site
+    (``Idempotency-Key`` K gives the sites the keys ``K#1``, ``K#2`` …); [(job, created)]."""
+    try:
+        req = ConfigAuditRequest.model_validate(body)
+    except ValidationError as exc:
+        raise invalid(exc) from exc
+    for site in req.sites:
+        _site_options(rt, site)
+    return [_submit_site(rt, tenant, site, req.callback_url, f"{idem}#{n}" if idem else None)
+            for n, site in enumerate(req.sites, start=1)]
+
+
+def _site_options(rt: Runtime, site: SiteConfig) -> tuple[Subject, AuditOptions, str | None]:
+    """(subject, options, sealed credentials) of a site, once every check passed; the credentials
+    are sealed with the server key (refused, with a clear error, when the server has none)."""
+    subject = Subject(url=site.start)
+    options = site.options(allow_private=False)      # only the local CLI may audit private addresses
+    sealed = None
+    if options.sign_in is not None:
+        sealed = seal(options.sign_in.model_dump_json().encode(), rt.settings, server=True)
+    services.check_audit_options(subject, options, rt.settings, rt.registry)
+    for url in [site.start, *options.urls, *(s.url for s in options.states if s.url)]:
+        check_url(url, rt.settings)
+    return subject, options, sealed
+
+
+def _submit_site(rt: Runtime, tenant: str, site: SiteConfig, callback_url: str | None,
+                 idem: str | None) -> tuple[Job, bool]:
     if (job := _existing(rt, tenant, idem)) is not None:
         return job, False
-    subject = Subject(url=req.url)
-    options = AuditOptions.model_validate(req.model_dump(exclude={"url", "callback_url"}))
-    options.allow_private = False      # only the local CLI may audit private addresses
-    services.check_audit_options(subject, options, rt.settings)
-    check_url(req.url, rt.settings)
-    callback = _check_callback(req.callback_url, rt)
+    subject, options, sealed = _site_options(rt, site)
+    callback = _check_callback(callback_url, rt)
     queue = services.audit_queue(subject, rt.registry)
     job, created = rt.store.create_job(
-        tenant=tenant, kind=JobKind.AUDIT, input={"url": req.url}, options=options.model_dump(mode="json"),
-        callback_url=callback, idempotency_key=idem, queue=queue)
+        tenant=tenant, kind=JobKind.AUDIT, input={"url": site.start, **({"name": site.name} if site.name else {})},
+        options=options.model_dump(mode="json"), callback_url=callback, idempotency_key=idem, queue=queue,
+        sealed=sealed)
     if created:
         enqueue(rt, job)
     return job, created

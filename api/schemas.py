@@ -6,18 +6,42 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from access.submission import UrlAuditRequest
+from access.submission import ConfigAuditRequest, UrlAuditRequest
 
 
 class AuditRequest(UrlAuditRequest):
-    """A URL audit: the page or site to audit and how far to crawl."""
+    """A URL audit: the page or site to audit and how far to crawl; optionally how to sign in
+    (login steps, signed_in, headers, cookies, basic_auth: sealed with the server key, deleted when
+    the job ends), states, viewports, hide, disable_rules, root and a threshold."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "example": {"url": "https://example.org/course/", "max_pages": 50, "max_depth": 3,
                     "standard": "wcag22aa"}})
 
-    url: str = Field(..., description="http(s) address of the page or site to audit.")
+    url: str | None = Field(None, description="http(s) address of the page or site to audit.")
     callback_url: str | None = Field(None, description="POSTed the job JSON on completion (signed).")
+
+
+class AuditConfigRequest(ConfigAuditRequest):
+    """The audit config document (`access audit --config`) as JSON: one job per site."""
+
+
+def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema with its ``$defs`` written in place (for an OpenAPI request body)."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return resolve(defs[ref.rsplit("/", 1)[-1]])
+            return {k: resolve(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [resolve(v) for v in node]
+        return node
+
+    return dict(resolve(schema))
 
 
 class ErrorBody(BaseModel):
@@ -67,3 +91,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such job for this tenant (`not_found`)."},
     422: {"model": ErrorOut, "description": "Invalid request or input (`invalid_request`, ...)."},
 }
+
+
+class AuditJobs(BaseModel):
+    """The jobs of an audit config document, one per site, in its order."""
+
+    jobs: list[JobOut]

@@ -18,10 +18,10 @@ from access.models import JobKind, JobStatus
 from access.requirements import Standard
 from access.storage import parse_range, read_range
 from access.store import Job
-from access.submission import submit_file, submit_url_audit
+from access.submission import submit_audit_config, submit_file, submit_url_audit
 from api.deps import ServicesDep, TenantDep, base_url
 from api.errors import error_response
-from api.schemas import ERRORS, AuditRequest, JobList, JobOut
+from api.schemas import ERRORS, AuditConfigRequest, AuditRequest, JobList, JobOut, inline_schema
 
 router = APIRouter(prefix="/v1", tags=["jobs"], responses=ERRORS)
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
@@ -61,12 +61,15 @@ async def _form_file(request: Request) -> tuple[UploadFile, list[tuple[str, str]
 
 @router.post("/audits", status_code=202, response_model=JobOut, summary="Submit an audit (URL or file)",
              openapi_extra={"requestBody": {"required": True, "content": {
-                 "application/json": {"schema": AuditRequest.model_json_schema()},
+                 "application/json": {"schema": {"oneOf": [inline_schema(AuditRequest),
+                                                            inline_schema(AuditConfigRequest)]}},
                  "multipart/form-data": {"schema": _AUDIT_FORM}}}})
 async def submit_audit(request: Request, svc: ServicesDep, tenant: TenantDep,
                        idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    """JSON `{"url": ...}` audits a web page or site; multipart `file=` audits an uploaded
-    document (html, pdf, docx, pptx, epub, zip of html). Options as JSON fields or form fields."""
+    """JSON `{"url": ...}` audits a web page or site (with sign-in, states, viewports … as in one
+    site of the config file); JSON `{"sites": [...]}` (the config document) makes one job per site
+    and answers `{"jobs": [...]}`; multipart `file=` audits an uploaded document (html, pdf, docx,
+    pptx, epub, zip of html). Options as JSON fields or form fields."""
     ctype = request.headers.get("content-type", "").lower()
     if ctype.startswith("multipart/form-data"):
         upload, fields = await _form_file(request)
@@ -82,6 +85,10 @@ async def submit_audit(request: Request, svc: ServicesDep, tenant: TenantDep,
         if not isinstance(body, dict):
             raise ValidationFailed("Send a JSON object such as {\"url\": \"https://example.org\"}, "
                                    "or a multipart form with a file.")
+        if "sites" in body:          # the audit config document: one job per site
+            made = await run_in_threadpool(submit_audit_config, svc, tenant, body, idempotency_key)
+            views = [jobs.job_view(job, base_url(request, svc.settings)) for job, _ in made]
+            return JSONResponse({"jobs": views}, status_code=202)
         job, created = await run_in_threadpool(submit_url_audit, svc, tenant, body, idempotency_key)
     return _accepted(request, svc, job, created)
 

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from access import services
 from access.queue import ping_broker, queue_depths
 from access.requirements import Standard
+from access.vault import has_server_key
 from api.deps import Services, ServicesDep
 
 router = APIRouter()
@@ -107,6 +108,7 @@ def capabilities(svc: Services) -> dict[str, Any]:
     return {
         "audit_formats": services.audit_formats(reg),
         "web_audits": services.WEB in reg.auditors,
+        "web_sign_in": services.WEB in reg.auditors and has_server_key(svc.settings),   # credentials accepted
         "conversion_inputs": services.conversion_inputs(reg),
         "conversion_targets": services.convert_targets(reg),
         "report_formats": services.report_formats(reg),

@@ -18,10 +18,12 @@ def axe_tags(standard: Standard) -> list[str]:
 
 
 # Reads the page's facts (title, HTTP status, links) and, unless the page is an error page, runs
-# the preloaded axe in the same round trip; returns only what the adapter reads.
+# the preloaded axe in the same round trip (on the whole document, or the context given as the
+# second argument); returns only what the adapter reads.
 RUN_AXE = """
 const done = arguments[arguments.length - 1];
 const options = arguments[0];
+const context = arguments.length > 2 && arguments[1] ? arguments[1] : document;   // {include: [[root]]}
 const nav = performance.getEntriesByType("navigation")[0];
 const links = Array.from(document.querySelectorAll("a[href], area[href]"), a => a.href);
 for (const f of document.querySelectorAll("iframe[src]")) links.push(f.src);
@@ -31,7 +33,7 @@ if (facts.status >= 400 || location.protocol === "chrome-error:") { done({facts}
 if (!window.axe) { done({facts, error: "axe-missing"}); return; }
 const trim = list => list.map(r => ({id: r.id, impact: r.impact, nodes: r.nodes.map(n => ({
   target: n.target, html: (n.html || "").slice(0, 500), impact: n.impact, summary: n.failureSummary}))}));
-axe.run(document, options)
+axe.run(context, options)
   .then(r => done({facts, version: axe.version, violations: trim(r.violations), incomplete: trim(r.incomplete)}))
   .catch(e => done({facts, error: String(e && e.message || e)}));
 """

@@ -34,6 +34,7 @@ from auditors.web.settings import WebSettings
 if TYPE_CHECKING:
     from access.config import Settings
     from auditors.web.guard_proxy import GuardProxy
+    from auditors.web.site_headers import SiteHeaders
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,6 +85,11 @@ class BrowserSession:
     browser_version: str = "unknown"
     pages_loaded: int = 0
     timeout: float = 0.0
+    identity: object = None            # whose cookies/storage/headers the browser holds (auditors.web.session)
+    storage_script: str | None = None  # the preload script that puts a signed-in session's storage back
+    site_headers: SiteHeaders | None = None            # headers added to the audited site's requests
+    origins: set[str] = field(default_factory=set)   # origins whose storage an audit may have left
+    viewport: tuple[int, int] | None = None          # the audit's viewport; None: the window (1280x1024)
     _axe_source: str = field(default="", repr=False)
     _socket: DevToolsSocket | None = field(default=None, repr=False)
     _window_width: int | None = field(default=None, repr=False)   # the inner width without an override
@@ -173,16 +179,30 @@ class BrowserSession:
         """Lay the page out at ``width`` × ``height`` CSS px, and wait until it is (the renderer
         applies the override a little after DevTools answers; on a busy machine a measurement taken
         at once can still see the old width)."""
-        if self._window_width is None:
+        if self._window_width is None and self.viewport is None:      # the window's own width, no override
             self._window_width = self._inner_width()
         self.cdp("Emulation.setDeviceMetricsOverride",
                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
         self._wait_for_width(width)
 
     def reset_viewport(self) -> None:
-        self.cdp("Emulation.clearDeviceMetricsOverride", {})
-        if self._window_width is not None:
-            self._wait_for_width(self._window_width)
+        """Back to the audit's viewport (after a measurement at another size), waiting until the page is
+        laid out at it."""
+        if self.viewport is None:
+            self.cdp("Emulation.clearDeviceMetricsOverride", {})
+            if self._window_width is not None:
+                self._wait_for_width(self._window_width)
+        else:
+            width, height = self.viewport
+            self.cdp("Emulation.setDeviceMetricsOverride",
+                     {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 768})
+            self._wait_for_width(width)
+
+    def use_viewport(self, size: tuple[int, int] | None) -> None:
+        """Lay pages out at ``size`` (a phone-sized one as a mobile device) until told otherwise."""
+        if size != self.viewport:
+            self.viewport = size
+            self.reset_viewport()
 
     def _inner_width(self) -> int:
         return int(self.driver.execute_script("return window.innerWidth") or 0)
@@ -207,6 +227,9 @@ class BrowserSession:
             log.debug("could not navigate to about:blank", exc_info=True)
 
     def close(self) -> None:
+        if self.site_headers is not None:
+            self.site_headers.close()
+            self.site_headers = None
         if self._socket is not None:
             self._socket.close()
             self._socket = None

@@ -26,7 +26,8 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def normalize_url(url: str, base: str | None = None) -> str | None:
-    """The URL to fetch: absolute, lower-case scheme and host, no default port, no fragment, dot
+    """The URL to fetch: absolute, lower-case scheme and host, no default port, no fragment (but an
+    app's route, :func:`route_of`), dot
     segments and repeated slashes resolved, query parameters sorted. A trailing slash is kept
     (servers may answer differently); :func:`url_key` ignores it for de-duplication.
     None for anything that is not an http(s) URL."""
@@ -48,14 +49,20 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
         path = posixpath.normpath(path)
         path = "/" if path in (".", "/") else path + ("/" if trailing else "")
     query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
-    return urlunsplit((scheme, netloc, path, query, ""))
+    return urlunsplit((scheme, netloc, path, query, route_of(parts.fragment)))
+
+
+def route_of(fragment: str) -> str:
+    """The fragment when it is an app's route (``#/topics/2``, ``#!/topics/2``): then the URL is a page
+    of its own; "" for an in-page anchor (``#intro``) or the app's root route."""
+    return fragment if fragment.startswith(("/", "!/")) and fragment not in ("/", "!/") else ""
 
 
 def url_key(url: str) -> str:
     """De-duplication key of a normalised URL: the same page with or without a trailing slash."""
     parts = urlsplit(url)
     path = parts.path.rstrip("/") or "/"
-    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, route_of(parts.fragment)))
 
 
 def origin(url: str) -> str:
@@ -153,7 +160,8 @@ def new_links(links: Iterable[str], base: str, scope: CrawlScope) -> tuple[list[
 def crawl_scope(start: str, robots: str | None, options: AuditOptions) -> CrawlScope:
     """The scope of a crawl from its start URL, its robots.txt text and the options; made once per
     crawl and process (the crawl asks for it page after page)."""
-    return _scope(start, robots, tuple(options.include), tuple(options.exclude), options.respect_robots)
+    exclude = (*options.exclude, *options.sign_out_patterns())     # sign-out links are never followed
+    return _scope(start, robots, tuple(options.include), exclude, options.respect_robots)
 
 
 @lru_cache(maxsize=32)

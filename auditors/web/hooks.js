@@ -11,3 +11,30 @@
     return original.call(this, type, listener, options);
   };
 })();
+/* Activity since the document was parsed (requests in flight, DOM changes), so the audit can wait
+   until a page that renders with script has settled (auditors/web/actions.py SETTLE). */
+(() => {
+  if (window.__accessActivity) return;
+  const state = {inflight: 0, last: 0};
+  Object.defineProperty(window, "__accessActivity", {value: state, enumerable: false});
+  const touch = () => { state.last = performance.now(); };
+  const fetch0 = window.fetch;
+  if (fetch0) {
+    window.fetch = function (...args) {
+      state.inflight++; touch();
+      const settle = () => { state.inflight--; touch(); };
+      try { const p = fetch0.apply(this, args); p.then(settle, settle); return p; } catch (e) { settle(); throw e; }
+    };
+  }
+  const send0 = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (...args) {
+    state.inflight++; touch();
+    this.addEventListener("loadend", () => { state.inflight--; touch(); }, {once: true});
+    try { return send0.apply(this, args); } catch (e) { state.inflight--; throw e; }
+  };
+  const observe = () => new MutationObserver(touch).observe(document.documentElement,
+    {subtree: true, childList: true, attributes: true, characterData: true});
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", observe, {once: true});
+  else observe();
+  window.addEventListener("hashchange", touch);
+})();

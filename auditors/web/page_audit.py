@@ -6,19 +6,27 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from axe_selenium_python import Axe
 from selenium.common.exceptions import TimeoutException, WebDriverException
 
+from access.browsing import Action
+from access.errors import ActionFailed, SessionLost
 from access.models import AuditedPart, AuditOptions, Finding, Location
 from access.rulerun import RuleRun, run_rules
+from auditors.web.actions import SETTLE, SETTLE_MAX_MS, SETTLE_QUIET_MS, hide, run_actions, settle
 from auditors.web.axe_run import RUN_AXE, adapt, axe_options, decode
 from auditors.web.browser import BrowserSession, axe_script_path
 from auditors.web.devtools import CommandFailed, DevToolsSocket, DevToolsTimeout, DevToolsUnavailable
 from auditors.web.fixture_runner import RULES as OWN_RULES
+from auditors.web.screenshots import picture_violations
 from rules.web import Gathered, gather
+
+if TYPE_CHECKING:
+    from auditors.web.session import Keeper
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +39,33 @@ class PageResult:
     links: list[str] = field(default_factory=list)
     final_url: str | None = None
     session_broken: bool = False
+    session_lost: bool = False         # the page showed the site had signed the audit out
+
+
+@dataclass(frozen=True)
+class PageRecipe:
+    """What else happens to a page besides load → axe-core → our checks: a session to check, elements
+    to hide, a state's actions, a root to scope to, rules left out, a folder for screenshots."""
+
+    keeper: Keeper | None = None
+    actions: tuple[Action, ...] = ()
+    hide: tuple[str, ...] = ()
+    root: str | None = None
+    wait_for: str | None = None
+    disabled: frozenset[str] = frozenset()
+    shots: Path | None = None
+    shot_key: str = ""                  # what, besides the URL, names this rendering (viewport, state)
+
+    @property
+    def plain(self) -> bool:
+        """Nothing beyond the plain audit and a session check (the axe-only audit may then go straight
+        down DevTools)."""
+        return not (self.actions or self.hide or self.root or self.wait_for or self.disabled or self.shots)
+
+    @classmethod
+    def of(cls, options: AuditOptions, **kwargs: Any) -> PageRecipe:
+        return cls(hide=tuple(options.hide), root=options.root, wait_for=options.wait_for,
+                   disabled=frozenset(options.disable_rules), **kwargs)
 
 
 def _failed(url: str, code: str, message: str, timings: dict[str, float]) -> AuditedPart:
@@ -38,18 +73,21 @@ def _failed(url: str, code: str, message: str, timings: dict[str, float]) -> Aud
 
 
 def audit_page(session: BrowserSession, url: str, options: AuditOptions,
-               page_timeout: float | None = None) -> PageResult:
+               page_timeout: float | None = None, recipe: PageRecipe | None = None) -> PageResult:
     """Everything about one page; a page that fails to load is a failed part, never an exception."""
+    recipe = recipe or PageRecipe()
     if page_timeout:
         session.use_timeout(page_timeout)
-    if options.axe_only:
+    if "#" in url and session.driver.current_url.split("#")[0] == url.split("#")[0]:
+        session.blank()        # another route of the same app: load it afresh, not as a same-document jump
+    if options.axe_only and recipe.plain:
         try:
             socket = session.devtools()
             socket.enable_page_events(time.monotonic() + min(10.0, session.timeout or 30.0))
         except (DevToolsUnavailable, DevToolsTimeout, CommandFailed):
             log.debug("DevTools socket unavailable; auditing through WebDriver", exc_info=True)
         else:
-            return audit_page_devtools(session, socket, url, options)
+            return audit_page_devtools(session, socket, url, options, recipe.keeper)
     timings: dict[str, float] = {}
     started = time.perf_counter()
     try:
@@ -72,20 +110,36 @@ def audit_page(session: BrowserSession, url: str, options: AuditOptions,
     result = PageResult(url, AuditedPart(id=url, timings=timings))
     try:
         t = time.perf_counter()
-        raw = decode(session.run_async(RUN_AXE, axe_options(options.standard)))
+        lost = _prepare(session, url, recipe)
+        timings["prepare"] = round(time.perf_counter() - t, 4)
+        if lost:
+            result.part = _failed(url, SessionLost.code, SIGNED_OUT, timings)
+            result.session_lost = True
+            return result
+        t = time.perf_counter()
+        axe_opts, context = _axe_run_options(options, recipe)
+        raw = decode(session.run_async(RUN_AXE, axe_opts, context))
         if raw.get("error") == "axe-missing":        # a document the preload did not reach
             Axe(session.driver, script_url=str(axe_script_path(session.settings))).inject()
-            raw = decode(session.run_async(RUN_AXE, axe_options(options.standard)))
+            raw = decode(session.run_async(RUN_AXE, axe_opts, context))
         if not _take_axe_results(session, result, raw, url, timings):
             return result
         timings["axe"] = round(time.perf_counter() - t, 4)
         if not options.axe_only:
             t = time.perf_counter()
             gathered = gather(session, url)
-            own = run_rules(OWN_RULES.rules(), gathered.facts, standard=options.standard, where=Location(url=url))
-            result.findings.extend(own.findings)
+            rules = [r for r in OWN_RULES.rules() if r.id not in recipe.disabled]
+            own = run_rules(rules, gathered.facts, standard=options.standard, where=Location(url=url))
+            result.findings.extend(_inside_root(session, recipe.root, own.findings))
             timings["own_checks"] = round(time.perf_counter() - t, 4)
             result.part.error = _own_checks_error(gathered, own)
+        if recipe.shots is not None:
+            t = time.perf_counter()
+            picture_violations(session, result.findings, recipe.shots, recipe.shot_key)
+            timings["screenshots"] = round(time.perf_counter() - t, 4)
+    except ActionFailed as exc:
+        result.part = _failed(url, ActionFailed.code, exc.message, timings)
+        result.findings = []
     except TimeoutException:
         result.part = _failed(url, "timeout", "The page's scripts did not finish within "
                               f"{session.timeout:g} s.", timings)
@@ -101,6 +155,46 @@ def audit_page(session: BrowserSession, url: str, options: AuditOptions,
     timings["total"] = round(time.perf_counter() - started, 4)
     result.part.timings = timings
     return result
+
+
+def _prepare(session: BrowserSession, url: str, recipe: PageRecipe) -> bool:
+    """After the load: let the page settle (script-rendered content, ``wait_for``), check the
+    session (True: it was lost), hide elements, run the state's actions and let it settle again."""
+    settle(session, recipe.wait_for)
+    keeper = recipe.keeper
+    if keeper is not None and (probe := keeper.probe) and keeper.lost(session.run(f"return {probe}"), url):
+        return True
+    hide(session, recipe.hide)
+    if recipe.actions:
+        run_actions(session, recipe.actions, url, session.timeout or 30.0)
+        settle(session, recipe.wait_for)
+    if recipe.root and not session.run("return !!document.querySelector(arguments[0])", recipe.root):
+        raise ActionFailed(f"the root element {recipe.root!r} is not on the page")
+    return False
+
+
+def _axe_run_options(options: AuditOptions, recipe: PageRecipe) -> tuple[dict[str, Any], Any]:
+    """axe-core's options (the standard's tags, minus disabled ``axe-*`` rules) and its context."""
+    axe_opts = axe_options(options.standard)
+    disabled = {rule[4:]: {"enabled": False} for rule in recipe.disabled if rule.startswith("axe-")}
+    if disabled:
+        axe_opts = {**axe_opts, "rules": disabled}
+    return axe_opts, ({"include": [[recipe.root]]} if recipe.root else None)
+
+
+INSIDE = ("const root = document.querySelector(arguments[0]);"
+          "return arguments[1].map(s => { try { const e = document.querySelector(s); return !e || !root || "
+          "root.contains(e); } catch (x) { return true; } });")
+
+
+def _inside_root(session: BrowserSession, root: str | None, findings: list[Finding]) -> list[Finding]:
+    """Our own findings inside ``root`` (those about the whole page, or not found again, stay)."""
+    if not root:
+        return findings
+    placed = [f for f in findings if f.location.selector]
+    inside = session.run(INSIDE, root, [f.location.selector for f in placed]) or []
+    dropped = {id(f) for f, keep in zip(placed, inside, strict=False) if not keep}
+    return [f for f in findings if id(f) not in dropped]
 
 
 def _take_axe_results(session: BrowserSession, result: PageResult, raw: dict[str, Any], url: str,
@@ -146,12 +240,14 @@ def _blocked(session: BrowserSession, url: str) -> str | None:
     return None
 
 
+SIGNED_OUT = "The site showed its sign-in page instead of this page."
 # RUN_AXE as one Runtime.evaluate expression: the script's ``arguments`` are (options, done).
 AXE_EXPRESSION = "new Promise(done => (function () {\n%s\n}).apply(null, [%s, done]))"
+SETTLE_EXPRESSION = AXE_EXPRESSION % (SETTLE, f"{SETTLE_QUIET_MS}, {SETTLE_MAX_MS}, null")
 
 
 def audit_page_devtools(session: BrowserSession, socket: DevToolsSocket, url: str,
-                        options: AuditOptions) -> PageResult:
+                        options: AuditOptions, keeper: Keeper | None = None) -> PageResult:
     """The axe-only audit straight down the tab's DevTools socket: ``Page.navigate``, wait for the
     main frame's ``load``, one ``Runtime.evaluate`` of RUN_AXE. Same results as the WebDriver path
     (same script, same options, same load point), without chromedriver's round trips."""
@@ -179,6 +275,12 @@ def audit_page_devtools(session: BrowserSession, socket: DevToolsSocket, url: st
     result = PageResult(url, AuditedPart(id=url, timings=timings))
     t = time.perf_counter()
     try:
+        _evaluate(socket, SETTLE_EXPRESSION, time.monotonic() + timeout, promise=True)
+        if keeper is not None and (probe := keeper.probe) and keeper.lost(
+                _evaluate(socket, probe, time.monotonic() + timeout, promise=False), url):
+            result.part = _failed(url, SessionLost.code, SIGNED_OUT, timings)
+            result.session_lost = True
+            return result
         raw = _evaluate_axe(socket, options, time.monotonic() + timeout)
         if raw.get("error") == "axe-missing":        # a document the preload did not reach
             _evaluate(socket, session.axe_source, time.monotonic() + timeout, promise=False)

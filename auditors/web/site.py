@@ -16,6 +16,7 @@ Either way every page is loaded once.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,15 +25,17 @@ from importlib.metadata import version as package_version
 from pydantic import BaseModel
 
 from access.auditing import Discovery, Subject, Unit, UnitResult
+from access.browsing import PageState, parse_viewport
 from access.config import Settings, plugin_settings
 from access.context import Context
-from access.errors import UrlForbidden
-from access.models import AuditOptions, EngineInfo, Report, utcnow
+from access.errors import SessionLost, UrlForbidden
+from access.models import AuditedPart, AuditOptions, EngineInfo, Finding, Report, utcnow
 from access.netguard import check_url
 from auditors.web.browser import BrowserSession, close_all_pools, get_pool
-from auditors.web.crawl import crawl_scope, document_kind, new_links, normalize_url, url_key
+from auditors.web.crawl import crawl_scope, document_kind, new_links, normalize_url, origin, url_key
 from auditors.web.fetch import read_robots_and_sitemaps
-from auditors.web.page_audit import PageResult, audit_page
+from auditors.web.page_audit import PageRecipe, PageResult, audit_page
+from auditors.web.session import Browsing, Keeper, begin, drop_keepers, keeper_for
 from auditors.web.settings import WebSettings
 
 AfterPage = Callable[[BrowserSession, PageResult], None]
@@ -76,20 +79,31 @@ def engines_of(session: BrowserSession | None) -> list[EngineInfo]:
     return engines
 
 
-def audit_in_browser(url: str, options: AuditOptions, settings: Settings, *,
+def audit_in_browser(url: str, options: AuditOptions, settings: Settings, recipe: PageRecipe | None = None,
+                     viewport: tuple[int, int] | None = None, *,
                      after: AfterPage | None = None) -> tuple[PageResult, list[EngineInfo]]:
-    """One page in a session of this process's pool; once more in a fresh browser when the
-    browser died under it (a page that timed out is not loaded again). ``after`` runs on the
-    session with the audited page still loaded (another auditor's extra checks, e.g. the EPUB
-    auditor's best-practice axe rules) when the page was audited."""
+    """One page in a session of this process's pool, with the audit's session (cookies, storage,
+    headers: ``recipe.keeper``) and at ``viewport``; once more in a fresh browser when the browser
+    died under it (a page that timed out is not loaded again). ``after`` runs on the session with
+    the audited page still loaded (another auditor's extra checks, e.g. the EPUB auditor's
+    best-practice axe rules) when the page was audited."""
     pool = get_pool(settings)
     guarded = not options.allow_private
     timeout = plugin_settings(WebSettings, settings).page_timeout
+    recipe = recipe or PageRecipe()
     for attempt in (0, 1):
         session = pool.acquire(guarded)
         broken = False
         try:
-            result = audit_page(session, url, options, timeout)
+            session.use_viewport(viewport)
+            if recipe.keeper is not None:
+                recipe.keeper.enter(session)
+            session.origins.add(origin(url))
+            result = audit_page(session, url, options, timeout, recipe)
+            if result.session_lost and recipe.keeper is not None:
+                result = again_signed_in(session, url, options, timeout, recipe, recipe.keeper)
+            elif recipe.keeper is not None and result.part.status == "audited":
+                recipe.keeper.kept()
             if after is not None and result.part.status == "audited" and not result.session_broken:
                 after(session, result)
             broken = result.session_broken
@@ -102,6 +116,102 @@ def audit_in_browser(url: str, options: AuditOptions, settings: Settings, *,
         if not broken or attempt or (result.part.error or {}).get("code") == "timeout":
             break
     return result, engines
+
+
+def again_signed_in(session: BrowserSession, url: str, options: AuditOptions, timeout: float, recipe: PageRecipe,
+                    keeper: Keeper) -> PageResult:
+    """A page that showed the session was lost: sign in again (once) and audit it again; when the
+    session cannot be had back, the page is a ``session_lost`` part saying why."""
+    result = None
+    for _ in (0, 1):
+        if not keeper.sign_in_again(session, session.identity, timeout):
+            break
+        keeper.enter(session)
+        result = audit_page(session, url, options, timeout, recipe)
+        if not result.session_lost:
+            keeper.kept()
+            return result
+    part = AuditedPart(id=url, status="failed", error={"code": SessionLost.code, "message": keeper.broken or ""})
+    return PageResult(url, part, session_lost=True, session_broken=result.session_broken if result else False)
+
+
+# ----------------------------------------------------------------------------- sign-in, states, viewports
+
+
+def sign_in_first(start: str, options: AuditOptions, ctx: Context) -> dict[str, object]:
+    """The audit's session (``Discovery.data["browsing"]``): signed in once, before the crawl, in a
+    browser of this process's pool, and sealed (:func:`auditors.web.session.begin`)."""
+    if options.sign_in is None:
+        return Browsing(audit_id=uuid.uuid4().hex).model_dump(mode="json")
+    ctx.progress(0, "signing in")
+    timeout = plugin_settings(WebSettings, ctx.settings).page_timeout
+    with get_pool(ctx.settings).session(not options.allow_private) as browser:
+        browsing = begin(browser, options.sign_in, start, timeout, ctx.settings)
+    return browsing.model_dump(mode="json")
+
+
+def start_and_state_units(start: str, options: AuditOptions, same_site: Callable[[str], bool]) -> list[Unit]:
+    """More start pages (``urls``, same site) and one unit per named state (audited as its own part)."""
+    units = []
+    for url in options.urls:
+        normal = normalize_url(url, start)
+        if normal is None or not same_site(normal):
+            raise UrlForbidden(f"{url!r}: more start URLs must be on the site of the first ({origin(start)}).")
+        units.append(page_unit(normal, 0))
+    for state in options.states:
+        url = normalize_url(state.url or start, start)
+        if url is None or not same_site(url):
+            raise UrlForbidden(f"state {state.name!r}: its URL must be on the site audited ({origin(start)}).")
+        units.append(Unit(key=f"state:{state.name}", depth=options.max_depth, data={"url": url, "state": state.name}))
+    return units
+
+
+def renderings(options: AuditOptions) -> list[tuple[str | None, tuple[int, int] | None]]:
+    """(label, size) of each viewport a page is audited at: the configured ones, else the browser's
+    window (desktop, untagged)."""
+    return [(v, parse_viewport(v)) for v in options.viewports] or [(None, None)]
+
+
+def is_page(part: AuditedPart, options: AuditOptions) -> bool:
+    """A page as loaded at the first viewport (not a state, not another viewport)."""
+    return part.state is None and part.viewport in (None, renderings(options)[0][0])
+
+
+def audit_renderings(url: str, state: PageState | None, options: AuditOptions, ctx: Context, keeper: Keeper
+                     ) -> tuple[PageResult, list[EngineInfo], list[AuditedPart], list[Finding]]:
+    """The page (or its state) at every viewport: each rendering its own part, each finding tagged
+    with its viewport and state. The first rendering's result gives the links."""
+    shots = ctx.artifacts_dir if options.screenshots else None
+    first: tuple[PageResult, list[EngineInfo]] | None = None
+    parts: list[AuditedPart] = []
+    findings: list[Finding] = []
+    for n, (label, size) in enumerate(renderings(options)):
+        name = state.name if state else None
+        recipe = PageRecipe.of(options, keeper=keeper, actions=tuple(state.actions) if state else (), shots=shots,
+                               shot_key=f"{label or ''}|{name or ''}")
+        page, engines = audit_in_browser(url, options, ctx.settings, recipe, size)
+        first = first or (page, engines)
+        tags = [t for t in ((label if n else None), (f"state: {name}" if name else None)) if t]
+        page.part.id = url + (f" [{', '.join(tags)}]" if tags else "")
+        page.part.viewport, page.part.state = label, name
+        for f in page.findings:
+            f.location.viewport, f.location.state = label, name
+        parts.append(page.part)
+        findings += page.findings
+    assert first is not None
+    return first[0], first[1], parts, findings
+
+
+def browsing_summary(discovery: Discovery, results: list[UnitResult], options: AuditOptions) -> dict[str, object]:
+    """The report's ``sign_in`` record (when the audit signed in): how often the site signed the
+    audit out and it signed in again, and the pages lost to a session that did not come back."""
+    if not Browsing.model_validate(discovery.data.get("browsing") or {"audit_id": ""}).signed_in:
+        return {}
+    lost = [p.id for r in results for p in r.parts if (p.error or {}).get("code") == SessionLost.code]
+    return {"sign_in": {"signed_in": True, "signed_in_again": sum(int(r.data.get("signed_in_again", 0))
+                                                                   for r in results),
+                        "session_lost_pages": lost, "states": [s.name for s in options.states],
+                        "viewports": list(options.viewports)}}
 
 
 def linked_documents(results: list[UnitResult]) -> list[str]:
@@ -135,18 +245,28 @@ class WebAuditor:
                     units.append(page_unit(normal, 1))
             elif normal and scope.same_site(normal) and not scope.robots_allow(normal):
                 crawl.robots_skipped += 1
-        return Discovery(target=start, units=units, limit=limit, data=crawl.model_dump(mode="json"))
+        units += start_and_state_units(start, options, scope.same_site)
+        data = crawl.model_dump(mode="json")
+        data["browsing"] = sign_in_first(start, options, ctx)
+        return Discovery(target=start, units=units, limit=limit + len(options.states), data=data)
 
     def audit_unit(self, unit: Unit, discovery: Discovery, options: AuditOptions, ctx: Context) -> UnitResult:
         ctx.check_cancelled()
         url = str(unit.data["url"])
-        page, engines = audit_in_browser(url, options, ctx.settings)
+        keeper = keeper_for(discovery.data.get("browsing"), options.sign_in, discovery.target, ctx.settings)
+        state = next((s for s in options.states if s.name == unit.data.get("state")), None)
+        if keeper.broken is not None:          # signed out for good: the sign-in page is not audited again
+            part = AuditedPart(id=url, status="failed", state=state.name if state else None,
+                               error={"code": SessionLost.code, "message": keeper.broken})
+            return UnitResult(key=unit.key, parts=[part], engines=engines_of(None))
+        again = keeper.signed_in_again
+        page, engines, parts, findings = audit_renderings(url, state, options, ctx, keeper)
         base = page.final_url or url
         links = [u for u in dict.fromkeys(normalize_url(href, base) for href in page.links) if u]
         final = normalize_url(page.final_url) if page.final_url else None
-        aliases = [url_key(final)] if final and url_key(final) != unit.key else []
-        return UnitResult(key=unit.key, parts=[page.part], findings=page.findings, engines=engines, links=links,
-                          aliases=aliases)
+        aliases = [url_key(final)] if final and url_key(final) != unit.key and state is None else []
+        return UnitResult(key=unit.key, parts=parts, findings=findings, engines=engines, links=links,
+                          aliases=aliases, data={"signed_in_again": keeper.signed_in_again - again})
 
     def expand(self, unit: Unit, result: UnitResult, discovery: Discovery, options: AuditOptions) -> list[Unit]:
         if unit.depth >= options.max_depth:
@@ -158,10 +278,11 @@ class WebAuditor:
     def assemble(self, discovery: Discovery, results: list[UnitResult], options: AuditOptions,
                  ctx: Context) -> Report:
         crawl = Crawl.model_validate(discovery.data)
+        drop_keepers(discovery.data.get("browsing") or {})        # the audit is over: its session too
         parts = [p for r in results for p in r.parts]
         findings = [f for r in results for f in r.findings]
         documents = linked_documents(results)
-        facts = {"pages_audited": sum(p.status == "audited" for p in parts),
+        facts = {"pages_audited": sum(p.status == "audited" and is_page(p, options) for p in parts),
                  "pages_failed": sum(p.status == "failed" for p in parts),
                  "pages_not_audited": int(discovery.data.get("over_limit", 0)),
                  "robots_skipped": crawl.robots_skipped, "sitemap_urls": crawl.sitemap_urls,
@@ -176,10 +297,10 @@ class WebAuditor:
         # no standard filter here: our own checks come filtered by run_rules, axe-core runs only the
         # standard's tags, and linked documents come filtered by their auditors
         # (tests/auditors/web/test_standard_filter.py)
+        metadata = {"crawl": facts, "axe_only": options.axe_only, **browsing_summary(discovery, results, options)}
         return Report(target=crawl.start, target_kind="web", standard=options.standard,
                       engines=next((r.engines for r in results if r.engines), engines_of(None)), parts=parts,
-                      findings=findings, documents=documents,
-                      metadata={"crawl": facts, "axe_only": options.axe_only},
+                      findings=findings, documents=documents, metadata=metadata,
                       started_at=crawl.started_at).finish()
 
     def batch_size(self, settings: Settings) -> int:
@@ -191,6 +312,7 @@ class WebAuditor:
 
     def close(self) -> None:
         close_all_pools()
+        drop_keepers()
 
 
 AUDITOR = WebAuditor()

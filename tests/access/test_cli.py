@@ -108,3 +108,44 @@ def test_convert_writes_outputs_and_prints_the_gate(runner: CliRunner, tmp_path:
     produced = list((tmp_path / "out").glob("*.html"))
     assert produced and "Half of two is one" in produced[0].read_text()
     assert "quality gate html: passed" in result.stderr
+
+
+def test_several_targets_give_one_report_each_in_the_folder(runner: CliRunner, lesson: Path, tmp_path: Path) -> None:
+    clean = tmp_path / "clean.html"
+    clean.write_bytes(CLEAN_HTML)
+    refused = runner.invoke(app, ["audit", str(lesson), str(clean)])
+    assert refused.exit_code == 1 and "-o DIR" in refused.stderr
+    out = tmp_path / "reports"
+    result = runner.invoke(app, ["audit", str(lesson), str(clean), "-o", str(out), "--format", "sarif",
+                                 "--fail-on", "critical"])
+    assert result.exit_code == 2, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["clean.sarif", "lesson.sarif"]
+    assert json.loads((out / "lesson.sarif").read_text())["runs"][0]["results"]
+    assert "threshold exceeded for lesson:" in result.stderr and "html-img-alt" in result.stderr
+    assert "  - html-img-alt (critical) " in result.stderr          # which findings, and where
+    assert "threshold exceeded for clean" not in result.stderr
+    # a target that fails is reported and the others are still audited: exit 1
+    missing = runner.invoke(app, ["audit", str(tmp_path / "gone.html"), str(clean), "-o", str(out)])
+    assert missing.exit_code == 1 and "gone: No such file" in missing.stderr and (out / "clean.json").is_file()
+
+
+def test_a_config_error_names_the_line_and_the_key(runner: CliRunner, tmp_path: Path) -> None:
+    config = tmp_path / "access.yml"
+    config.write_text("sites:\n  - name: course\n    url: https://lms.example.org/\n    viewports: [wide]\n"
+                      "    login:\n      - fill: {selector: '#p', value: '${NO_SUCH_VARIABLE_X}'}\n")
+    result = runner.invoke(app, ["audit", "--config", str(config)])
+    assert result.exit_code == 1
+    assert "access.yml, line 6, sites[0].login[0].fill.value: the environment variable NO_SUCH_VARIABLE_X" \
+        in " ".join(result.stderr.split())
+    config.write_text(config.read_text().replace("${NO_SUCH_VARIABLE_X}", "x"))
+    result = runner.invoke(app, ["audit", "--config", str(config)])
+    assert result.exit_code == 1 and "access.yml, line 4, sites[0].viewports:" in " ".join(result.stderr.split())
+    assert runner.invoke(app, ["audit"]).exit_code == 1
+
+
+def test_keys_secret_prints_a_fernet_key(runner: CliRunner) -> None:
+    from cryptography.fernet import Fernet
+
+    result = runner.invoke(app, ["keys", "secret"])
+    assert result.exit_code == 0
+    Fernet(result.stdout.strip().encode())
