@@ -17,8 +17,9 @@ from access import services
 from access.auditing import Subject
 from access.errors import AccessError, EngineUnavailable, ValidationFailed
 from access.jobs import Runtime
-from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus, SourceFile
+from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus, SourceFile, utcnow
 from access.netguard import check_url
+from access.quotas import Quota, refusal
 from access.store import Job
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,19 @@ def _existing(rt: Runtime, tenant: str, key: str | None) -> Job | None:
     return rt.store.find_by_idempotency_key(tenant, key) if key else None
 
 
+def tenant_quota(rt: Runtime, tenant: str) -> Quota:
+    """The tenant's limits: its own, else the settings' defaults."""
+    return Quota.of(rt.settings, rt.store.tenant_quota(tenant))
+
+
+def check_quota_early(rt: Runtime, tenant: str, quota: Quota) -> None:
+    """Refuse at once (before an upload is read) a tenant already at a limit; the exact check,
+    with the upload's size, is made when the job is inserted (:meth:`Store.create_job`)."""
+    refused = refusal(quota, rt.store.usage(tenant, quota), 0, utcnow())
+    if refused is not None:
+        raise refused
+
+
 def _check_callback(url: str | None, rt: Runtime) -> str | None:
     if not url:
         return None
@@ -86,6 +100,7 @@ def submit_url_audit(rt: Runtime, tenant: str, body: dict[str, Any], idem: str |
         raise invalid(exc) from exc
     if (job := _existing(rt, tenant, idem)) is not None:
         return job, False
+    quota = tenant_quota(rt, tenant)
     subject = Subject(url=req.url)
     options = AuditOptions.model_validate(req.model_dump(exclude={"url", "callback_url"}))
     options.allow_private = False      # only the local CLI may audit private addresses
@@ -95,7 +110,8 @@ def submit_url_audit(rt: Runtime, tenant: str, body: dict[str, Any], idem: str |
     queue = services.audit_queue(subject, rt.registry)
     job, created = rt.store.create_job(
         tenant=tenant, kind=JobKind.AUDIT, input={"url": req.url}, options=options.model_dump(mode="json"),
-        callback_url=callback, idempotency_key=idem, queue=queue)
+        callback_url=callback, idempotency_key=idem, queue=queue, quota=quota,
+        fair_share_step=rt.settings.fair_share_step)
     if created:
         enqueue(rt, job)
     return job, created
@@ -117,6 +133,8 @@ def submit_file(rt: Runtime, tenant: str, kind: JobKind, fh: BinaryIO, filename:
     else:
         options.targets = services.validate_targets(options.targets, rt.registry)
     callback = _check_callback(callback, rt)
+    quota = tenant_quota(rt, tenant)
+    check_quota_early(rt, tenant, quota)
     job_id = str(uuid.uuid4())
     path = rt.storage.save_file(fh, tenant, job_id, filename, rt.settings.max_upload_bytes)
     try:
@@ -126,7 +144,8 @@ def submit_file(rt: Runtime, tenant: str, kind: JobKind, fh: BinaryIO, filename:
             tenant=tenant, kind=kind, job_id=job_id, options=options.model_dump(mode="json"),
             input={"path": str(path), "filename": source.filename, "format": source.format,
                    "size": path.stat().st_size},
-            callback_url=callback, idempotency_key=idem, queue=queue)
+            callback_url=callback, idempotency_key=idem, queue=queue, quota=quota,
+            fair_share_step=rt.settings.fair_share_step)
     except BaseException:
         rt.storage.delete_job(tenant, job_id)
         raise
