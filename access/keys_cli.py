@@ -33,7 +33,7 @@ def _store() -> Iterator[Store]:
         store.ensure_schema()
         yield store
     except AccessError as exc:
-        err.print(f"[bold red]error:[/] {escape(exc.message)} [{exc.code}]", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(f'{exc.message} [{exc.code}]')}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from exc
     finally:
         store.dispose()
