@@ -76,11 +76,11 @@ class Settings(BaseSettings):
     admin_key: str | None = Field(
         None, description="A key that may use /v1/admin (besides keys with the admin scope); keep it secret.")
     key_cache_seconds: float = Field(60.0, ge=0, description="How long the API trusts a key it has checked.")
-    quota_jobs_per_minute: int = Field(120, ge=0, description="Jobs a tenant may submit per minute (0: no limit).")
+    quota_jobs_per_minute: int = Field(300, ge=0, description="Jobs a tenant may submit per minute (0: no limit).")
     quota_concurrent_jobs: int = Field(
-        50, ge=0, description="Jobs a tenant may have queued or running at once (0: no limit).")
+        200, ge=0, description="Jobs a tenant may have queued or running at once (0: no limit).")
     quota_bytes_per_day: int = Field(
-        20 * 1024 ** 3, ge=0, description="Bytes a tenant may upload per 24 hours (0: no limit).")
+        50 * 1024 ** 3, ge=0, description="Bytes a tenant may upload per 24 hours (0: no limit).")
     quota_busy_retry_after: int = Field(
         15, ge=1, description="Retry-After (s) when a tenant has too many jobs queued or running.")
     fair_share_step: int = Field(

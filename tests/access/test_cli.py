@@ -144,5 +144,5 @@ def test_keys_quota_sets_and_shows_a_tenants_limits(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     assert "jobs_per_minute" in result.stderr and "30" in result.stderr and "no limit" in result.stderr
     back = runner.invoke(app, ["keys", "quota", "school-9", "--jobs-per-minute", "default"])
-    assert back.exit_code == 0 and "120" in back.stderr
+    assert back.exit_code == 0 and "300" in back.stderr
     assert runner.invoke(app, ["keys", "quota", "school-9", "--bytes-per-day", "-5"]).exit_code != 0
