@@ -48,11 +48,12 @@ def upgrade() -> None:
     op.create_index("ix_jobs_tenant_status", "jobs", ["tenant", "status"])
     op.create_index("ix_jobs_tenant_site", "jobs", ["tenant", "site_origin", "site_path", "created_at"])
     op.create_index("ix_jobs_tenant_document", "jobs", ["tenant", "document_name", "created_at"])
-    op.create_table(
+    counters = op.create_table(
         "counters",
         sa.Column("name", sa.String(50), primary_key=True),
         sa.Column("value", sa.BigInteger(), nullable=False),
     )
+    op.bulk_insert(counters, [{"name": "keys", "value": 0}])     # the key generation (api/deps.py)
     op.create_table(
         "webhook_messages",
         sa.Column("id", sa.String(40), primary_key=True),
