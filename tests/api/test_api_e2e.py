@@ -18,6 +18,7 @@ from standardwebhooks import Webhook
 from access.models import JobKind
 from access.queue import RUN_JOB_TASK, make_celery, send_job
 from access.webhooks import SIGNATURE_HEADER, standard_secret, verify
+from tests.conftest import wait_for
 
 UPLOAD_LIMIT = 256 * 1024
 
@@ -135,7 +136,12 @@ def test_a_refused_callback_is_retried_through_the_queue_and_logged(distributed,
             r = client.post("/v1/audits", files={"file": ("lesson.html", sample_html, "text/html")},
                             data={"callback_url": hook.url})
             assert hook.got.wait(30), "the retry never came"
-            log = client.get(f"/v1/jobs/{r.json()['id']}/deliveries").json()["data"]
+
+            def logged() -> list | None:        # the worker logs the attempt once the answer is in
+                data = client.get(f"/v1/jobs/{r.json()['id']}/deliveries").json()["data"]
+                return data if data and data[0]["status"] != "pending" else None
+
+            log = wait_for(logged, 30, "the delivery to be logged")
     finally:
         hook.server.shutdown()
         hook.server.server_close()
