@@ -107,7 +107,7 @@ def quota_view(store: Store, settings: Settings, tenant: str) -> dict[str, Any]:
     usage = store.usage(tenant, quota)
     return {"tenant": tenant, "limits": quota.as_dict(), "own": own,
             "defaults": {name: getattr(settings, f"quota_{name}") for name in LIMITS},
-            "usage": {"jobs_last_minute": len(usage.recent), "concurrent_jobs": usage.active,
+            "usage": {"jobs_last_minute": usage.recent_count, "concurrent_jobs": usage.active,
                       "bytes_last_day": usage.bytes_today}}
 
 

@@ -32,6 +32,7 @@ MINUTE = timedelta(minutes=1)
 DAY = timedelta(days=1)
 LOWEST_PRIORITY = 9
 LIMITS = ("jobs_per_minute", "concurrent_jobs", "bytes_per_day")
+NEAR, NEAR_JOBS = 0.1, 32      # near a limit: within a tenth of it, and at least 32 jobs
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,11 @@ class Quota:
                   for name in LIMITS}
         return cls(**values, busy_retry_after=settings.quota_busy_retry_after)
 
+    @property
+    def limited(self) -> bool:
+        """Whether any limit is set (0 everywhere: nothing to count but the priority)."""
+        return bool(self.jobs_per_minute or self.concurrent_jobs or self.bytes_per_day)
+
     def as_dict(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in LIMITS}
 
@@ -57,21 +63,22 @@ class Quota:
 class Usage:
     """What the tenant has used, as the windows see it at ``now``."""
 
-    recent: list[datetime] = field(default_factory=list)     # creation times in the last minute, oldest first
     active: int = 0                                            # jobs queued or running
+    recent_count: int = 0                                      # jobs submitted in the last minute
     bytes_today: int = 0                                       # bytes uploaded in the last 24 hours
-    uploads: list[tuple[datetime, int]] = field(default_factory=list)   # (time, bytes), oldest first;
-    #                                                           filled only when bytes_today is too many
+    # read only when a limit is reached (for Retry-After), oldest first:
+    recent: list[datetime] = field(default_factory=list)      # the last minute's submission times
+    uploads: list[tuple[datetime, int]] = field(default_factory=list)   # the last day's (time, bytes)
 
 
 def refusal(quota: Quota, usage: Usage, new_bytes: int, now: datetime) -> TooManyRequests | None:
     """The error that refuses one more job of ``new_bytes`` bytes, or None when it may go in."""
-    if quota.jobs_per_minute and len(usage.recent) >= quota.jobs_per_minute:
+    if quota.jobs_per_minute and usage.recent_count >= quota.jobs_per_minute:
         # the job that has to leave the window for one more to fit
-        leaving = usage.recent[len(usage.recent) - quota.jobs_per_minute]
+        overflow = len(usage.recent) - quota.jobs_per_minute
+        wait = _seconds_until(usage.recent[overflow] + MINUTE, now) if overflow >= 0 else int(MINUTE.total_seconds())
         return RateLimited(f"At most {quota.jobs_per_minute} jobs a minute may be submitted; "
-                           "try again after Retry-After seconds.",
-                           retry_after=_seconds_until(leaving + MINUTE, now), limit="jobs_per_minute")
+                           "try again after Retry-After seconds.", retry_after=wait, limit="jobs_per_minute")
     if quota.concurrent_jobs and usage.active >= quota.concurrent_jobs:
         return RateLimited(f"At most {quota.concurrent_jobs} jobs may be queued or running at once; "
                            "wait for some to finish.", retry_after=quota.busy_retry_after, limit="concurrent_jobs")
@@ -84,6 +91,20 @@ def refusal(quota: Quota, usage: Usage, new_bytes: int, now: datetime) -> TooMan
                              "try again after Retry-After seconds.",
                              retry_after=_bytes_free_at(quota, usage, new_bytes, now), limit="bytes_per_day")
     return None
+
+
+def near_limit(quota: Quota, usage: Usage, new_bytes: int) -> bool:
+    """Whether one more job of ``new_bytes`` would bring the tenant within :data:`NEAR` (a tenth,
+    and at least :data:`NEAR_JOBS` jobs) of a limit: there the usage is counted again with the
+    tenant locked, so concurrent submissions cannot overshoot; below it they need not wait for
+    each other (fewer than that many submissions of one tenant are ever in flight at once)."""
+
+    def near(used: int, limit: int, floor: int) -> bool:
+        return bool(limit) and used >= limit - max(floor, math.ceil(limit * NEAR))
+
+    return (near(usage.recent_count + 1, quota.jobs_per_minute, NEAR_JOBS)
+            or near(usage.active + 1, quota.concurrent_jobs, NEAR_JOBS)
+            or near(usage.bytes_today + new_bytes, quota.bytes_per_day, 0))
 
 
 def _bytes_free_at(quota: Quota, usage: Usage, new_bytes: int, now: datetime) -> int:

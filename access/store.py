@@ -32,6 +32,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    case,
     create_engine,
     delete,
     event,
@@ -49,7 +50,7 @@ from access.errors import ValidationFailed
 from access.jobfilters import JobFilter, document_key, site_of
 from access.keys import TENANT_SCOPES, KeyInfo, Scope, format_scopes, key_problem, new_key, parse_scopes, prefix_of
 from access.models import JobKind, JobStatus, utcnow
-from access.quotas import DAY, LIMITS, MINUTE, Quota, Usage, priority_level, refusal
+from access.quotas import DAY, LIMITS, MINUTE, Quota, Usage, near_limit, priority_level, refusal
 from access.storage import write_atomic
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -399,9 +400,11 @@ class Store:
         """Insert a queued job; returns (job, created). With an idempotency key already used by
         this tenant, returns the existing job and False. With a ``quota``, the tenant's usage is
         counted and the job refused (:class:`access.errors.TooManyRequests`) in the same
-        transaction as the insert, the tenant's row locked, so concurrent submissions cannot
-        all slip under a limit; with a ``fair_share_step``, the job's priority comes from the
-        tenant's jobs in flight (:func:`access.quotas.priority_level`)."""
+        transaction as the insert; near a limit (:func:`access.quotas.near_limit`) it is counted
+        again with the tenant's row locked, so concurrent submissions cannot all slip under it,
+        while far from every limit submissions do not wait for each other. With a
+        ``fair_share_step``, the job's priority comes from the tenant's jobs in flight
+        (:func:`access.quotas.priority_level`)."""
         if idempotency_key:
             existing = self.find_by_idempotency_key(tenant, idempotency_key)
             if existing is not None:
@@ -414,8 +417,10 @@ class Store:
                   **_listing_columns(input))
         try:
             with self.engine.begin() as conn:        # a Core insert: the submit path's hot spot
-                if quota is not None or fair_share_step:
-                    usage = self._locked_usage(conn, tenant, quota, job.input_bytes, now)
+                if (quota is not None and quota.limited) or fair_share_step:
+                    usage = self._locked_usage(conn, tenant, quota, job.input_bytes, now, lock=False)
+                    if quota is not None and near_limit(quota, usage, job.input_bytes):
+                        usage = self._locked_usage(conn, tenant, quota, job.input_bytes, now)
                     refused = refusal(quota, usage, job.input_bytes, now) if quota is not None else None
                     if refused is not None:
                         raise refused
@@ -432,26 +437,26 @@ class Store:
 
     def _locked_usage(self, conn: Connection, tenant: str, quota: Quota | None, new_bytes: int,
                       now: datetime, lock: bool = True) -> Usage:
-        """The tenant's usage, its row locked until the transaction ends (PostgreSQL locks the row,
-        SQLite the database: a write that changes nothing, as :class:`StoreLedger` does)."""
-        if lock:
+        """The tenant's usage in one query, its row locked until the transaction ends when ``lock``
+        (PostgreSQL: ``SELECT … FOR UPDATE`` on the tenant's row; SQLite: a write that changes
+        nothing takes the database's write lock, as :class:`StoreLedger` does). The times in the
+        windows are read only when a limit is reached (for Retry-After)."""
+        mine, minute, day = Job.tenant == tenant, now - MINUTE, now - DAY
+        if lock and self.engine.dialect.name == "postgresql":
+            conn.execute(select(Tenant.name).where(Tenant.name == tenant).with_for_update())
+        elif lock:
             conn.execute(update(Tenant).where(Tenant.name == tenant).values(webhook_secret=Tenant.webhook_secret))
-        mine = Job.tenant == tenant
-        usage = Usage(active=conn.scalar(select(func.count()).select_from(Job).where(
-            mine, Job.status.in_(ACTIVE))) or 0)
-        if quota is None:
-            return usage
-        if quota.jobs_per_minute:
-            usage.recent = list(conn.scalars(select(Job.created_at).where(mine, Job.created_at > now - MINUTE)
-                                             .order_by(Job.created_at)))
-        if quota.bytes_per_day:
-            since = now - DAY
-            usage.bytes_today = int(conn.scalar(select(func.coalesce(func.sum(Job.input_bytes), 0)).where(
-                mine, Job.created_at > since, Job.input_bytes > 0)) or 0)
-            if usage.bytes_today + new_bytes > quota.bytes_per_day:
-                usage.uploads = [(when, int(size)) for when, size in conn.execute(
-                    select(Job.created_at, Job.input_bytes).where(mine, Job.created_at > since, Job.input_bytes > 0)
-                    .order_by(Job.created_at))]
+        active, recent = Job.status.in_(ACTIVE), Job.created_at > minute
+        today = (Job.created_at > day) & (Job.input_bytes > 0)
+        row = conn.execute(select(func.sum(case((active, 1), else_=0)), func.sum(case((recent, 1), else_=0)),
+                                  func.sum(case((today, Job.input_bytes), else_=0)))
+                           .where(mine, active | (Job.created_at > day))).one()
+        usage = Usage(active=int(row[0] or 0), recent_count=int(row[1] or 0), bytes_today=int(row[2] or 0))
+        if quota is not None and quota.jobs_per_minute and usage.recent_count >= quota.jobs_per_minute:
+            usage.recent = list(conn.scalars(select(Job.created_at).where(mine, recent).order_by(Job.created_at)))
+        if quota is not None and quota.bytes_per_day and usage.bytes_today + new_bytes > quota.bytes_per_day:
+            usage.uploads = [(when, int(size)) for when, size in conn.execute(
+                select(Job.created_at, Job.input_bytes).where(mine, today).order_by(Job.created_at))]
         return usage
 
     def usage(self, tenant: str, quota: Quota | None = None) -> Usage:

@@ -80,6 +80,8 @@ def tenant_quota(rt: Runtime, tenant: str) -> Quota:
 def check_quota_early(rt: Runtime, tenant: str, quota: Quota) -> None:
     """Refuse at once (before an upload is read) a tenant already at a limit; the exact check,
     with the upload's size, is made when the job is inserted (:meth:`Store.create_job`)."""
+    if not quota.limited:
+        return
     refused = refusal(quota, rt.store.usage(tenant, quota), 0, utcnow())
     if refused is not None:
         raise refused

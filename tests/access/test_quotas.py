@@ -11,7 +11,7 @@ import pytest
 from access.config import Settings
 from access.errors import QuotaExceeded, RateLimited, TooManyRequests
 from access.models import JobKind
-from access.quotas import Quota, Usage, priority_level, refusal
+from access.quotas import Quota, Usage, near_limit, priority_level, refusal
 from access.store import Store
 from tests.access.test_store import at_once
 
@@ -21,10 +21,10 @@ QUOTA = Quota(jobs_per_minute=3, concurrent_jobs=5, bytes_per_day=1000, busy_ret
 
 def test_rate_limit_retry_after_is_when_the_window_has_room() -> None:
     recent = [NOW - timedelta(seconds=s) for s in (50, 20, 5)]         # oldest first
-    refused = refusal(QUOTA, Usage(recent=recent), 0, NOW)
+    refused = refusal(QUOTA, Usage(recent_count=3, recent=recent), 0, NOW)
     assert isinstance(refused, RateLimited) and refused.limit == "jobs_per_minute"
     assert refused.retry_after == 10, "the job sent 50 s ago leaves the minute in 10 s"
-    assert refusal(QUOTA, Usage(recent=recent[1:]), 0, NOW) is None
+    assert refusal(QUOTA, Usage(recent_count=2), 0, NOW) is None
 
 
 def test_concurrency_and_bytes() -> None:
@@ -38,13 +38,22 @@ def test_concurrency_and_bytes() -> None:
     too_big = refusal(QUOTA, Usage(), 5000, NOW)
     assert isinstance(too_big, QuotaExceeded) and "larger than the daily allowance" in too_big.message
     unlimited = Quota(0, 0, 0)
-    assert refusal(unlimited, Usage(recent=[NOW] * 999, active=999, bytes_today=10**12), 10**9, NOW) is None
+    assert refusal(unlimited, Usage(recent_count=999, active=999, bytes_today=10**12), 10**9, NOW) is None
 
 
 def test_a_tenants_own_values_win_over_the_settings() -> None:
     settings = Settings(_env_file=None, quota_jobs_per_minute=7, quota_concurrent_jobs=8, quota_bytes_per_day=9)
     quota = Quota.of(settings, {"jobs_per_minute": 1, "concurrent_jobs": None, "bytes_per_day": 0})
     assert quota.as_dict() == {"jobs_per_minute": 1, "concurrent_jobs": 8, "bytes_per_day": 0}
+
+
+def test_near_a_limit() -> None:
+    quota = Quota(jobs_per_minute=300, concurrent_jobs=0, bytes_per_day=1000)
+    assert not near_limit(quota, Usage(recent_count=200), 0)
+    assert near_limit(quota, Usage(recent_count=270), 0), "within 32 jobs (more than a tenth) of 300"
+    assert near_limit(Quota(400, 0, 0), Usage(recent_count=360), 0), "within a tenth (40 jobs) of 400"
+    assert near_limit(quota, Usage(bytes_today=500), 600) and not near_limit(quota, Usage(bytes_today=500), 100)
+    assert not near_limit(Quota(0, 0, 0), Usage(recent_count=10**6, active=10**6), 10**12)
 
 
 def test_priority_falls_with_the_tenants_backlog() -> None:
