@@ -24,6 +24,7 @@ from rich.table import Table
 from access.auditconfig import AuditConfig, check_threshold, label_of, load_config
 from access.browsing import Threshold
 from access.errors import AccessError
+from access.keys_cli import keys_app
 from access.models import AuditOptions, Impact, Report, Standard
 from access.registry import get_registry
 from access.storage import safe_filename
@@ -34,7 +35,6 @@ if TYPE_CHECKING:       # the commands import what they use, so `access --help` 
 
 app = typer.Typer(name="access", no_args_is_help=True, add_completion=False,
                   help="Audit learning materials for accessibility and convert them to accessible formats.")
-keys_app = typer.Typer(no_args_is_help=True, help="API keys (one tenant per key).")
 app.add_typer(keys_app, name="keys")
 err = Console(stderr=True)
 
@@ -297,37 +297,6 @@ def convert(
             err.print(f"  - {escape(problem)}", soft_wrap=True)
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
-
-
-@keys_app.command("create")
-def keys_create(
-    tenant: Annotated[str, typer.Option(help="The tenant (school, platform) the key belongs to.")],
-    show_secret: Annotated[bool, typer.Option(help="Also print the tenant's webhook signing secret.")] = False,
-) -> None:
-    """Create an API key; prints only the key (it is not stored, only its hash)."""
-    from access.config import get_settings
-    from access.store import Store
-
-    settings = get_settings()
-    if not tenant.strip() or len(tenant) > 100:
-        raise fail("Give a tenant name of 1 to 100 characters.")
-    store = Store(settings.resolved_database_url)
-    try:
-        store.ensure_schema()
-        key = store.create_api_key(tenant.strip())
-        typer.echo(key)
-        if show_secret:
-            typer.echo(f"webhook secret: {store.webhook_secret(tenant.strip())}")
-    finally:
-        store.dispose()
-
-
-@keys_app.command("secret")
-def keys_secret() -> None:
-    """Print a new server secret key for ACCESS_SECRET_KEY (it seals sign-in credentials of API audits)."""
-    from access.vault import new_key
-
-    typer.echo(new_key())
 
 
 # ----------------------------------------------------------------------------- rules

@@ -70,8 +70,26 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(
         None, description="Fernet key(s), comma separated (the first seals): make one with `access keys secret`.")
 
-    webhook_attempts: int = 5
+    webhook_attempts: int = Field(5, ge=1, description="Delivery attempts of one webhook message, the first included.")
     webhook_timeout: float = 10.0
+    webhook_backoff: float = Field(
+        5.0, gt=0, description="Seconds before the first retry; each next retry waits 6 times longer.")
+    webhook_backoff_max: float = Field(6 * 3600, gt=0, description="Longest wait between two attempts (s).")
+
+    # API keys and tenants' quotas (a tenant's own quota, set with `access keys quota`, wins)
+    admin_key: str | None = Field(
+        None, description="A key that may use /v1/admin (besides keys with the admin scope); keep it secret.")
+    key_cache_seconds: float = Field(60.0, ge=0, description="How long the API trusts a key it has checked.")
+    quota_jobs_per_minute: int = Field(300, ge=0, description="Jobs a tenant may submit per minute (0: no limit).")
+    quota_concurrent_jobs: int = Field(
+        200, ge=0, description="Jobs a tenant may have queued or running at once (0: no limit).")
+    quota_bytes_per_day: int = Field(
+        50 * 1024 ** 3, ge=0, description="Bytes a tenant may upload per 24 hours (0: no limit).")
+    quota_busy_retry_after: int = Field(
+        15, ge=1, description="Retry-After (s) when a tenant has too many jobs queued or running.")
+    fair_share_step: int = Field(
+        2, ge=1, description="Fair scheduling: a tenant's job goes one priority level down for every this "
+                             "many jobs it already has queued or running (Redis broker).")
 
     # embedded worker started by `access serve`
     embedded_worker: bool = True

@@ -102,6 +102,39 @@ class Unauthorized(AccessError):
     http_status = 401
 
 
+class Forbidden(AccessError):
+    """The API key is valid but does not reach this operation (its scopes)."""
+
+    code = "forbidden"
+    http_status = 403
+
+
+class TooManyRequests(AccessError):
+    """Base of the 429 answers: ``retry_after`` seconds from now the same request may pass;
+    ``limit`` names the limit that refused it (``jobs_per_minute``, ``concurrent_jobs``,
+    ``bytes_per_day``)."""
+
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 1, limit: str = "") -> None:
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after))
+        self.limit = limit
+
+
+class RateLimited(TooManyRequests):
+    """Too many requests: slow down and try again after Retry-After seconds."""
+
+    code = "rate_limited"
+
+
+class QuotaExceeded(TooManyRequests):
+    """The tenant's quota is used up until Retry-After seconds from now."""
+
+    code = "quota_exceeded"
+
+
 class ValidationFailed(AccessError):
     """The request is not valid."""
 
@@ -177,7 +210,7 @@ ALL_ERRORS: tuple[type[AccessError], ...] = (
     AccessError, UnsupportedFormat, FileTooLarge, EmptyFile, InvalidDocument, EncryptedDocument,
     LimitExceeded, UrlForbidden, UrlUnreachable, Timeout, NotFound, Unauthorized, ValidationFailed,
     Conflict, EngineFailed, EngineUnavailable, Cancelled, RangeNotSatisfiable, QualityGateFailed,
-    SignInFailed, SessionLost, ActionFailed,
+    SignInFailed, SessionLost, ActionFailed, Forbidden, RateLimited, QuotaExceeded,
 )
 ERROR_BY_CODE: dict[str, type[AccessError]] = {cls.code: cls for cls in ALL_ERRORS}
 

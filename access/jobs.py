@@ -43,12 +43,13 @@ from access.auditing import (
 from access.browsing import SignIn
 from access.config import Settings, get_settings
 from access.context import Context
-from access.errors import AccessError, Cancelled, EngineUnavailable, Timeout
+from access.errors import AccessError, Cancelled, Conflict, EngineUnavailable, Timeout
 from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus, Report, SourceFile
 from access.registry import Registry, get_registry
 from access.storage import Storage, write_atomic
-from access.store import Job, Store, StoreLedger
+from access.store import Job, Store, StoreLedger, WebhookMessage
 from access.vault import unseal
+from access.webhooks import retry_in
 
 log = logging.getLogger(__name__)
 REPORT_ARTIFACT = "report.json"
@@ -61,7 +62,7 @@ class JobQueue(Protocol):
 
     def send_units(self, job: Job, keys: list[str]) -> None: ...
 
-    def send_webhook(self, job_id: str) -> None: ...
+    def send_webhook(self, job_id: str, message_id: str | None = None, countdown: float = 0) -> None: ...
 
     @property
     def has_broker_fanout(self) -> bool:
@@ -221,9 +222,49 @@ def _after(job_id: str, rt: Runtime) -> None:
     job = rt.store.get_job(job_id)
     if job is not None and rt.queue is not None and job.callback_url:
         try:
-            rt.queue.send_webhook(job_id)
+            schedule_webhook(rt, job, "finished")
         except Exception:
             log.exception("job %s: could not schedule its callback", job_id)
+
+
+def schedule_webhook(rt: Runtime, job: Job, trigger: str) -> WebhookMessage:
+    """Record a webhook message for the job as it is now (the body every attempt sends) and send
+    its delivery task (:func:`access.webhooks.deliver` makes each attempt)."""
+    if rt.queue is None:
+        raise EngineUnavailable("This process has no job queue.")
+    message = _new_webhook_message(rt, job, trigger)
+    rt.queue.send_webhook(job.id, message.id)
+    return message
+
+
+def _new_webhook_message(rt: Runtime, job: Job, trigger: str) -> WebhookMessage:
+    if not job.callback_url:
+        raise Conflict("The job has no callback_url.")
+    base = rt.settings.public_url or f"http://{rt.settings.host}:{rt.settings.port}"
+    return rt.store.add_webhook_message(job.id, job.callback_url, job_json(job, base).decode(), trigger)
+
+
+def legacy_webhook_message(rt: Runtime, job_id: str) -> str | None:
+    """The message for a delivery task queued by the previous release (job id only)."""
+    job = rt.store.get_job(job_id)
+    return _new_webhook_message(rt, job, "finished").id if job is not None and job.callback_url else None
+
+
+def redeliver_webhook(rt: Runtime, job: Job) -> WebhookMessage:
+    """Send a finished job's callback again, as a new message with its own attempts."""
+    if not job.job_status.finished:
+        raise Conflict(f"The job is {job.status}; its callback is sent when it ends.")
+    return schedule_webhook(rt, job, "redelivery")
+
+
+def resend_due_webhooks(rt: Runtime) -> int:
+    """Send again the delivery task of every pending message, at its time (a restarted embedded
+    worker: the broker does not redeliver what a lost worker held)."""
+    assert rt.queue is not None
+    due = rt.store.due_webhooks()
+    for msg in due:
+        rt.queue.send_webhook(msg.job_id, msg.id, countdown=retry_in(msg))
+    return len(due)
 
 
 def _debug_delay(seconds: float, row: RowProgress) -> None:

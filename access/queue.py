@@ -38,6 +38,8 @@ def broker_transport_options(settings: Settings) -> dict[str, Any]:
         vt = settings.broker_visibility_timeout
         options: dict[str, Any] = {
             "visibility_timeout": vt,
+            # one Redis list per priority level 0 (taken first) ... 9: fair scheduling between tenants
+            "priority_steps": list(range(10)),
             # how soon a new worker looks for tasks a lost worker left unacknowledged
             "unacked_restore_interval": max(1, min(10, vt // 3)),
             "unacked_restore_throttle": 1 if vt < 60 else 10,
@@ -81,10 +83,12 @@ def get_celery() -> Celery:
     return make_celery(get_settings())
 
 
-def send_job(app: Celery, task: str, job_id: str, queue: str, *, task_id: str | None = None) -> None:
+def send_job(app: Celery, task: str, job_id: str, queue: str, *, task_id: str | None = None,
+             priority: int = 0) -> None:
     """Enqueue one job by task name. A job's own task carries the job id as task id, so cancelling
-    can revoke it."""
-    app.send_task(task, args=[job_id], queue=queue, routing_key=queue, task_id=task_id)
+    can revoke it. ``priority``: 0 (first) to 9 (last), honoured on Redis (fair scheduling between
+    tenants, :mod:`access.quotas`); the embedded broker keeps its queues in order."""
+    app.send_task(task, args=[job_id], queue=queue, routing_key=queue, task_id=task_id, priority=priority)
 
 
 class CeleryQueue:
@@ -94,14 +98,17 @@ class CeleryQueue:
         self.app = app
 
     def send_job(self, job: Any) -> None:
-        send_job(self.app, RUN_JOB_TASK, job.id, job.queue or "documents", task_id=job.id)
+        send_job(self.app, RUN_JOB_TASK, job.id, job.queue or "documents", task_id=job.id,
+                 priority=getattr(job, "priority", 0))
 
     def send_units(self, job: Any, keys: list[str]) -> None:
         queue = job.queue or "documents"
-        self.app.send_task(RUN_UNITS_TASK, args=[job.id, keys], queue=queue, routing_key=queue)
+        self.app.send_task(RUN_UNITS_TASK, args=[job.id, keys], queue=queue, routing_key=queue,
+                           priority=getattr(job, "priority", 0))
 
-    def send_webhook(self, job_id: str) -> None:
-        send_job(self.app, WEBHOOK_TASK, job_id, "default")
+    def send_webhook(self, job_id: str, message_id: str | None = None, countdown: float = 0) -> None:
+        self.app.send_task(WEBHOOK_TASK, args=[job_id, message_id], queue="default", routing_key="default",
+                           countdown=countdown or None)
 
     def revoke(self, job_id: str) -> None:
         self.app.control.revoke(job_id)

@@ -23,13 +23,16 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    case,
     create_engine,
     delete,
     event,
@@ -38,18 +41,23 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 from access.auditing import LedgerCounts, Unit, UnitResult
+from access.errors import ValidationFailed
+from access.jobfilters import JobFilter, document_key, site_of
+from access.keys import TENANT_SCOPES, KeyInfo, Scope, format_scopes, key_problem, new_key, parse_scopes, prefix_of
 from access.models import JobKind, JobStatus, utcnow
+from access.quotas import DAY, LIMITS, MINUTE, Quota, Usage, near_limit, priority_level, refusal
 from access.storage import write_atomic
 
-KEY_PREFIX = "acc_"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 FINISHED = (JobStatus.SUCCEEDED.value, JobStatus.FAILED.value, JobStatus.CANCELLED.value)
+KEYS_COUNTER = "keys"
+PENDING_DELIVERY, DELIVERED, UNDELIVERED = "pending", "delivered", "failed"     # webhook messages
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -76,7 +84,14 @@ class Base(DeclarativeBase):
 
 class Job(Base):
     __tablename__ = "jobs"
-    __table_args__ = (UniqueConstraint("tenant", "idempotency_key", name="uq_jobs_tenant_idempotency"),)
+    __table_args__ = (
+        UniqueConstraint("tenant", "idempotency_key", name="uq_jobs_tenant_idempotency"),
+        # a tenant's jobs over time (lists, quota windows), by site and by document (job filters)
+        Index("ix_jobs_tenant_created", "tenant", "created_at"),
+        Index("ix_jobs_tenant_status", "tenant", "status"),
+        Index("ix_jobs_tenant_site", "tenant", "site_origin", "site_path", "created_at"),
+        Index("ix_jobs_tenant_document", "tenant", "document_name", "created_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     tenant: Mapped[str] = mapped_column(String(100), index=True)
@@ -98,6 +113,11 @@ class Job(Base):
     task: Mapped[str | None] = mapped_column(String(100), nullable=True)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     finisher: Mapped[str | None] = mapped_column(String(100), nullable=True)   # fanned-out audits
+    site_origin: Mapped[str | None] = mapped_column(String(300), nullable=True)    # URL audits: scheme://host[:port]
+    site_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)     # ... and the start path
+    document_name: Mapped[str | None] = mapped_column(String(255), nullable=True)  # file jobs: the file's name
+    input_bytes: Mapped[int] = mapped_column(BigInteger, default=0)                # uploaded bytes (quota)
+    priority: Mapped[int] = mapped_column(Integer, default=0)     # fair scheduling: 0 first ... 9 last
 
     artifacts: Mapped[list[Artifact]] = relationship(
         back_populates="job", cascade="all, delete-orphan", lazy="selectin", order_by="Artifact.id")
@@ -155,20 +175,88 @@ class Tenant(Base):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     webhook_secret: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the tenant's own limits; None: the settings' default (access.quotas)
+    jobs_per_minute: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    concurrent_jobs: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    bytes_per_day: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class ApiKey(Base):
     __tablename__ = "api_keys"
+    __table_args__ = (UniqueConstraint("prefix", name="uq_api_keys_prefix"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     tenant: Mapped[str] = mapped_column(String(100), index=True)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # the key's first characters: what identifies it in lists and logs (None: a key made before
+    # prefixes were kept, until its first use)
+    prefix: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    scopes: Mapped[str] = mapped_column(String(100), default="")          # space-separated
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    def info(self) -> KeyInfo:
+        return KeyInfo(id=self.id, tenant=self.tenant, prefix=self.prefix, name=self.name,
+                       scopes=parse_scopes(self.scopes), created_at=self.created_at,
+                       last_used_at=self.last_used_at, expires_at=self.expires_at, revoked_at=self.revoked_at)
+
+
+class Counter(Base):
+    """Named counters shared by every process: ``keys`` grows with every change to a key, so an
+    API process knows its cached keys are stale (a revoked key fails at once everywhere)."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class WebhookMessage(Base):
+    """One event sent to a job's callback URL (Standard Webhooks: one ``webhook-id``, the same
+    on every attempt), with the exact body signed and where its delivery stands."""
+
+    __tablename__ = "webhook_messages"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    trigger: Mapped[str] = mapped_column(String(20))         # finished | redelivery
+    status: Mapped[str] = mapped_column(String(20))          # pending | delivered | failed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    attempts: Mapped[list[WebhookAttempt]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="WebhookAttempt.number")
+
+
+class WebhookAttempt(Base):
+    __tablename__ = "webhook_attempts"
+    __table_args__ = (UniqueConstraint("message_id", "number", name="uq_webhook_attempts_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[str] = mapped_column(ForeignKey("webhook_messages.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _listing_columns(input: dict[str, Any]) -> dict[str, Any]:
+    """A new job's columns for job lists and quotas, from its input."""
+    origin = path = None
+    if input.get("url"):
+        with contextlib.suppress(ValidationFailed):
+            origin, path = site_of(str(input["url"]))
+    return {"site_origin": origin, "site_path": path, "document_name": document_key(input.get("filename")),
+            "input_bytes": int(input.get("size") or 0)}
 
 
 def make_engine(url: str) -> Engine:
@@ -317,21 +405,37 @@ class Store:
     def create_job(self, *, tenant: str, kind: JobKind | str, input: dict[str, Any],
                    options: dict[str, Any], callback_url: str | None = None,
                    idempotency_key: str | None = None, queue: str | None = None,
-                   task: str | None = None, job_id: str | None = None,
-                   sealed: str | None = None) -> tuple[Job, bool]:
+                   task: str | None = None, job_id: str | None = None, sealed: str | None = None,
+                   quota: Quota | None = None, fair_share_step: int = 0) -> tuple[Job, bool]:
         """Insert a queued job (with its sealed credentials, in the same transaction); returns (job,
-        created). With an idempotency key already used by this tenant, returns the existing job and False."""
+        created). With an idempotency key already used by this tenant, returns the existing job and
+        False. With a ``quota``, the tenant's usage is counted and the job refused
+        (:class:`access.errors.TooManyRequests`) in the same transaction as the insert; near a limit
+        (:func:`access.quotas.near_limit`) it is counted again with the tenant's row locked, so
+        concurrent submissions cannot all slip under it, while far from every limit submissions do
+        not wait for each other. With a ``fair_share_step``, the job's priority comes from the
+        tenant's jobs in flight (:func:`access.quotas.priority_level`)."""
         if idempotency_key:
             existing = self.find_by_idempotency_key(tenant, idempotency_key)
             if existing is not None:
                 return existing, False
+        now = utcnow()
         job = Job(id=job_id or str(uuid.uuid4()), tenant=tenant, kind=JobKind(kind).value, input=input,
                   options=options, status=JobStatus.QUEUED.value, progress=0, stage="queued",
-                  created_at=utcnow(), callback_url=callback_url, idempotency_key=idempotency_key,
-                  attempts=0, queue=queue, task=task, result={}, artifacts=[])
-        columns = {c.key: getattr(job, c.key) for c in Job.__table__.columns}
+                  created_at=now, callback_url=callback_url, idempotency_key=idempotency_key,
+                  attempts=0, queue=queue, task=task, result={}, artifacts=[], priority=0,
+                  **_listing_columns(input))
         try:
             with self.engine.begin() as conn:        # a Core insert: the submit path's hot spot
+                if (quota is not None and quota.limited) or fair_share_step:
+                    usage = self._locked_usage(conn, tenant, quota, job.input_bytes, now, lock=False)
+                    if quota is not None and near_limit(quota, usage, job.input_bytes):
+                        usage = self._locked_usage(conn, tenant, quota, job.input_bytes, now)
+                    refused = refusal(quota, usage, job.input_bytes, now) if quota is not None else None
+                    if refused is not None:
+                        raise refused
+                    job.priority = priority_level(usage.active, fair_share_step) if fair_share_step else 0
+                columns = {c.key: getattr(job, c.key) for c in Job.__table__.columns}
                 conn.execute(Job.__table__.insert().values(**columns))
                 if sealed is not None:
                     conn.execute(JobSecret.__table__.insert().values(job_id=job.id, sealed=sealed))
@@ -342,6 +446,35 @@ class Store:
                     return existing, False
             raise
         return job, True
+
+    def _locked_usage(self, conn: Connection, tenant: str, quota: Quota | None, new_bytes: int,
+                      now: datetime, lock: bool = True) -> Usage:
+        """The tenant's usage in one query, its row locked until the transaction ends when ``lock``
+        (PostgreSQL: ``SELECT … FOR UPDATE`` on the tenant's row; SQLite: a write that changes
+        nothing takes the database's write lock, as :class:`StoreLedger` does). The times in the
+        windows are read only when a limit is reached (for Retry-After)."""
+        mine, minute, day = Job.tenant == tenant, now - MINUTE, now - DAY
+        if lock and self.engine.dialect.name == "postgresql":
+            conn.execute(select(Tenant.name).where(Tenant.name == tenant).with_for_update())
+        elif lock:
+            conn.execute(update(Tenant).where(Tenant.name == tenant).values(webhook_secret=Tenant.webhook_secret))
+        active, recent = Job.status.in_(ACTIVE), Job.created_at > minute
+        today = (Job.created_at > day) & (Job.input_bytes > 0)
+        row = conn.execute(select(func.sum(case((active, 1), else_=0)), func.sum(case((recent, 1), else_=0)),
+                                  func.sum(case((today, Job.input_bytes), else_=0)))
+                           .where(mine, active | (Job.created_at > day))).one()
+        usage = Usage(active=int(row[0] or 0), recent_count=int(row[1] or 0), bytes_today=int(row[2] or 0))
+        if quota is not None and quota.jobs_per_minute and usage.recent_count >= quota.jobs_per_minute:
+            usage.recent = list(conn.scalars(select(Job.created_at).where(mine, recent).order_by(Job.created_at)))
+        if quota is not None and quota.bytes_per_day and usage.bytes_today + new_bytes > quota.bytes_per_day:
+            usage.uploads = [(when, int(size)) for when, size in conn.execute(
+                select(Job.created_at, Job.input_bytes).where(mine, today).order_by(Job.created_at))]
+        return usage
+
+    def usage(self, tenant: str, quota: Quota | None = None) -> Usage:
+        """The tenant's usage now, read without locking (an early check; what an admin sees)."""
+        with self.engine.connect() as conn:
+            return self._locked_usage(conn, tenant, quota, 0, utcnow(), lock=False)
 
     def find_by_idempotency_key(self, tenant: str, key: str) -> Job | None:
         with self.sessions() as s:
@@ -355,13 +488,27 @@ class Store:
             return s.scalars(stmt).first()
 
     def list_jobs(self, tenant: str, *, limit: int = 50, offset: int = 0,
-                  status: str | None = None, kind: str | None = None) -> tuple[list[Job], int]:
+                  status: str | None = None, kind: str | None = None,
+                  filters: JobFilter | None = None) -> tuple[list[Job], int]:
+        """A page of the tenant's jobs, newest first, and how many match in all."""
+        f = filters or JobFilter(status=status, kind=kind)
+        where = [Job.tenant == tenant]
+        if f.status:
+            where.append(Job.status == f.status)
+        if f.kind:
+            where.append(Job.kind == f.kind)
+        if f.site:
+            origin, path = site_of(f.site)
+            where.append(Job.site_origin == origin)
+            if path != "/":
+                where.append((Job.site_path == path) | Job.site_path.startswith(path + "/", autoescape=True))
+        if f.document:
+            where.append(Job.document_name == document_key(f.document))
+        if f.search:
+            needle = f.search.strip().lower()
+            where.append(Job.document_name.contains(needle, autoescape=True)
+                         | (Job.site_origin + func.lower(Job.site_path)).contains(needle, autoescape=True))
         with self.sessions() as s:
-            where = [Job.tenant == tenant]
-            if status:
-                where.append(Job.status == status)
-            if kind:
-                where.append(Job.kind == kind)
             total = s.scalar(select(func.count()).select_from(Job).where(*where)) or 0
             rows = s.scalars(select(Job).where(*where).order_by(Job.created_at.desc(), Job.id)
                              .limit(limit).offset(offset)).all()
@@ -437,6 +584,9 @@ class Store:
             s.execute(delete(Artifact).where(Artifact.job_id == job_id))
             s.execute(delete(JobUnit).where(JobUnit.job_id == job_id))
             s.execute(delete(JobSecret).where(JobSecret.job_id == job_id))
+            messages = select(WebhookMessage.id).where(WebhookMessage.job_id == job_id)
+            s.execute(delete(WebhookAttempt).where(WebhookAttempt.message_id.in_(messages)))
+            s.execute(delete(WebhookMessage).where(WebhookMessage.job_id == job_id))
             return s.execute(delete(Job).where(Job.id == job_id)).rowcount == 1
 
     # sealed credentials -----------------------------------------------------------------
@@ -498,27 +648,180 @@ class Store:
             row = s.get(Tenant, tenant)
             return row.webhook_secret if row else None
 
-    def create_api_key(self, tenant: str) -> str:
-        """A new key for ``tenant`` (created with its webhook secret if new). Only the hash is kept."""
-        self.ensure_tenant(tenant)
-        key = KEY_PREFIX + secrets.token_urlsafe(32)
-        with self.sessions.begin() as s:
-            s.add(ApiKey(tenant=tenant, key_hash=hash_key(key), created_at=utcnow()))
-        return key
-
-    def tenant_for_key(self, key: str) -> str | None:
-        """The tenant owning ``key`` (None when unknown); stamps last use at most once a minute."""
-        digest = hash_key(key)
+    def tenant_quota(self, tenant: str) -> dict[str, int | None]:
+        """The tenant's own limits (None: the settings' default)."""
         with self.sessions() as s:
-            row = s.execute(select(ApiKey.id, ApiKey.tenant, ApiKey.last_used_at)
-                            .where(ApiKey.key_hash == digest)).first()
+            row = s.get(Tenant, tenant)
+            return {name: getattr(row, name) if row else None for name in LIMITS}
+
+    def set_tenant_quota(self, tenant: str, values: dict[str, int | None]) -> dict[str, int | None]:
+        """Set some of the tenant's own limits (None: back to the default); the tenant is created
+        when new. Returns the tenant's own limits after the change."""
+        unknown = set(values) - set(LIMITS)
+        if unknown:
+            raise ValueError(f"Unknown limits: {', '.join(sorted(unknown))}.")
+        self.ensure_tenant(tenant)
+        with self.sessions.begin() as s:
+            s.execute(update(Tenant).where(Tenant.name == tenant).values(**values))
+        return self.tenant_quota(tenant)
+
+    def tenants(self) -> list[str]:
+        with self.sessions() as s:
+            return list(s.scalars(select(Tenant.name).order_by(Tenant.name)))
+
+    # API keys -------------------------------------------------------------------------
+
+    def create_api_key(self, tenant: str, **options: Any) -> str:
+        """A new key for ``tenant`` (created with its webhook secret if new). Only the hash is kept."""
+        return self.issue_key(tenant, **options)[0]
+
+    def issue_key(self, tenant: str, *, name: str = "", scopes: Iterable[Scope] = TENANT_SCOPES,
+                  expires_at: datetime | None = None) -> tuple[str, KeyInfo]:
+        """A new key and what is kept of it (its hash, prefix, name, scopes, expiry)."""
+        self.ensure_tenant(tenant)
+        for _ in range(5):              # a prefix already taken (48 random bits): draw again
+            key = new_key()
+            row = ApiKey(tenant=tenant, key_hash=hash_key(key), prefix=prefix_of(key), name=name[:100],
+                         scopes=format_scopes(scopes), created_at=utcnow(), expires_at=expires_at)
+            try:
+                with self.sessions.begin() as s:
+                    s.add(row)
+            except IntegrityError:
+                continue
+            return key, row.info()
+        raise RuntimeError("Could not draw an unused key prefix.")
+
+    def key_info(self, key: str) -> KeyInfo | None:
+        """What is kept of ``key`` (None when unknown), whatever its state; stamps its last use at
+        most once a minute, and keeps the prefix of a key made before prefixes were kept."""
+        with self.sessions() as s:
+            row = s.scalars(select(ApiKey).where(ApiKey.key_hash == hash_key(key))).first()
         if row is None:
             return None
         now = utcnow()
+        stamp: dict[str, Any] = {}
         if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+            stamp["last_used_at"] = row.last_used_at = now
+        if row.prefix is None:
+            stamp["prefix"] = row.prefix = prefix_of(key)
+        if stamp:
+            try:
+                with self.sessions.begin() as s:
+                    s.execute(update(ApiKey).where(ApiKey.id == row.id).values(**stamp))
+            except IntegrityError:       # an old key whose prefix another key has: it keeps none
+                row.prefix = None
+        return row.info()
+
+    def tenant_for_key(self, key: str) -> str | None:
+        """The tenant owning ``key`` while the key may be used (None when unknown, revoked or expired)."""
+        info = self.key_info(key)
+        return info.tenant if info is not None and key_problem(info, utcnow()) is None else None
+
+    def find_key(self, ref: str | int) -> KeyInfo | None:
+        """A key by its number or its prefix (``acc_AbCdEfGh``; the whole key works too)."""
+        text_ref = str(ref).strip()
+        with self.sessions() as s:
+            if text_ref.isdigit():
+                row = s.get(ApiKey, int(text_ref))
+            else:
+                row = s.scalars(select(ApiKey).where(ApiKey.prefix == prefix_of(text_ref))).first()
+            return row.info() if row is not None else None
+
+    def list_keys(self, tenant: str | None = None) -> list[KeyInfo]:
+        with self.sessions() as s:
+            stmt = select(ApiKey).order_by(ApiKey.tenant, ApiKey.created_at, ApiKey.id)
+            if tenant is not None:
+                stmt = stmt.where(ApiKey.tenant == tenant)
+            return [row.info() for row in s.scalars(stmt)]
+
+    def revoke_key(self, key_id: int, at: datetime | None = None) -> KeyInfo | None:
+        """Revoke a key (now, or at ``at``: a rotation's grace period); an earlier revocation stands."""
+        when = at or utcnow()
+        with self.sessions.begin() as s:
+            row = s.get(ApiKey, key_id)
+            if row is None:
+                return None
+            if row.revoked_at is None or row.revoked_at > when:
+                row.revoked_at = when
+            self._bump_keys(s)
+            return row.info()
+
+    def update_key(self, key_id: int, *, name: str | None = None, scopes: Iterable[Scope] | None = None,
+                   expires_at: datetime | bool | None = False) -> KeyInfo | None:
+        """Change a key's name, scopes or expiry (``expires_at=None`` removes it; False keeps it)."""
+        with self.sessions.begin() as s:
+            row = s.get(ApiKey, key_id)
+            if row is None:
+                return None
+            if name is not None:
+                row.name = name[:100]
+            if scopes is not None:
+                row.scopes = format_scopes(scopes)
+            if expires_at is not False:
+                row.expires_at = expires_at if isinstance(expires_at, datetime) else None
+            self._bump_keys(s)
+            return row.info()
+
+    def rotate_key(self, key_id: int, grace: timedelta = timedelta(0)) -> tuple[str, KeyInfo] | None:
+        """A new key with the old one's tenant, name, scopes and expiry; the old key stops working
+        after ``grace`` (at once by default). None when there is no such key."""
+        old = self.find_key(key_id)
+        if old is None:
+            return None
+        key, info = self.issue_key(old.tenant, name=old.name, scopes=old.scopes, expires_at=old.expires_at)
+        self.revoke_key(old.id, utcnow() + grace)
+        return key, info
+
+    def key_generation(self) -> int:
+        """Grows with every change to any key: a cache of keys older than this is stale."""
+        with self.engine.connect() as conn:
+            return int(conn.scalar(select(Counter.value).where(Counter.name == KEYS_COUNTER)) or 0)
+
+    @staticmethod
+    def _bump_keys(s: Session) -> None:
+        if not s.execute(update(Counter).where(Counter.name == KEYS_COUNTER)
+                         .values(value=Counter.value + 1)).rowcount:
+            s.add(Counter(name=KEYS_COUNTER, value=1))
+
+    # webhook deliveries ---------------------------------------------------------------
+
+    def add_webhook_message(self, job_id: str, url: str, body: str, trigger: str) -> WebhookMessage:
+        msg = WebhookMessage(id="msg_" + uuid.uuid4().hex, job_id=job_id, url=url, body=body, trigger=trigger,
+                             status=PENDING_DELIVERY, created_at=utcnow(), next_attempt_at=utcnow(), attempts=[])
+        with self.sessions.begin() as s:
+            s.add(msg)
+        return msg
+
+    def webhook_message(self, message_id: str) -> WebhookMessage | None:
+        with self.sessions() as s:
+            return s.get(WebhookMessage, message_id)
+
+    def webhook_messages(self, job_id: str) -> list[WebhookMessage]:
+        with self.sessions() as s:
+            return list(s.scalars(select(WebhookMessage).where(WebhookMessage.job_id == job_id)
+                                  .order_by(WebhookMessage.created_at, WebhookMessage.id)))
+
+    def record_attempt(self, message_id: str, *, number: int, started_at: datetime, duration_ms: int,
+                       status_code: int | None, error: str | None, status: str,
+                       next_attempt_at: datetime | None) -> bool:
+        """Log one delivery attempt and where the message stands after it. False when attempt
+        ``number`` was already logged (the same task ran twice): nothing changes then."""
+        try:
             with self.sessions.begin() as s:
-                s.execute(update(ApiKey).where(ApiKey.id == row.id).values(last_used_at=now))
-        return str(row.tenant)
+                s.add(WebhookAttempt(message_id=message_id, number=number, started_at=started_at,
+                                     duration_ms=duration_ms, status_code=status_code, error=error))
+                s.flush()
+                s.execute(update(WebhookMessage).where(WebhookMessage.id == message_id)
+                          .values(status=status, next_attempt_at=next_attempt_at))
+        except IntegrityError:
+            return False
+        return True
+
+    def due_webhooks(self) -> list[WebhookMessage]:
+        """Messages still to be delivered, soonest first (a worker that restarts sends them again)."""
+        with self.sessions() as s:
+            return list(s.scalars(select(WebhookMessage).where(WebhookMessage.status == PENDING_DELIVERY)
+                                  .order_by(WebhookMessage.next_attempt_at)))
 
 
 # ----------------------------------------------------------------------------- fanned-out units

@@ -18,8 +18,9 @@ from access.auditconfig import AuditConfig, SiteConfig
 from access.auditing import Subject
 from access.errors import AccessError, EngineUnavailable, ValidationFailed
 from access.jobs import Runtime
-from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus, SourceFile
+from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus, SourceFile, utcnow
 from access.netguard import check_url
+from access.quotas import Quota, refusal
 from access.store import Job
 from access.vault import seal
 
@@ -79,6 +80,21 @@ def _existing(rt: Runtime, tenant: str, key: str | None) -> Job | None:
     return rt.store.find_by_idempotency_key(tenant, key) if key else None
 
 
+def tenant_quota(rt: Runtime, tenant: str) -> Quota:
+    """The tenant's limits: its own, else the settings' defaults."""
+    return Quota.of(rt.settings, rt.store.tenant_quota(tenant))
+
+
+def check_quota_early(rt: Runtime, tenant: str, quota: Quota) -> None:
+    """Refuse at once (before an upload is read) a tenant already at a limit; the exact check,
+    with the upload's size, is made when the job is inserted (:meth:`Store.create_job`)."""
+    if not quota.limited:
+        return
+    refused = refusal(quota, rt.store.usage(tenant, quota), 0, utcnow())
+    if refused is not None:
+        raise refused
+
+
 def _check_callback(url: str | None, rt: Runtime) -> str | None:
     if not url:
         return None
@@ -126,13 +142,14 @@ def _submit_site(rt: Runtime, tenant: str, site: SiteConfig, callback_url: str |
                  idem: str | None) -> tuple[Job, bool]:
     if (job := _existing(rt, tenant, idem)) is not None:
         return job, False
+    quota = tenant_quota(rt, tenant)
     subject, options, sealed = _site_options(rt, site)
     callback = _check_callback(callback_url, rt)
     queue = services.audit_queue(subject, rt.registry)
     job, created = rt.store.create_job(
         tenant=tenant, kind=JobKind.AUDIT, input={"url": site.start, **({"name": site.name} if site.name else {})},
         options=options.model_dump(mode="json"), callback_url=callback, idempotency_key=idem, queue=queue,
-        sealed=sealed)
+        sealed=sealed, quota=quota, fair_share_step=rt.settings.fair_share_step)
     if created:
         enqueue(rt, job)
     return job, created
@@ -154,6 +171,8 @@ def submit_file(rt: Runtime, tenant: str, kind: JobKind, fh: BinaryIO, filename:
     else:
         options.targets = services.validate_targets(options.targets, rt.registry)
     callback = _check_callback(callback, rt)
+    quota = tenant_quota(rt, tenant)
+    check_quota_early(rt, tenant, quota)
     job_id = str(uuid.uuid4())
     path = rt.storage.save_file(fh, tenant, job_id, filename, rt.settings.max_upload_bytes)
     try:
@@ -163,7 +182,8 @@ def submit_file(rt: Runtime, tenant: str, kind: JobKind, fh: BinaryIO, filename:
             tenant=tenant, kind=kind, job_id=job_id, options=options.model_dump(mode="json"),
             input={"path": str(path), "filename": source.filename, "format": source.format,
                    "size": path.stat().st_size},
-            callback_url=callback, idempotency_key=idem, queue=queue)
+            callback_url=callback, idempotency_key=idem, queue=queue, quota=quota,
+            fair_share_step=rt.settings.fair_share_step)
     except BaseException:
         rt.storage.delete_job(tenant, job_id)
         raise

@@ -15,7 +15,7 @@ from access.storage import Storage
 from access.store import Store
 from api.deps import Services
 from api.errors import FORM_SLACK, BodyLimitMiddleware, install_error_handlers
-from api.routes import jobs, system
+from api.routes import admin, jobs, system
 
 DESCRIPTION = """Audit learning websites and documents for accessibility, and convert learning
 materials into accessible formats. Every `/v1` route needs `Authorization: Bearer <API key>`
@@ -46,4 +46,5 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_upload_bytes + FORM_SLACK)
     app.include_router(system.router)
     app.include_router(jobs.router)
+    app.include_router(admin.router)
     return app

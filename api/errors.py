@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from access.errors import AccessError, FileTooLarge
+from access.errors import AccessError, FileTooLarge, TooManyRequests
 from access.storage import human_size
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,10 @@ def describe_validation(exc: RequestValidationError) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AccessError)
     async def _access_error(_: Request, exc: AccessError) -> JSONResponse:
+        if isinstance(exc, TooManyRequests):
+            return JSONResponse({"error": {"code": exc.code, "message": exc.message, "limit": exc.limit,
+                                           "retry_after": exc.retry_after}},
+                                status_code=429, headers={"Retry-After": str(exc.retry_after)})
         headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
         return error_response(exc.http_status, exc.code, exc.message, headers)
 

@@ -86,8 +86,42 @@ class JobList(BaseModel):
     next: str | None = None
 
 
+class DeliveryAttempt(BaseModel):
+    number: int
+    at: str
+    duration_ms: int
+    status_code: int | None = None
+    error: str | None = None
+
+
+class DeliveryOut(BaseModel):
+    """One webhook message: its `webhook-id`, where it went, and every attempt to deliver it."""
+
+    id: str
+    url: str
+    trigger: str = Field(description="`finished` (the job ended) or `redelivery` (asked for).")
+    status: str = Field(description="`pending`, `delivered` or `failed` (every attempt made).")
+    created_at: str
+    next_attempt_at: str | None = None
+    attempts: list[DeliveryAttempt] = Field(default_factory=list)
+
+
+class DeliveryList(BaseModel):
+    data: list[DeliveryOut]
+
+
+class LimitErrorBody(ErrorBody):
+    limit: str = Field(description="`jobs_per_minute`, `concurrent_jobs` or `bytes_per_day`.")
+    retry_after: int = Field(description="Seconds until the same request may pass (also the Retry-After header).")
+
+
+class LimitErrorOut(BaseModel):
+    error: LimitErrorBody
+
+
 ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorOut, "description": "Missing or invalid API key (`unauthorized`)."},
+    401: {"model": ErrorOut, "description": "Missing, unknown, revoked or expired API key (`unauthorized`)."},
+    403: {"model": ErrorOut, "description": "The API key does not have the scope this needs (`forbidden`)."},
     404: {"model": ErrorOut, "description": "No such job for this tenant (`not_found`)."},
     422: {"model": ErrorOut, "description": "Invalid request or input (`invalid_request`, ...)."},
 }
@@ -97,3 +131,8 @@ class AuditJobs(BaseModel):
     """The jobs of an audit config document, one per site, in its order."""
 
     jobs: list[JobOut]
+SUBMIT_ERRORS: dict[int | str, dict[str, Any]] = {
+    429: {"model": LimitErrorOut, "description": "A limit of the tenant is reached (`rate_limited`: jobs per "
+          "minute or jobs in flight; `quota_exceeded`: bytes per day); see the `Retry-After` header.",
+          "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}},
+}

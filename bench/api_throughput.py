@@ -87,6 +87,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for all jobs")
     parser.add_argument("--worker-nice", type=int, default=10,
                         help="run the worker at this nice level, as `access serve` does (0: same priority)")
+    parser.add_argument("--quota-checks", action="store_true",
+                        help="set limits too high to refuse anything, so every submission runs the locked check")
     parser.add_argument("--rate", type=float, default=None,
                         help="pace submissions to this many per second in total (default: as fast as answered)")
     args = parser.parse_args()
@@ -101,7 +103,10 @@ def main() -> None:
     env.update({"ACCESS_DATA_DIR": str(tmp / "data"), "ACCESS_PORT": str(port),
                 "ACCESS_DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{db}",
                 "ACCESS_BROKER_URL": "redis://127.0.0.1:6379/0", "ACCESS_BROKER_KEY_PREFIX": prefix,
-                "ACCESS_LOG_LEVEL": "WARNING"})
+                "ACCESS_LOG_LEVEL": "WARNING",
+                # one tenant sends every job: its quotas are lifted, or set out of reach
+                **{f"ACCESS_QUOTA_{name}": "1000000000" if args.quota_checks else "0"
+                   for name in ("JOBS_PER_MINUTE", "CONCURRENT_JOBS", "BYTES_PER_DAY")}})
     procs: list[subprocess.Popen[bytes]] = []
     try:
         key = subprocess.run([sys.executable, "-m", "access.cli", "keys", "create", "--tenant", "bench"],

@@ -8,11 +8,10 @@ from typing import Any
 
 from celery import signals
 
-from access import jobs
+from access import jobs, webhooks
 from access.config import get_settings
 from access.errors import EngineUnavailable
 from access.queue import RUN_JOB_TASK, RUN_UNITS_TASK, WEBHOOK_TASK, CeleryQueue
-from access.webhooks import DeliveryFailed, deliver
 from workers.celery_app import app
 
 log = logging.getLogger(__name__)
@@ -65,20 +64,18 @@ for _old in OLD_JOB_TASKS:
     app.task(name=_old, **RETRY)(run_job.run)
 
 
-@app.task(name=WEBHOOK_TASK)
-def webhook(job_id: str) -> None:
+@app.task(name=WEBHOOK_TASK, bind=True, max_retries=None)
+def webhook(self: Any, job_id: str, message_id: str | None = None) -> None:
+    """One delivery attempt of a webhook message; a failed one comes back as a Celery retry with
+    the backoff as countdown (the delivery log in the job store decides when to give up). A
+    message queued before messages existed (job id only) is made here."""
     rt = runtime()
-    job = rt.store.get_job(job_id)
-    if job is None or not job.callback_url:
+    message_id = message_id or jobs.legacy_webhook_message(rt, job_id)
+    if message_id is None:
         return
-    settings = rt.settings
-    secret = rt.store.webhook_secret(job.tenant) or settings.webhook_secret or ""
-    base = settings.public_url or f"http://{settings.host}:{settings.port}"
-    try:
-        deliver(job.callback_url, jobs.job_json(job, base), secret, attempts=settings.webhook_attempts,
-                timeout=settings.webhook_timeout)
-    except DeliveryFailed as exc:
-        log.warning("job %s: %s", job_id, exc)
+    wait = webhooks.deliver(rt.store, rt.settings, message_id)
+    if wait is not None:
+        raise self.retry(args=[job_id, message_id], countdown=wait)
 
 
 @signals.worker_ready.connect
@@ -95,5 +92,7 @@ def _recover_orphans(**_: Any) -> None:
                 log.warning("job %s was left running by a lost worker: sending it again", job.id)
                 assert rt.queue is not None
                 rt.queue.send_job(job)
+        if sent := jobs.resend_due_webhooks(rt):
+            log.warning("%d webhook message(s) left pending by a lost worker: sent again", sent)
     finally:
         rt.store.dispose()

@@ -6,6 +6,7 @@ import contextlib
 import json
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -14,14 +15,27 @@ from starlette.datastructures import UploadFile
 
 from access import jobs, services
 from access.errors import Conflict, NotFound, RangeNotSatisfiable, ValidationFailed
+from access.jobfilters import JobFilter
 from access.models import JobKind, JobStatus
 from access.requirements import Standard
 from access.storage import parse_range, read_range
 from access.store import Job
 from access.submission import submit_audit_config, submit_file, submit_url_audit
-from api.deps import ServicesDep, TenantDep, base_url
+from access.webhooks import delivery_view
+from api.deps import SCOPE_OF_KIND, AuditTenantDep, CallerDep, ConvertTenantDep, ServicesDep, TenantDep, base_url
 from api.errors import error_response
-from api.schemas import ERRORS, AuditConfigRequest, AuditRequest, JobList, JobOut, inline_schema
+from api.schemas import (
+    ERRORS,
+    SUBMIT_ERRORS,
+    AuditConfigRequest,
+    AuditRequest,
+    DeliveryList,
+    DeliveryOut,
+    ErrorOut,
+    JobList,
+    JobOut,
+    inline_schema,
+)
 
 router = APIRouter(prefix="/v1", tags=["jobs"], responses=ERRORS)
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
@@ -60,11 +74,12 @@ async def _form_file(request: Request) -> tuple[UploadFile, list[tuple[str, str]
 
 
 @router.post("/audits", status_code=202, response_model=JobOut, summary="Submit an audit (URL or file)",
+             responses=SUBMIT_ERRORS,
              openapi_extra={"requestBody": {"required": True, "content": {
                  "application/json": {"schema": {"oneOf": [inline_schema(AuditRequest),
                                                             inline_schema(AuditConfigRequest)]}},
                  "multipart/form-data": {"schema": _AUDIT_FORM}}}})
-async def submit_audit(request: Request, svc: ServicesDep, tenant: TenantDep,
+async def submit_audit(request: Request, svc: ServicesDep, tenant: AuditTenantDep,
                        idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """JSON `{"url": ...}` audits a web page or site (with sign-in, states, viewports … as in one
     site of the config file); JSON `{"sites": [...]}` (the config document) makes one job per site
@@ -94,9 +109,10 @@ async def submit_audit(request: Request, svc: ServicesDep, tenant: TenantDep,
 
 
 @router.post("/conversions", status_code=202, response_model=JobOut, summary="Submit a conversion",
+             responses=SUBMIT_ERRORS,
              openapi_extra={"requestBody": {"required": True, "content": {
                  "multipart/form-data": {"schema": _CONVERT_FORM}}}})
-async def submit_conversion(request: Request, svc: ServicesDep, tenant: TenantDep,
+async def submit_conversion(request: Request, svc: ServicesDep, tenant: ConvertTenantDep,
                             idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Multipart `file=` plus `targets=html,epub,...` and conversion options as form fields."""
     if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
@@ -123,25 +139,36 @@ def get_job(job_id: str, request: Request, svc: ServicesDep, tenant: TenantDep) 
 @router.get("/jobs", response_model=JobList, summary="Your jobs, newest first")
 def list_jobs(request: Request, svc: ServicesDep, tenant: TenantDep,
               limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
-              status: JobStatus | None = None, kind: JobKind | None = None) -> dict[str, Any]:
-    rows, total = svc.store.list_jobs(tenant, limit=limit, offset=offset,
-                                      status=status.value if status else None,
-                                      kind=kind.value if kind else None)
+              status: JobStatus | None = None, kind: JobKind | None = None,
+              site: Annotated[str | None, Query(
+                  max_length=2000, description="A site's audits: an origin (`https://example.org`) for all of "
+                  "them, or an origin and path (`https://example.org/courses`) for those that started there "
+                  "or below.", examples=["https://example.org"])] = None,
+              document: Annotated[str | None, Query(
+                  max_length=255, description="Jobs of the file with this name (any case).")] = None,
+              q: Annotated[str | None, Query(
+                  max_length=200, description="Jobs whose site URL or file name contains this text (any case).")]
+              = None) -> dict[str, Any]:
+    """Filter by `status`, `kind`, `site`, `document` or `q` (together: all must match), so a
+    platform can follow one site's or one document's audits over time."""
+    filters = JobFilter(status=status.value if status else None, kind=kind.value if kind else None,
+                        site=site, document=document, search=q)
+    rows, total = svc.store.list_jobs(tenant, limit=limit, offset=offset, filters=filters)
     base = base_url(request, svc.settings)
     nxt = None
     if offset + len(rows) < total:
-        query = f"limit={limit}&offset={offset + limit}"
-        query += f"&status={status.value}" if status else ""
-        query += f"&kind={kind.value}" if kind else ""
-        nxt = f"{base}/v1/jobs?{query}"
+        nxt = f"{base}/v1/jobs?" + urlencode({"limit": limit, "offset": offset + limit, **filters.query()})
     return {"data": [jobs.job_view(j, base) for j in rows], "count": total, "limit": limit,
             "offset": offset, "next": nxt}
 
 
 @router.delete("/jobs/{job_id}", summary="Cancel a queued or running job; delete a finished one",
-               responses={202: {"model": JobOut}, 204: {"description": "Deleted with its files."}})
-def delete_job(job_id: str, request: Request, svc: ServicesDep, tenant: TenantDep) -> Response:
-    job = _job_or_404(svc, tenant, job_id)
+               responses={202: {"model": JobOut}, 204: {"description": "Deleted with its files."},
+                          403: {"model": ErrorOut, "description": "The key lacks the job kind's scope."}})
+def delete_job(job_id: str, request: Request, svc: ServicesDep, caller: CallerDep) -> Response:
+    """Needs the scope that submits the job's kind (`audit` or `convert`)."""
+    job = _job_or_404(svc, caller.tenant, job_id)
+    caller.require(SCOPE_OF_KIND[job.kind])
     if not job.job_status.finished and svc.store.cancel(job.id):
         with contextlib.suppress(Exception):   # the embedded broker has no broadcast; the task sees the row
             if svc.queue is not None:
@@ -151,6 +178,24 @@ def delete_job(job_id: str, request: Request, svc: ServicesDep, tenant: TenantDe
     svc.storage.delete_job(job.tenant, job.id)
     svc.store.delete_job(job.id)
     return Response(status_code=204)
+
+
+@router.get("/jobs/{job_id}/deliveries", response_model=DeliveryList, summary="The job's webhook delivery log")
+def list_deliveries(job_id: str, svc: ServicesDep, tenant: TenantDep) -> dict[str, Any]:
+    """Every message sent to the job's `callback_url` (the first, and each redelivery), with its
+    attempts (time, duration, HTTP status, error) and, while it is pending, its next attempt."""
+    job = _job_or_404(svc, tenant, job_id)
+    return {"data": [delivery_view(m) for m in svc.store.webhook_messages(job.id)]}
+
+
+@router.post("/jobs/{job_id}/deliveries", status_code=202, response_model=DeliveryOut,
+             summary="Send the job's webhook again",
+             responses={409: {"model": ErrorOut, "description": "The job has no callback_url or has not ended."}})
+def redeliver(job_id: str, svc: ServicesDep, tenant: TenantDep) -> dict[str, Any]:
+    """A new message (new `webhook-id`) with the job as it is now, delivered and retried like
+    the first."""
+    job = _job_or_404(svc, tenant, job_id)
+    return delivery_view(jobs.redeliver_webhook(svc, job))
 
 
 @router.get("/jobs/{job_id}/report", summary="The audit report",

@@ -149,3 +149,39 @@ def test_keys_secret_prints_a_fernet_key(runner: CliRunner) -> None:
     result = runner.invoke(app, ["keys", "secret"])
     assert result.exit_code == 0
     Fernet(result.stdout.strip().encode())
+def test_keys_lifecycle_from_the_command_line(runner: CliRunner, tmp_path: Path) -> None:
+    made = runner.invoke(app, ["keys", "create", "--tenant", "school-8", "--name", "LMS", "--scopes", "audit,read",
+                               "--expires", "30d", "--show-secret"])
+    assert made.exit_code == 0, made.output
+    key, secret, legacy = made.stdout.strip().splitlines()
+    assert key.startswith("acc_") and secret.startswith("webhook secret: whsec_")
+    assert "deprecated" in legacy and "audit, read" in made.stderr and key[:12] in made.stderr
+    listed = runner.invoke(app, ["keys", "list", "--json"])
+    (row,) = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert row["prefix"] == key[:12] and row["scopes"] == ["audit", "read"] and row["status"] == "active"
+    assert key not in listed.stdout
+
+    rotated = runner.invoke(app, ["keys", "rotate", key[:12]])
+    assert rotated.exit_code == 0, rotated.output
+    new_key = rotated.stdout.strip()
+    store = Store(f"sqlite:///{tmp_path / 'data' / 'access.sqlite'}")
+    try:
+        assert store.tenant_for_key(key) is None, "rotation without grace stops the old key at once"
+        assert store.tenant_for_key(new_key) == "school-8"
+        assert runner.invoke(app, ["keys", "revoke", new_key[:12]]).exit_code == 0
+        assert store.tenant_for_key(new_key) is None
+    finally:
+        store.dispose()
+    missing = runner.invoke(app, ["keys", "revoke", "acc_nothere"])
+    assert missing.exit_code == 1 and "not_found" in missing.stderr
+    bad = runner.invoke(app, ["keys", "create", "--tenant", "x", "--scopes", "root"])
+    assert bad.exit_code == 1 and "Unknown scope" in bad.stderr
+
+
+def test_keys_quota_sets_and_shows_a_tenants_limits(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["keys", "quota", "school-9", "--jobs-per-minute", "30", "--concurrent-jobs", "0"])
+    assert result.exit_code == 0, result.output
+    assert "jobs_per_minute" in result.stderr and "30" in result.stderr and "no limit" in result.stderr
+    back = runner.invoke(app, ["keys", "quota", "school-9", "--jobs-per-minute", "default"])
+    assert back.exit_code == 0 and "300" in back.stderr
+    assert runner.invoke(app, ["keys", "quota", "school-9", "--bytes-per-day", "-5"]).exit_code != 0

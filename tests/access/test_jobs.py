@@ -223,7 +223,7 @@ class BrokerQueue:
     def send_units(self, job, keys: list[str]) -> None:
         self.units.append(keys)
 
-    def send_webhook(self, job_id: str) -> None:
+    def send_webhook(self, job_id: str, message_id: str | None = None, countdown: float = 0) -> None:
         self.webhooks.append(job_id)
 
     def revoke(self, job_id: str) -> None: ...

@@ -13,10 +13,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+from standardwebhooks import Webhook
 
 from access.models import JobKind
 from access.queue import RUN_JOB_TASK, make_celery, send_job
-from access.webhooks import SIGNATURE_HEADER, verify
+from access.webhooks import SIGNATURE_HEADER, standard_secret, verify
+from tests.conftest import wait_for
 
 UPLOAD_LIMIT = 256 * 1024
 
@@ -25,7 +27,7 @@ UPLOAD_LIMIT = 256 * 1024
 def distributed(deployment_factory, pg_database_factory, redis_prefix):
     dep = deployment_factory(database_url=pg_database_factory(), broker_url="redis://127.0.0.1:6379/0",
                              broker_key_prefix=f"{redis_prefix}e2e:", max_upload_bytes=UPLOAD_LIMIT,
-                             embedded_worker="false")
+                             embedded_worker="false", webhook_backoff="0.5")
     dep.worker = dep.start_worker(concurrency=2, wait=False)
     dep.start_api()
     dep.wait_worker(dep.worker)
@@ -73,7 +75,7 @@ def test_html_audit_on_redis_and_postgresql(distributed, key: str, sample_html: 
 
 
 class HookReceiver:
-    def __init__(self) -> None:
+    def __init__(self, fail_first: int = 0) -> None:
         self.calls: list[tuple[dict[str, str], bytes]] = []
         self.got = threading.Event()
         outer = self
@@ -81,9 +83,11 @@ class HookReceiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 outer.calls.append((dict(self.headers), self.rfile.read(int(self.headers["Content-Length"]))))
-                self.send_response(200)
+                failing = len(outer.calls) <= fail_first
+                self.send_response(503 if failing else 200)
                 self.end_headers()
-                outer.got.set()
+                if not failing:
+                    outer.got.set()
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -119,6 +123,34 @@ def test_callback_is_signed_with_the_tenant_secret(distributed, key: str, hook: 
     payload = json.loads(body)
     assert payload["id"] == r.json()["id"] and payload["status"] == "succeeded"
     assert payload["artifacts"][0]["name"] == "report.json"
+    assert Webhook(standard_secret(secret)).verify(body, headers) == payload
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_a_refused_callback_is_retried_through_the_queue_and_logged(distributed, key: str,
+                                                                    sample_html: bytes) -> None:
+    hook = HookReceiver(fail_first=1)
+    try:
+        with distributed.client(key) as client:
+            r = client.post("/v1/audits", files={"file": ("lesson.html", sample_html, "text/html")},
+                            data={"callback_url": hook.url})
+            assert hook.got.wait(30), "the retry never came"
+
+            def logged() -> list | None:        # the worker logs the attempt once the answer is in
+                data = client.get(f"/v1/jobs/{r.json()['id']}/deliveries").json()["data"]
+                return data if data and data[0]["status"] != "pending" else None
+
+            log = wait_for(logged, 30, "the delivery to be logged")
+    finally:
+        hook.server.shutdown()
+        hook.server.server_close()
+    (message,) = log
+    assert message["status"] == "delivered" and message["trigger"] == "finished"
+    assert [(a["number"], a["status_code"]) for a in message["attempts"]] == [(1, 503), (2, 200)]
+    assert [h["webhook-id"] for h, _ in hook.calls] == [message["id"]] * 2
+    first, second = (int(h["webhook-timestamp"]) for h, _ in hook.calls)
+    assert second >= first, "each attempt is signed when it is sent"
 
 
 @pytest.mark.redis
