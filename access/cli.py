@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,10 +20,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
+from access import __version__
 from access.errors import AccessError
-from access.models import Impact, Report, Standard
+from access.models import Finding, Impact, Report, Standard
 from access.registry import get_registry
 
 if TYPE_CHECKING:       # the commands import what they use, so `access --help` starts quickly
@@ -28,10 +32,54 @@ if TYPE_CHECKING:       # the commands import what they use, so `access --help` 
     from access.context import Context
 
 app = typer.Typer(name="access", no_args_is_help=True, add_completion=False,
-                  help="Audit learning materials for accessibility and convert them to accessible formats.")
+                  help="Audit learning materials for accessibility and convert them to accessible formats.",
+                  epilog="Examples:\n\n"
+                         "  access audit lesson.html --fail-on serious -o report.json\n\n"
+                         "  access convert chapter.docx --to html,epub,mp3 -o out/\n\n"
+                         "  access serve   (then: access keys create --tenant my-school)\n\n"
+                         "Run 'access COMMAND --help' for a command's options.")
 keys_app = typer.Typer(no_args_is_help=True, help="API keys (one tenant per key).")
 app.add_typer(keys_app, name="keys")
 err = Console(stderr=True)
+try:                        # typer ≥ 0.24 carries its own copy of click
+    from typer._click.types import StringParamType
+except ImportError:         # pragma: no cover - older typer uses click itself
+    from click.types import StringParamType
+
+
+class PlainText(StringParamType):
+    """A text argument whose help shows its name alone, not a Python type (``<str>``)."""
+
+    def get_metavar(self, param: Any, ctx: Any = None) -> str:
+        return ""
+
+
+PLAIN_TEXT = PlainText()
+PROGRESS_STEP = 10          # percent between two progress lines when standard error is not a terminal
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"access {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", "-V", is_eager=True, callback=_show_version,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Audit learning materials for accessibility and convert them to accessible formats."""
+
+
+@keys_app.callback()
+def keys_options() -> None:
+    """API keys (one tenant per key). Every keys command says which database it uses (on standard
+    error), so a key is never made in a database the service does not read."""
+    from access.config import get_settings, redact_url
+
+    settings = get_settings()
+    err.print(f"database: {redact_url(settings.resolved_database_url)}", highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -39,18 +87,43 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                    TimeElapsedColumn(), console=err, transient=True)
+class LineProgress:
+    """Progress for logs (standard error is not a terminal, e.g. CI): one plain line whenever the
+    stage changes or the percentage reaches another step of ``PROGRESS_STEP``, never a redraw."""
+
+    def __init__(self, console: Console, step: int = PROGRESS_STEP, min_interval: float = 0.5,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.console, self.step, self.min_interval, self.clock = console, step, min_interval, clock
+        self.last: tuple[str, int] | None = None
+        self.last_at = float("-inf")
+
+    def __call__(self, percent: float, stage: str) -> None:
+        percent = max(0.0, min(100.0, percent))
+        step = int(percent // self.step) * self.step
+        if self.last is not None:
+            same_stage, same_step = stage == self.last[0], step == self.last[1]
+            # a stage that only counts on ("3 of 40") prints at most every min_interval seconds
+            if (same_stage and same_step) or (same_step and self.clock() - self.last_at < self.min_interval):
+                return
+        self.last, self.last_at = (stage, step), self.clock()
+        self.console.print(f"{percent:3.0f}% {stage}", highlight=False, soft_wrap=True)
 
 
-def _context(progress: Progress, settings: Settings) -> Context:
+@contextmanager
+def _progress() -> Iterator[Callable[[float, str], None]]:
+    """What a command reports progress to: a bar on a terminal, lines otherwise."""
+    if not err.is_terminal:
+        yield LineProgress(err)
+        return
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                   TimeElapsedColumn(), console=err, transient=True)
+    with bar:
+        task = bar.add_task("starting", total=100)
+        yield lambda percent, stage: bar.update(task, completed=max(0.0, min(100.0, percent)), description=stage)
+
+
+def _context(update: Callable[[float, str], None], settings: Settings) -> Context:
     from access import services
-
-    task = progress.add_task("starting", total=100)
-
-    def update(percent: float, stage: str) -> None:
-        progress.update(task, completed=max(0.0, min(100.0, percent)), description=stage)
 
     return services.make_context(settings, progress=update)
 
@@ -70,19 +143,33 @@ def filter_baseline(report: Report, baseline: Path) -> Report:
     return report.finish()
 
 
-@app.command()
+@app.command(epilog="Examples:\n\n"
+                    "  access audit lesson.html --fail-on serious -o report.json\n\n"
+                    "  access audit https://example.org/course --max-pages 20 --format sarif > course.sarif\n\n"
+                    "  access audit page.html --baseline last-week.json   (only new findings)\n\n"
+                    "Exit status: 0 done, 1 error, 2 violations at or above --fail-on.")
 def audit(
-    target: Annotated[str, typer.Argument(help="A URL (http/https) or a file (html, pdf, docx, pptx, epub, zip).")],
-    max_pages: Annotated[int, typer.Option(min=1, help="Web: most pages to audit.")] = 50,
-    max_depth: Annotated[int, typer.Option(min=0, help="Web: how many links deep to crawl.")] = 3,
-    standard: Annotated[Standard, typer.Option(help="Conformance target.")] = Standard.WCAG22AA,
-    format: Annotated[str, typer.Option("--format", "-f", help="json, html, csv, sarif, junit, earl.")] = "json",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
-    fail_on: Annotated[Impact | None, typer.Option(help="Exit 2 when a violation this severe or worse exists.")]
-    = None,
-    baseline: Annotated[Path | None, typer.Option(help="Earlier JSON report: report only new findings.")] = None,
-    include: Annotated[list[str] | None, typer.Option(help="Web: URL regex a page must match.")] = None,
-    exclude: Annotated[list[str] | None, typer.Option(help="Web: URL regex that drops a page.")] = None,
+    target: Annotated[str, typer.Argument(metavar="TARGET", click_type=PLAIN_TEXT,
+                                          help="A URL (http/https) or a file (html, pdf, docx, pptx, epub, zip).")],
+    max_pages: Annotated[int, typer.Option("--max-pages", min=1, metavar="N", help="Web: most pages to audit.")]
+    = 50,
+    max_depth: Annotated[int, typer.Option("--max-depth", min=0, metavar="N",
+                                           help="Web: how many links deep to crawl.")] = 3,
+    standard: Annotated[Standard, typer.Option("--standard", metavar="STANDARD",
+                                               help="Conformance target: wcag2a, wcag2aa, wcag21aa, wcag22aa.")]
+    = Standard.WCAG22AA,
+    format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
+                                        help="json, html, csv, sarif, junit or earl.")] = "json",
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
+                                                help="Write the report here (default: standard output).")] = None,
+    fail_on: Annotated[Impact | None, typer.Option("--fail-on", metavar="IMPACT", help=(
+        "Exit 2 when a violation this severe or worse exists: critical, serious, moderate or minor."))] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", metavar="FILE",
+                                                  help="Earlier JSON report: report only new findings.")] = None,
+    include: Annotated[list[str] | None, typer.Option("--include", metavar="REGEX",
+                                                      help="Web: URL regex a page must match (repeatable).")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", metavar="REGEX",
+                                                      help="Web: URL regex that drops a page (repeatable).")] = None,
     audit_documents: Annotated[bool, typer.Option(help="Web: also audit linked PDF/Office files.")] = False,
     axe_only: Annotated[bool, typer.Option(help="Web: run axe-core only, without our own browser checks.")]
     = False,
@@ -101,8 +188,8 @@ def audit(
                            exclude=exclude or [], audit_documents=audit_documents, axe_only=axe_only,
                            allow_private=True)
     try:
-        with _progress() as progress:
-            ctx = _context(progress, settings)
+        with _progress() as update:
+            ctx = _context(update, settings)
             if target.lower().startswith(("http://", "https://")):
                 report = services.audit_url(target, options, ctx, registry)
             else:
@@ -119,8 +206,26 @@ def audit(
     _emit(body, output)
     s = report.summary
     err.print(f"{s.violations} violation(s), {s.needs_review} to review, in {len(report.parts) or 1} part(s).")
-    if fail_on is not None and report.worst_at_or_above(fail_on):
+    if fail_on is not None and (tripped := report.worst_at_or_above(fail_on)):
+        err.print(fail_on_message(tripped, fail_on), highlight=False, soft_wrap=True)
         raise typer.Exit(2)
+
+
+def fail_on_message(tripped: list[Finding], threshold: Impact, shown: int = 10) -> str:
+    """Which findings made ``--fail-on`` fail: how many, and per rule its impact and count."""
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in tripped:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    ranked = sorted(by_rule.items(), key=lambda kv: (-(kv[1][0].impact.rank if kv[1][0].impact else 0),
+                                                      -len(kv[1]), kv[0]))
+    lines = [f"--fail-on {threshold.value}: {len(tripped)} violation(s) at or above {threshold.value} "
+             f"in {len(by_rule)} rule(s):"]
+    for rule, found in ranked[:shown]:
+        impact = found[0].impact.value if found[0].impact else "?"
+        lines.append(f"  {rule} ({impact}): {len(found)}")
+    if len(ranked) > shown:
+        lines.append(f"  … and {len(ranked) - shown} more rule(s)")
+    return "\n".join(lines)
 
 
 def _emit(body: bytes, output: Path | None) -> None:
@@ -136,15 +241,24 @@ def _emit(body: bytes, output: Path | None) -> None:
 # ----------------------------------------------------------------------------- convert
 
 
-@app.command()
+@app.command(epilog="Examples:\n\n"
+                    "  access convert chapter.docx --to html,epub -o out/\n\n"
+                    "  access convert lesson.pdf --to mp3,daisy --language sw --rate 150\n\n"
+                    "  access convert notes.md --to brf,easy-read --braille-grade 1")
 def convert(
-    file: Annotated[Path, typer.Argument(help="The document to convert.")],
-    to: Annotated[str, typer.Option("--to", "-t", help="Targets, comma separated: html,epub,mp3,daisy,brf,easy-read.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the outputs.")] = Path("out"),
-    language: Annotated[str | None, typer.Option(help="Document language (BCP 47) if not detected.")] = None,
-    voice: Annotated[str | None, typer.Option(help="Speech voice, e.g. espeak:en.")] = None,
-    rate: Annotated[int, typer.Option(min=80, max=450, help="Speech rate, words per minute.")] = 175,
-    braille_grade: Annotated[int, typer.Option(min=1, max=2, help="Braille grade.")] = 2,
+    file: Annotated[str, typer.Argument(metavar="FILE", click_type=PLAIN_TEXT, help="The document to convert.")],
+    to: Annotated[str, typer.Option("--to", "-t", metavar="TARGETS",
+                                    help="Targets, comma separated: html,epub,mp3,daisy,brf,easy-read.")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the outputs.")]
+    = Path("out"),
+    language: Annotated[str | None, typer.Option("--language", metavar="LANG",
+                                                 help="Document language (BCP 47) if not detected.")] = None,
+    voice: Annotated[str | None, typer.Option("--voice", metavar="VOICE",
+                                              help="Speech voice, e.g. espeak:en, piper:joe, pyttsx3:en.")] = None,
+    rate: Annotated[int, typer.Option("--rate", min=80, max=450, metavar="WPM",
+                                      help="Speech rate, words per minute.")] = 175,
+    braille_grade: Annotated[int, typer.Option("--braille-grade", min=1, max=2, metavar="GRADE",
+                                               help="Braille grade (1 or 2).")] = 2,
 ) -> None:
     """Convert a document into accessible formats, written into a folder."""
     from access import services
@@ -154,16 +268,17 @@ def convert(
 
     settings = get_settings()
     registry = get_registry()
-    if not file.is_file():
+    path = Path(file)
+    if not path.is_file():
         raise fail(f"No such file: {file}")
     output = output.expanduser().resolve()
     try:
         targets = services.validate_targets(to.split(","), registry)
         options = ConvertOptions(targets=targets, language=language, voice=voice, rate=rate,
                                  braille_grade=braille_grade)
-        source = services.source_file(file, file.name, settings)
-        with _progress() as progress:
-            result = services.convert(source, options, output, _context(progress, settings), registry)
+        source = services.source_file(path, path.name, settings)
+        with _progress() as update:
+            result = services.convert(source, options, output, _context(update, settings), registry)
     except AccessError as exc:
         raise fail(f"{exc.message} [{exc.code}]") from exc
     table = Table(title="Outputs", title_justify="left")
@@ -209,10 +324,12 @@ def keys_create(
 # ----------------------------------------------------------------------------- rules
 
 
-@app.command()
+@app.command(epilog="Examples:\n\n  access rules --target pdf\n\n  access rules --format markdown > rules.md")
 def rules(
-    format: Annotated[str, typer.Option("--format", "-f", help="table, markdown or json.")] = "table",
-    target: Annotated[str | None, typer.Option(help="Only rules for this target (html, web, pdf ...).")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="table, markdown or json.")]
+    = "table",
+    target: Annotated[str | None, typer.Option("--target", metavar="TARGET",
+                                               help="Only rules for this target (html, web, pdf ...).")] = None,
 ) -> None:
     """List the rule catalogue."""
     registry = get_registry()
@@ -223,10 +340,15 @@ def rules(
     elif format == "markdown":
         typer.echo(rules_markdown(chosen))
     elif format == "table":
-        table = Table("id", "title", "target", "impact", "WCAG", "refs")
+        # ids are what configs and reports name: never cut; the other columns wrap, none is cut
+        table = Table(Column("id", no_wrap=True, min_width=max((len(r.id) for r in chosen), default=2)),
+                      *(Column(name, overflow="fold") for name in ("title", "target", "impact", "WCAG", "refs")))
         for r in chosen:
             table.add_row(r.id, r.title, r.target, r.impact.value, ", ".join(r.wcag), ", ".join(r.standard_refs))
-        Console().print(table)
+        out = Console()
+        if not out.is_terminal:           # a file or a pipe: as wide as the table needs, not 80 columns
+            out = Console(width=max(out.width, 200))
+        out.print(table)
     else:
         raise fail(f"Unknown format {format!r} (table, markdown, json).")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from celery import signals
 
-from access import jobs
+from access import jobs, logs, metrics
 from access.config import get_settings
 from access.errors import EngineUnavailable
 from access.queue import RUN_JOB_TASK, RUN_UNITS_TASK, WEBHOOK_TASK, CeleryQueue
@@ -74,11 +74,14 @@ def webhook(job_id: str) -> None:
     settings = rt.settings
     secret = rt.store.webhook_secret(job.tenant) or settings.webhook_secret or ""
     base = settings.public_url or f"http://{settings.host}:{settings.port}"
-    try:
-        deliver(job.callback_url, jobs.job_json(job, base), secret, attempts=settings.webhook_attempts,
-                timeout=settings.webhook_timeout)
-    except DeliveryFailed as exc:
-        log.warning("job %s: %s", job_id, exc)
+    with logs.bound(job_id=job_id, tenant=job.tenant):
+        try:
+            deliver(job.callback_url, jobs.job_json(job, base), secret, attempts=settings.webhook_attempts,
+                    timeout=settings.webhook_timeout)
+            metrics.webhook_delivery(True)
+        except DeliveryFailed as exc:
+            metrics.webhook_delivery(False)
+            log.warning("job %s: %s", job_id, exc)
 
 
 @signals.worker_ready.connect
