@@ -38,7 +38,9 @@ SECRET_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?i)\b((?:webhook_)?secret|password|passwd|token|api[_-]?key)(\"?\s*[:=]\s*\"?)[^\s\"',;&}]+"),
      r"\1\2" + REDACTED),
 )
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName"}
+# record attributes that are not extra fields (uvicorn adds color_message: the message with ANSI colours)
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName",
+                                                                       "color_message"}
 
 
 def redact(text: str) -> str:

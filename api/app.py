@@ -41,7 +41,9 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         store.dispose()
 
     app = FastAPI(title="access", version=__version__, description=DESCRIPTION, lifespan=lifespan,
-                  license_info={"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"})
+                  license_info={"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
+                  # operation ids are the route functions' names: generated clients get submit_conversion, get_job ...
+                  generate_unique_id_function=lambda route: route.name)
     app.state.services = svc
     metrics = access_metrics.registry()
     metrics.register(system.JobCollector(svc))

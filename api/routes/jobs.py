@@ -173,9 +173,9 @@ def get_report(job_id: str, svc: ServicesDep, tenant: TenantDep,
 @router.get("/jobs/{job_id}/artifacts.zip", summary="Download every output of a job in one zip",
             response_class=StreamingResponse,
             responses={200: {"description": "A zip of the job's files, streamed as it is made.",
-                             "content": {"application/zip": BINARY}},
+                             "content": {"application/zip": BINARY, "application/octet-stream": BINARY}},
                        **READ_ERRORS, **errors(409)})
-def get_all_artifacts(job_id: str, svc: ServicesDep, tenant: TenantDep) -> StreamingResponse:
+def get_artifacts_zip(job_id: str, svc: ServicesDep, tenant: TenantDep) -> StreamingResponse:
     """Every file of a succeeded job (a conversion's outputs, an audit's report) in one zip,
     streamed as it is made (no Range: ask for one file at a time for that)."""
     job = _job_or_404(svc, tenant, job_id)

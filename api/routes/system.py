@@ -15,6 +15,7 @@ from access import services
 from access.queue import ping_broker, queue_depths
 from access.requirements import Standard
 from api.deps import Services, ServicesDep
+from api.schemas import errors
 
 router = APIRouter()
 
@@ -111,7 +112,8 @@ def get_capabilities(svc: ServicesDep) -> dict[str, Any]:
     return capabilities(svc)
 
 
-@router.get("/v1/voices", tags=["system"], summary="Speech voices available for audio conversions")
+@router.get("/v1/voices", tags=["system"], summary="Speech voices available for audio conversions",
+            responses=errors(422, 500))
 def get_voices(svc: ServicesDep, language: str | None = None) -> dict[str, Any]:
     """Installed voices (`id` is what `voice=` takes); `?language=sw` narrows to one language."""
     voices = [v.as_dict() for source in svc.registry.voices.load_all().values() for v in source.voices()]
