@@ -27,14 +27,14 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 APP_NAME = "access"
 
 
-def default_data_dir() -> Path:
+def default_data_dir(package_dir: Path | None = None) -> Path:
     """Where jobs' files and the default SQLite databases live unless ``ACCESS_DATA_DIR`` says
     otherwise; never the current directory, so every command finds the same database wherever it
     is run from. From a source checkout (``make run``, ``pip install -e .``) it is the checkout's
     ``data/`` folder, where it has always been; an installed package uses the per-user data folder
     of the platform (``~/.local/share/access`` on Linux, ``%LOCALAPPDATA%\\access`` on Windows,
     ``~/Library/Application Support/access`` on macOS)."""
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = (package_dir or Path(__file__).resolve().parent).parent
     if (checkout / "pyproject.toml").is_file() and (checkout / "access" / "config.py").is_file():
         return checkout / "data"
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

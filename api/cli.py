@@ -38,14 +38,14 @@ def serve(
     configure_logging(settings.log_level, settings.log_format)
     migrate(settings.resolved_database_url)
     host, port = host or settings.host, port or settings.port
-    err.print(f"database: {redact_url(settings.resolved_database_url)}", soft_wrap=True, highlight=False)
-    err.print(f"data folder: {settings.resolved_data_dir}", soft_wrap=True, highlight=False)
+    say(f"database: {redact_url(settings.resolved_database_url)}")
+    say(f"data folder: {settings.resolved_data_dir}")
     child: subprocess.Popen[bytes] | None = None
     if settings.embedded_worker:
         child = subprocess.Popen([sys.executable, "-m", "access.cli", "worker"], start_new_session=True)
-        err.print(f"started a worker (pid {child.pid}) on broker {redact_url(settings.resolved_broker_url)}", soft_wrap=True, highlight=False)
-    err.print(f"access API on http://{host}:{port}  (docs: http://{host}:{port}/docs)", soft_wrap=True, highlight=False)
-    err.print("create an API key with: access keys create --tenant NAME  (in a checkout: make key)", soft_wrap=True, highlight=False)
+        say(f"started a worker (pid {child.pid}) on broker {redact_url(settings.resolved_broker_url)}")
+    say(f"access API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    say("create an API key with: access keys create --tenant NAME  (in a checkout: make key)")
     # uvicorn re-raises SIGTERM after its graceful shutdown: turn it into an exception so that the
     # worker is stopped below instead of the process dying on the spot.
     signal.signal(signal.SIGTERM, _exit_on_signal)
@@ -55,6 +55,11 @@ def serve(
     finally:
         if child is not None:
             stop_process(child)
+
+
+def say(message: str) -> None:
+    """One plain line on standard error (never wrapped: logs and terminals alike)."""
+    err.print(message, soft_wrap=True, highlight=False, markup=False)
 
 
 def _exit_on_signal(signum: int, _frame: Any) -> None:

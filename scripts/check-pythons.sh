@@ -19,7 +19,9 @@ for version in $SUPPORTED_PYTHONS; do
   fi
   venv=".venv-$version"
   log="$venv.log"
-  if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.access-installed" 2>/dev/null)" != "$want" ]; then
+  if [ "$(python_version .venv/bin/python 2>/dev/null)" = "$version" ]; then
+    venv=.venv                  # the main environment (bootstrap keeps it installed) is this version
+  elif [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.access-installed" 2>/dev/null)" != "$want" ]; then
     say "python $version ($cmd): installing into $venv"
     rm -rf "$venv"
     if ! { "$cmd" -m venv "$venv" && "$venv/bin/python" -m pip install -q -e ".[dev]"; } >"$log" 2>&1; then

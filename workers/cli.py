@@ -41,8 +41,9 @@ def worker(
     enable_multiprocess(settings)        # the worker and its pool processes write their metrics there
     migrate(settings.resolved_database_url)
     err = Console(stderr=True)
-    err.print(f"database: {redact_url(settings.resolved_database_url)}", soft_wrap=True, highlight=False)
-    err.print(f"broker: {redact_url(settings.resolved_broker_url)}", soft_wrap=True, highlight=False)
+    err.print(f"database: {redact_url(settings.resolved_database_url)}", soft_wrap=True, highlight=False,
+              markup=False)
+    err.print(f"broker: {redact_url(settings.resolved_broker_url)}", soft_wrap=True, highlight=False, markup=False)
     argv = worker_argv(settings, queues, concurrency)
     os.execv(argv[0], argv)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import math
 import re
 import struct
@@ -37,7 +38,9 @@ from converters.speech.engine import Synthesis, Voice
 from converters.speech.voices import normalise_tag
 
 ENGINE = "pyttsx3"
-FILE_WAIT_SECONDS = 10.0          # how long a written passage may take to appear complete on disk
+log = logging.getLogger(__name__)
+FILE_WAIT_SECONDS = 5.0           # how long a written passage may take to appear complete on disk
+ATTEMPTS = 3                      # a passage the driver lost is spoken again this many times at most
 LIST_TIMEOUT = 60.0
 
 
@@ -163,19 +166,29 @@ class Pyttsx3Engine:
 
     def synthesize(self, text: str, voice: Voice, *, rate: int = 175, pitch: int = 50,
                    ssml: bool = False) -> Synthesis:
-        self._count += 1
-        path = Path(self._folder.name) / f"passage-{self._count}{self._suffix}"
-        try:
-            with contextlib.redirect_stdout(sys.stderr):
-                self._engine.setProperty("voice", voice.key or voice.id.split(":", 1)[1])
-                self._engine.setProperty("rate", int(rate))
-                self._engine.save_to_file(text, str(path))
-                self._engine.runAndWait()
-                self._wait_for_driver()
-        except (RuntimeError, ValueError, OSError) as exc:
-            raise EngineFailed(f"pyttsx3 could not speak with {voice.id}: {exc}") from exc
-        pcm, sample_rate = self._written(path)
-        return Synthesis(pcm=pcm, sample_rate=sample_rate)
+        """Speak ``text`` into a file and read it back; a passage the driver lost (it returned and
+        no file came) is spoken again, up to ``ATTEMPTS`` times, never replaced by silence."""
+        problem = ""
+        for _ in range(ATTEMPTS):
+            self._count += 1
+            path = Path(self._folder.name) / f"passage-{self._count}{self._suffix}"
+            try:
+                with contextlib.redirect_stdout(sys.stderr):
+                    self._engine.setProperty("voice", voice.key or voice.id.split(":", 1)[1])
+                    self._engine.setProperty("rate", int(rate))
+                    self._engine.save_to_file(text, str(path))
+                    self._engine.runAndWait()
+                    self._wait_for_driver()
+            except (RuntimeError, ValueError, OSError) as exc:
+                raise EngineFailed(f"pyttsx3 could not speak with {voice.id}: {exc}") from exc
+            try:
+                pcm, sample_rate = self._written(path)
+            except EngineFailed as exc:
+                problem = exc.message
+                log.warning("pyttsx3 lost a passage (%s); speaking it again", problem)
+                continue
+            return Synthesis(pcm=pcm, sample_rate=sample_rate)
+        raise EngineFailed(f"{problem} (tried {ATTEMPTS} times)")
 
     def _wait_for_driver(self) -> None:
         """The espeak driver can hand back before espeak has finished: wait for it (FIELD-NOTES)."""

@@ -124,7 +124,7 @@ def test_error_codes_that_can_happen_are_declared(openapi: dict) -> None:
     for path, item in paths.items():
         for method, op in item.items():
             for status, response in op["responses"].items():
-                if status.startswith(("4", "5")) and status != "503" or path.startswith("/v1/jobs"):
+                if (status.startswith(("4", "5")) and status != "503") or path.startswith("/v1/jobs"):
                     schema = response.get("content", {}).get("application/json", {}).get("schema", {})
                     if status.startswith(("4", "5")):
                         assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, status)
