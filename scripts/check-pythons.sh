@@ -41,6 +41,7 @@ for pkg in ("access", "api", "workers", "auditors", "converters", "rules"):
     printf '%s\n' "$out" > "$log"
     echo "python $version: collect FAILED (see $log)"; status=1; continue
   fi
-  echo "python $version ($("$venv/bin/python" --version 2>&1)): every module imports, $(printf '%s\n' "$out" | tail -n 1)"
+  count=$(printf '%s\n' "$out" | tail -n 1 | grep -o '^[0-9]*')
+  echo "python $version ($("$venv/bin/python" --version 2>&1), $venv): every module imports; the suite's ${count:-?} tests collect"
 done
 exit $status
