@@ -183,13 +183,13 @@ def test_line_progress_prints_once_per_step_or_stage() -> None:
         update(pct, "reading")
     for done in range(1, 6):
         now[0] += 0.1
-        update(40, f"audited {done} of 9 pages queued")
+        update(40, f"audited {done} of 9 queued pages")
     now[0] += 1
-    update(41, "audited 6 of 9 pages queued")
+    update(41, "audited 6 of 9 queued pages")
     update(100, "done")
     lines = console.export_text().splitlines()
-    assert lines == ["  0% reading", " 10% reading", " 35% reading", " 40% audited 1 of 9 pages queued",
-                     " 41% audited 6 of 9 pages queued", "100% done"]
+    assert lines == ["  0% reading", " 10% reading", " 35% reading", " 40% audited 1 of 9 queued pages",
+                     " 41% audited 6 of 9 queued pages", "100% done"]
 
 
 def test_fail_on_says_which_findings_tripped_it(runner: CliRunner, lesson: Path) -> None:
@@ -210,3 +210,15 @@ def test_rules_table_shows_whole_ids(tmp_path: Path) -> None:
     ids = [r.id for r in get_registry().rules.values() if r.target == "pdf"]
     assert ids and all(rule_id in result.stdout for rule_id in ids)
     assert "…" not in result.stdout
+
+
+def test_crawl_progress_counts_pages_done_of_pages_queued() -> None:
+    from types import SimpleNamespace
+
+    from access.auditing import LedgerCounts, progress_stage
+
+    site = SimpleNamespace(unit_noun="page")
+    assert progress_stage(site, LedgerCounts(done=3, total=12, over_limit=0)) == "audited 3 of 12 queued pages"
+    assert progress_stage(site, LedgerCounts(done=3, total=12, over_limit=4)) == \
+        "audited 3 of 12 queued pages (+4 over the limit)"
+    assert progress_stage(site, LedgerCounts(done=0, total=1, over_limit=0)) == "auditing the page"
