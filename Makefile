@@ -1,5 +1,6 @@
 # Two commands: `make run` (the service on its embedded defaults) and `make test` (the whole suite).
-.PHONY: run test bootstrap lint bench key
+# `bin/access …` runs the CLI of this checkout from anywhere (the same as .venv/bin/access).
+.PHONY: run test bootstrap lint bench key notice pythons
 
 VENV := .venv/bin
 
@@ -8,7 +9,7 @@ bootstrap:
 
 run: bootstrap
 	@echo "access: http://127.0.0.1:8000  (API docs: http://127.0.0.1:8000/docs)"
-	@echo "create an API key in another terminal:  $(VENV)/access keys create --tenant my-school"
+	@echo "create an API key in another terminal:  make key   (or: bin/access keys create --tenant my-school)"
 	$(VENV)/access serve
 
 test: bootstrap
@@ -21,6 +22,14 @@ lint: bootstrap
 
 key: bootstrap
 	@$(VENV)/access keys create --tenant $${TENANT:-local}
+
+# NOTICE lists every dependency's licence from the installed packages (tests/test_licence.py checks it)
+notice: bootstrap
+	$(VENV)/python scripts/notice.py > NOTICE
+
+# install and collect the suite on every Python 3.11–3.13 found here (.venv-3.X)
+pythons: bootstrap
+	bash scripts/check-pythons.sh
 
 bench: bootstrap
 	$(VENV)/python bench/api_throughput.py

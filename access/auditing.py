@@ -246,8 +246,13 @@ UnitAudit = Callable[[Unit], UnitResult]
 
 
 def progress_stage(auditor: Auditor, counts: LedgerCounts) -> str:
+    """``audited 3 of 12 queued pages``: done of the units the plan holds (a crawl's queue grows as
+    links are found; pages found past the limit are never queued: ``(+4 over the limit)``)."""
     noun = auditor.unit_noun
-    return f"audited {counts.done} of {counts.total} {noun}s" if counts.total != 1 else f"auditing the {noun}"
+    if counts.total == 1:
+        return f"auditing the {noun}"
+    over = f" (+{counts.over_limit} over the limit)" if counts.over_limit else ""
+    return f"audited {counts.done} of {counts.total} queued {noun}s{over}"
 
 
 def report_progress(ctx: Context, auditor: Auditor, counts: LedgerCounts) -> None:

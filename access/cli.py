@@ -10,33 +10,72 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
-from access.auditconfig import AuditConfig, check_threshold, label_of, load_config
-from access.browsing import Threshold
+from access import __version__
 from access.errors import AccessError
 from access.keys_cli import keys_app
-from access.models import AuditOptions, Impact, Report, Standard
+from access.models import Finding, Impact, Report, Standard
 from access.registry import get_registry
 from access.storage import safe_filename
 
 if TYPE_CHECKING:       # the commands import what they use, so `access --help` starts quickly
+    from access.auditconfig import AuditConfig
+    from access.browsing import Threshold
     from access.config import Settings
     from access.context import Context
+    from access.models import AuditOptions
 
 app = typer.Typer(name="access", no_args_is_help=True, add_completion=False,
-                  help="Audit learning materials for accessibility and convert them to accessible formats.")
+                  help="Audit learning materials for accessibility and convert them to accessible formats.",
+                  epilog="Examples:\n\n"
+                         "  access audit lesson.html --fail-on serious -o report.json\n\n"
+                         "  access audit --config access.yml -o reports/\n\n"
+                         "  access convert chapter.docx --to html,epub,mp3 -o out/\n\n"
+                         "  access serve   (then: access keys create --tenant my-school)\n\n"
+                         "Run 'access COMMAND --help' for a command's options.")
 app.add_typer(keys_app, name="keys")
 err = Console(stderr=True)
+try:                        # typer ≥ 0.24 carries its own copy of click
+    from typer._click.types import StringParamType
+except ImportError:         # pragma: no cover - older typer uses click itself
+    from click.types import StringParamType
+
+
+class PlainText(StringParamType):
+    """A text argument whose help shows its name alone, not a Python type (``<str>``)."""
+
+    def get_metavar(self, param: Any, ctx: Any = None) -> str:
+        return ""
+
+
+PLAIN_TEXT = PlainText()
+PROGRESS_STEP = 10          # percent between two progress lines when standard error is not a terminal
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"access {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", "-V", is_eager=True, callback=_show_version,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Audit learning materials for accessibility and convert them to accessible formats."""
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -44,25 +83,45 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                    TimeElapsedColumn(), console=err, transient=True)
+class LineProgress:
+    """Progress for logs (standard error is not a terminal, e.g. CI): one plain line whenever the
+    stage changes or the percentage reaches another step of ``PROGRESS_STEP``, never a redraw;
+    ``prefix`` names the target when one command makes several reports."""
+
+    def __init__(self, console: Console, step: int = PROGRESS_STEP, min_interval: float = 0.5,
+                 clock: Callable[[], float] = time.monotonic, prefix: str = "") -> None:
+        self.console, self.step, self.min_interval, self.clock = console, step, min_interval, clock
+        self.prefix = prefix
+        self.last: tuple[str, int] | None = None
+        self.last_at = float("-inf")
+
+    def __call__(self, percent: float, stage: str) -> None:
+        percent = max(0.0, min(100.0, percent))
+        step = int(percent // self.step) * self.step
+        if self.last is not None:
+            same_stage, same_step = stage == self.last[0], step == self.last[1]
+            # a stage that only counts on ("3 of 40") prints at most every min_interval seconds
+            if (same_stage and same_step) or (same_step and self.clock() - self.last_at < self.min_interval):
+                return
+        self.last, self.last_at = (stage, step), self.clock()
+        self.console.print(f"{escape(self.prefix)}{percent:3.0f}% {escape(stage)}", highlight=False, soft_wrap=True)
 
 
-def _context(progress: Progress, settings: Settings, name: str = "") -> Context:
-    """A context whose progress moves the bar on a terminal, and prints a line per new stage
-    otherwise (CI logs): ``course: 40% audited 4 of 10 pages``."""
+@contextmanager
+def _progress(name: str = "") -> Iterator[Callable[[float, str], None]]:
+    """What a command reports progress to: a bar on a terminal, lines otherwise."""
+    if not err.is_terminal:
+        yield LineProgress(err, prefix=f"{name}: " if name else "")
+        return
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                   TimeElapsedColumn(), console=err, transient=True)
+    with bar:
+        task = bar.add_task(name or "starting", total=100)
+        yield lambda percent, stage: bar.update(task, completed=max(0.0, min(100.0, percent)), description=stage)
+
+
+def _context(update: Callable[[float, str], None], settings: Settings) -> Context:
     from access import services
-
-    task = progress.add_task("starting", total=100)
-    last = [""]
-
-    def update(percent: float, stage: str) -> None:
-        progress.update(task, completed=max(0.0, min(100.0, percent)), description=stage)
-        if not err.is_terminal and stage != last[0]:
-            last[0] = stage
-            err.print(f"{escape(name)}{': ' if name else ''}{percent:.0f}% {escape(stage)}", highlight=False,
-                      soft_wrap=True)
 
     return services.make_context(settings, progress=update)
 
@@ -99,6 +158,9 @@ def plan_audits(targets: list[str], config: AuditConfig | None, options: AuditOp
                 fail_on: Impact | None) -> list[PlannedAudit]:
     """The config's sites (their own options; ``--fail-on`` where a site has no threshold), then
     the command line's targets (the flags' options)."""
+    from access.auditconfig import label_of
+    from access.browsing import Threshold
+
     default = Threshold(impact=fail_on.value, max=0) if fail_on is not None else None
     planned = [PlannedAudit(site.label, site.start,
                             site.options(allow_private=True, screenshots=site.screenshots and options.screenshots),
@@ -130,38 +192,57 @@ def report_paths(planned: list[PlannedAudit], output: Path | None, ext: str, by_
     return [output / f"{safe_filename(p.name, 'report')}.{ext}" for p in planned] if folder else [output]
 
 
-@app.command()
+@app.command(epilog="Examples:\n\n"
+                    "  access audit lesson.html --fail-on serious -o report.json\n\n"
+                    "  access audit https://example.org/course --max-pages 20 --format sarif > course.sarif\n\n"
+                    "  access audit --config access.yml -o reports/   (every site of a config file)\n\n"
+                    "  access audit page.html --baseline last-week.json   (only new findings)\n\n"
+                    "Exit status: 0 done, 1 error, 2 a threshold (--fail-on, or a site's own) was exceeded.")
 def audit(
     targets: Annotated[list[str] | None, typer.Argument(
+        metavar="[TARGET]...", click_type=PLAIN_TEXT,
         help="URLs (http/https) or files (html, pdf, docx, pptx, epub, imscc, SCORM zip, mbz, md, zip of html); "
              "several give one report each.")] = None,
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="Audit config file (YAML): sites with "
-                                                "sign-in, states, viewports and thresholds.")] = None,
-    max_pages: Annotated[int, typer.Option(min=1, help="Web: most pages to audit.")] = 50,
-    max_depth: Annotated[int, typer.Option(min=0, help="Web: how many links deep to crawl.")] = 3,
-    standard: Annotated[Standard, typer.Option(help="Conformance target.")] = Standard.WCAG22AA,
-    format: Annotated[str, typer.Option("--format", "-f", help="json, html, csv, sarif, junit, earl.")] = "json",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here (a folder when "
-                                                "there are several reports).")] = None,
-    fail_on: Annotated[Impact | None, typer.Option(help="Exit 2 when a violation this severe or worse exists "
-                                                   "(a config site's own threshold wins).")] = None,
-    baseline: Annotated[Path | None, typer.Option(help="Earlier JSON report: report only new findings.")] = None,
-    include: Annotated[list[str] | None, typer.Option(help="Web: URL regex a page must match.")] = None,
-    exclude: Annotated[list[str] | None, typer.Option(help="Web: URL regex that drops a page.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", metavar="FILE", help=(
+        "Audit config file (YAML): sites with sign-in, states, viewports and thresholds."))] = None,
+    max_pages: Annotated[int, typer.Option("--max-pages", min=1, metavar="N", help="Web: most pages to audit.")]
+    = 50,
+    max_depth: Annotated[int, typer.Option("--max-depth", min=0, metavar="N",
+                                           help="Web: how many links deep to crawl.")] = 3,
+    standard: Annotated[Standard, typer.Option("--standard", metavar="STANDARD",
+                                               help="Conformance target: wcag2a, wcag2aa, wcag21aa, wcag22aa.")]
+    = Standard.WCAG22AA,
+    format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
+                                        help="json, html, csv, sarif, junit or earl.")] = "json",
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH", help=(
+        "Write the report here (default: standard output); a folder when there are several reports."))] = None,
+    fail_on: Annotated[Impact | None, typer.Option("--fail-on", metavar="IMPACT", help=(
+        "Exit 2 when a violation this severe or worse exists: critical, serious, moderate or minor "
+        "(a config site's own threshold wins)."))] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", metavar="FILE",
+                                                  help="Earlier JSON report: report only new findings.")] = None,
+    include: Annotated[list[str] | None, typer.Option("--include", metavar="REGEX",
+                                                      help="Web: URL regex a page must match (repeatable).")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", metavar="REGEX",
+                                                      help="Web: URL regex that drops a page (repeatable).")] = None,
     audit_documents: Annotated[bool, typer.Option(help="Web: also audit linked PDF/Office files.")] = False,
     axe_only: Annotated[bool, typer.Option(help="Web: run axe-core only, without our own browser checks.")]
     = False,
-    viewport: Annotated[list[str] | None, typer.Option(help="Web: audit at this viewport, WIDTHxHEIGHT "
-                                                      "(repeat for several, e.g. 1280x1024 and 320x640).")] = None,
-    screenshots: Annotated[Path | None, typer.Option(help="Web: folder for the screenshots of violations "
-                                                     "(default: the report's folder with -o).")] = None,
+    viewport: Annotated[list[str] | None, typer.Option("--viewport", metavar="WxH", help=(
+        "Web: audit at this viewport, WIDTHxHEIGHT (repeat for several, e.g. 1280x1024 and 320x640)."))] = None,
+    screenshots: Annotated[Path | None, typer.Option("--screenshots", metavar="DIR", help=(
+        "Web: folder for the screenshots of violations (default: the report's folder with -o)."))] = None,
     no_screenshots: Annotated[bool, typer.Option("--no-screenshots", help="Web: no screenshots.")] = False,
 ) -> None:
     """Audit web pages/sites and documents (or every site of a config file) and write the reports.
 
     Exit codes: 0 ok; 1 an error (the other targets are still audited); 2 a threshold was exceeded."""
+    from pydantic import ValidationError
+
     from access import services
+    from access.auditconfig import check_threshold, load_config
     from access.config import get_settings
+    from access.models import AuditOptions
 
     settings = get_settings()
     registry = get_registry()
@@ -188,7 +269,7 @@ def audit(
         shots = screenshots or (path.parent if path is not None else None)
         prefix = f"{plan.name}: " if len(planned) > 1 else ""
         try:
-            report = _audit_one(plan, shots, settings, registry)
+            report = _audit_one(plan, shots, settings, registry, named=len(planned) > 1)
             if baseline is not None:
                 report = filter_baseline(report, baseline)
             body, _ = services.render_report(report, fmt, registry)
@@ -210,6 +291,9 @@ def audit(
             err.print(f"[bold red]threshold exceeded[/] for {escape(plan.name)}: {escape(verdict.describe())}",
                       highlight=False, soft_wrap=True)
             worst = report.worst_at_or_above(Impact(plan.threshold.impact))
+            label = f"--fail-on {fail_on.value}" if fail_on is not None and plan.threshold.impact == fail_on.value \
+                and plan.threshold.max == 0 else f"threshold {plan.threshold.impact} (at most {plan.threshold.max})"
+            err.print(tripped_message(worst, Impact(plan.threshold.impact), label), highlight=False, soft_wrap=True)
             for f in worst[:SHOWN_FINDINGS]:
                 where = " ".join(str(p) for p in (f.location.url or report.target, f.location.selector,
                                                   f.location.state and f"[{f.location.state}]") if p)
@@ -224,11 +308,28 @@ def audit(
         raise typer.Exit(2)
 
 
-def _audit_one(plan: PlannedAudit, shots: Path | None, settings: Settings, registry: Any) -> Report:
+def tripped_message(tripped: list[Finding], threshold: Impact, label: str, shown: int = 10) -> str:
+    """Which findings made a threshold fail: how many, and per rule its impact and count."""
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in tripped:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    ranked = sorted(by_rule.items(), key=lambda kv: (-(kv[1][0].impact.rank if kv[1][0].impact else 0),
+                                                      -len(kv[1]), kv[0]))
+    lines = [f"{label}: {len(tripped)} violation(s) at or above {threshold.value} in {len(by_rule)} rule(s):"]
+    for rule, found in ranked[:shown]:
+        impact = found[0].impact.value if found[0].impact else "?"
+        lines.append(f"  {rule} ({impact}): {len(found)}")
+    if len(ranked) > shown:
+        lines.append(f"  … and {len(ranked) - shown} more rule(s)")
+    return "\n".join(lines)
+
+
+def _audit_one(plan: PlannedAudit, shots: Path | None, settings: Settings, registry: Any, *,
+               named: bool) -> Report:
     from access import services
 
-    with _progress() as progress:
-        ctx = _context(progress, settings, plan.name)
+    with _progress(plan.name if named else "") as update:
+        ctx = _context(update, settings)
         ctx.artifacts_dir = shots.expanduser().resolve() if shots is not None else None
         if plan.target.lower().startswith(("http://", "https://")):
             return services.audit_url(plan.target, plan.options, ctx, registry)
@@ -252,15 +353,24 @@ def _emit(body: bytes, output: Path | None) -> None:
 # ----------------------------------------------------------------------------- convert
 
 
-@app.command()
+@app.command(epilog="Examples:\n\n"
+                    "  access convert chapter.docx --to html,epub -o out/\n\n"
+                    "  access convert lesson.pdf --to mp3,daisy --language sw --rate 150\n\n"
+                    "  access convert notes.md --to brf,easy-read --braille-grade 1")
 def convert(
-    file: Annotated[Path, typer.Argument(help="The document to convert.")],
-    to: Annotated[str, typer.Option("--to", "-t", help="Targets, comma separated: html,epub,mp3,daisy,brf,easy-read.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the outputs.")] = Path("out"),
-    language: Annotated[str | None, typer.Option(help="Document language (BCP 47) if not detected.")] = None,
-    voice: Annotated[str | None, typer.Option(help="Speech voice, e.g. espeak:en.")] = None,
-    rate: Annotated[int, typer.Option(min=80, max=450, help="Speech rate, words per minute.")] = 175,
-    braille_grade: Annotated[int, typer.Option(min=1, max=2, help="Braille grade.")] = 2,
+    file: Annotated[str, typer.Argument(metavar="FILE", click_type=PLAIN_TEXT, help="The document to convert.")],
+    to: Annotated[str, typer.Option("--to", "-t", metavar="TARGETS",
+                                    help="Targets, comma separated: html,epub,mp3,daisy,brf,easy-read.")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the outputs.")]
+    = Path("out"),
+    language: Annotated[str | None, typer.Option("--language", metavar="LANG",
+                                                 help="Document language (BCP 47) if not detected.")] = None,
+    voice: Annotated[str | None, typer.Option("--voice", metavar="VOICE",
+                                              help="Speech voice, e.g. espeak:en, piper:joe, pyttsx3:en.")] = None,
+    rate: Annotated[int, typer.Option("--rate", min=80, max=450, metavar="WPM",
+                                      help="Speech rate, words per minute.")] = 175,
+    braille_grade: Annotated[int, typer.Option("--braille-grade", min=1, max=2, metavar="GRADE",
+                                               help="Braille grade (1 or 2).")] = 2,
 ) -> None:
     """Convert a document into accessible formats, written into a folder."""
     from access import services
@@ -270,16 +380,17 @@ def convert(
 
     settings = get_settings()
     registry = get_registry()
-    if not file.is_file():
+    path = Path(file)
+    if not path.is_file():
         raise fail(f"No such file: {file}")
     output = output.expanduser().resolve()
     try:
         targets = services.validate_targets(to.split(","), registry)
         options = ConvertOptions(targets=targets, language=language, voice=voice, rate=rate,
                                  braille_grade=braille_grade)
-        source = services.source_file(file, file.name, settings)
-        with _progress() as progress:
-            result = services.convert(source, options, output, _context(progress, settings), registry)
+        source = services.source_file(path, path.name, settings)
+        with _progress() as update:
+            result = services.convert(source, options, output, _context(update, settings), registry)
     except AccessError as exc:
         raise fail(f"{exc.message} [{exc.code}]") from exc
     table = Table(title="Outputs", title_justify="left")
@@ -302,10 +413,12 @@ def convert(
 # ----------------------------------------------------------------------------- rules
 
 
-@app.command()
+@app.command(epilog="Examples:\n\n  access rules --target pdf\n\n  access rules --format markdown > rules.md")
 def rules(
-    format: Annotated[str, typer.Option("--format", "-f", help="table, markdown or json.")] = "table",
-    target: Annotated[str | None, typer.Option(help="Only rules for this target (html, web, pdf ...).")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="table, markdown or json.")]
+    = "table",
+    target: Annotated[str | None, typer.Option("--target", metavar="TARGET",
+                                               help="Only rules for this target (html, web, pdf ...).")] = None,
 ) -> None:
     """List the rule catalogue."""
     registry = get_registry()
@@ -316,10 +429,15 @@ def rules(
     elif format == "markdown":
         typer.echo(rules_markdown(chosen))
     elif format == "table":
-        table = Table("id", "title", "target", "impact", "WCAG", "refs")
+        # ids are what configs and reports name: never cut; the other columns wrap, none is cut
+        table = Table(Column("id", no_wrap=True, min_width=max((len(r.id) for r in chosen), default=2)),
+                      *(Column(name, overflow="fold") for name in ("title", "target", "impact", "WCAG", "refs")))
         for r in chosen:
             table.add_row(r.id, r.title, r.target, r.impact.value, ", ".join(r.wcag), ", ".join(r.standard_refs))
-        Console().print(table)
+        out = Console()
+        if not out.is_terminal:           # a file or a pipe: as wide as the table needs, not 80 columns
+            out = Console(width=max(out.width, 200))
+        out.print(table)
     else:
         raise fail(f"Unknown format {format!r} (table, markdown, json).")
 

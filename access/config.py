@@ -14,13 +14,35 @@ data dir, so ``make run`` needs no server. Point ``ACCESS_DATABASE_URL`` at Post
 from __future__ import annotations
 
 import ipaddress
+import re
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import platformdirs
 from pydantic import Field, PrivateAttr, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+APP_NAME = "access"
+
+
+def default_data_dir(package_dir: Path | None = None) -> Path:
+    """Where jobs' files and the default SQLite databases live unless ``ACCESS_DATA_DIR`` says
+    otherwise; never the current directory, so every command finds the same database wherever it
+    is run from. From a source checkout (``make run``, ``pip install -e .``) it is the checkout's
+    ``data/`` folder, where it has always been; an installed package uses the per-user data folder
+    of the platform (``~/.local/share/access`` on Linux, ``%LOCALAPPDATA%\\access`` on Windows,
+    ``~/Library/Application Support/access`` on macOS)."""
+    checkout = (package_dir or Path(__file__).resolve().parent).parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "access" / "config.py").is_file():
+        return checkout / "data"
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def redact_url(url: str) -> str:
+    """A URL with its credentials hidden (``postgresql://***@db/access``), for messages and logs."""
+    return re.sub(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", r"\1***@", url)
 
 
 class AuthMode(StrEnum):
@@ -37,7 +59,8 @@ class Settings(BaseSettings):
     _plugin_cache: dict[type[PluginSettings], tuple[dict[str, Any], PluginSettings]] = PrivateAttr(
         default_factory=dict)
 
-    data_dir: Path = Field(Path("data"), description="Jobs' files and the default SQLite databases.")
+    data_dir: Path = Field(default_factory=default_data_dir,
+                           description="Jobs' files and the default SQLite databases (see default_data_dir).")
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite under data_dir.")
     broker_url: str | None = Field(None, description="Celery broker; default embedded SQLite broker.")
     broker_polling_interval: float = Field(0.05, description="Embedded broker polling interval (s).")
@@ -103,6 +126,13 @@ class Settings(BaseSettings):
     progress_interval: float = Field(0.5, description="Seconds between progress writes to a job row.")
 
     log_level: str = "INFO"
+    log_format: str = Field("json", pattern="^(json|text)$",
+                            description="Service logs: one JSON object per line (json) or plain lines (text).")
+
+    # metrics (access.metrics): prometheus_client's multiprocess mode, one folder per host under data_dir
+    metrics_dir: Path | None = Field(None, description="Metrics files of every process; default data_dir/metrics.")
+    metrics_tenant_labels: bool = Field(
+        False, description="Label job metrics with the tenant (one series per tenant: only with few tenants).")
 
     @field_validator("allow_private_networks", mode="before")
     @classmethod
@@ -135,6 +165,10 @@ class Settings(BaseSettings):
     @property
     def files_dir(self) -> Path:
         return self.resolved_data_dir / "files"
+
+    @property
+    def resolved_metrics_dir(self) -> Path:
+        return (self.metrics_dir or self.resolved_data_dir / "metrics").expanduser().resolve()
 
 
 @lru_cache

@@ -255,6 +255,8 @@ def run_conversion(source: SourceFile, options: ConvertOptions, outdir: Path, ct
                 assert folder is not None
                 writer = registry.writers[step.name]
                 artifacts = writer.write(values[writer.consumes], folder, options, step_ctx)
+                for art in artifacts:     # which target made it: its gate result is the target's
+                    art.metadata.setdefault("target", step.name)
                 result.artifacts.extend(artifacts)
                 for art in artifacts:     # writers report job warnings (e.g. a voice fallback) this way
                     result.warnings.extend(w for w in art.metadata.get("warnings", []) if w not in result.warnings)

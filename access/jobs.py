@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from access import services
+from access import logs, metrics, services
 from access.auditconfig import check_threshold
 from access.auditing import (
     Auditor,
@@ -133,21 +133,25 @@ def run_job(job_id: str, rt: Runtime, *, may_retry: bool = False) -> JobStatus |
     delivered again after success).
 
     ``EngineUnavailable`` is re-raised when ``may_retry`` (the task retries it); every other error
-    ends the job ``failed`` with its code, and the worker lives on."""
-    job = rt.store.get_job(job_id)
-    if job is None or job.job_status.finished:
-        log.info("job %s: nothing to do (%s)", job_id, "gone" if job is None else job.status)
-        return None
-    if not rt.store.mark_running(job_id):
-        return None
-    ctx, row = _job_context(rt, job)
+    ends the job ``failed`` with its code, and the worker lives on. Every line logged meanwhile
+    carries the job id and tenant (:mod:`access.logs`)."""
+    with logs.bound(job_id=job_id):
+        job = rt.store.get_job(job_id)
+        if job is None or job.job_status.finished:
+            log.info("job %s: nothing to do (%s)", job_id, "gone" if job is None else job.status)
+            return None
+        with logs.bound(tenant=job.tenant):
+            if not rt.store.mark_running(job_id):
+                return None
+            log.info("job %s: running (%s)", job_id, job.kind)
+            ctx, row = _job_context(rt, job)
 
-    def work() -> dict[str, Any] | None:
-        _debug_delay(rt.settings.debug_task_delay, row)
-        run = _run_audit if job.kind == JobKind.AUDIT.value else _run_conversion
-        return run(job, rt, ctx)
+            def work() -> dict[str, Any] | None:
+                _debug_delay(rt.settings.debug_task_delay, row)
+                run = _run_audit if job.kind == JobKind.AUDIT.value else _run_conversion
+                return run(job, rt, ctx)
 
-    return _conclude(rt, job, work, may_retry=may_retry)
+            return _conclude(rt, job, work, may_retry=may_retry)
 
 
 def run_units(job_id: str, keys: list[str], rt: Runtime, *, token: str, may_retry: bool = False) -> JobStatus | None:
@@ -156,18 +160,20 @@ def run_units(job_id: str, keys: list[str], rt: Runtime, *, token: str, may_retr
     task that completes the last unit assembles the report and finishes the job. ``token`` names
     the task (the same when the task is delivered again). A unit that fails with an AccessError
     is a failed part of the report, not a failed job; ``EngineUnavailable`` is retried first."""
-    job = rt.store.get_job(job_id)
-    if job is None or job.job_status is not JobStatus.RUNNING:
-        log.info("job %s: no units to audit (%s)", job_id, "gone" if job is None else job.status)
-        return None
-    ctx, _ = _job_context(rt, job)
+    with logs.bound(job_id=job_id):
+        job = rt.store.get_job(job_id)
+        if job is None or job.job_status is not JobStatus.RUNNING:
+            log.info("job %s: no units to audit (%s)", job_id, "gone" if job is None else job.status)
+            return None
+        with logs.bound(tenant=job.tenant):
+            ctx, _ = _job_context(rt, job)
 
-    def work() -> dict[str, Any] | None:
-        plan = FannedOut.open(job, rt)
-        plan.audit(keys, ctx, may_retry=may_retry)
-        return plan.advance(ctx, token)
+            def work() -> dict[str, Any] | None:
+                plan = FannedOut.open(job, rt)
+                plan.audit(keys, ctx, may_retry=may_retry)
+                return plan.advance(ctx, token)
 
-    return _conclude(rt, job, work, may_retry=may_retry, token=token)
+            return _conclude(rt, job, work, may_retry=may_retry, token=token)
 
 
 def _job_context(rt: Runtime, job: Job) -> tuple[Context, RowProgress]:
@@ -207,9 +213,25 @@ def _conclude(rt: Runtime, job: Job, work: Work, *, may_retry: bool, token: str 
             return JobStatus.RUNNING
         tell = rt.store.finish(job.id, JobStatus.SUCCEEDED, result=result)
         status = JobStatus.SUCCEEDED if tell else JobStatus.CANCELLED
+    if tell:
+        _record_end(rt, job.id)
     if job.callback_url and (tell or token is None):
         _after(job.id, rt)
     return status
+
+
+def _record_end(rt: Runtime, job_id: str) -> None:
+    """The job just ended in this call: log it and count it (metrics never fail a job)."""
+    try:
+        ended = rt.store.get_job(job_id)
+        if ended is None:
+            return
+        seconds = ((ended.finished_at - ended.started_at).total_seconds()
+                   if ended.finished_at is not None and ended.started_at is not None else None)
+        log.info("job %s: %s%s", job_id, ended.status, f" ({ended.error_code})" if ended.error_code else "")
+        metrics.job_finished(ended.kind, ended.status, code=ended.error_code, seconds=seconds, tenant=ended.tenant)
+    except Exception:
+        log.exception("job %s: could not record its end", job_id)
 
 
 def _fail(rt: Runtime, job_id: str, exc: AccessError) -> tuple[JobStatus, bool]:
@@ -471,8 +493,7 @@ def job_view(job: Job, base_url: str = "") -> dict[str, Any]:
         "started_at": _iso(job.started_at),
         "finished_at": _iso(job.finished_at),
         "error": error,
-        "artifacts": [{"name": a.name, "media_type": a.media_type, "size": a.size,
-                       "url": f"{base}/v1/jobs/{job.id}/artifacts/{a.name}"} for a in job.artifacts],
+        "artifacts": [artifact_view(job, a, base) for a in job.artifacts],
         "attempts": job.attempts,
         "input": {k: v for k, v in job.input.items() if k != "path"},
         "options": job.options,
@@ -481,6 +502,34 @@ def job_view(job: Job, base_url: str = "") -> dict[str, Any]:
     if job.kind == JobKind.AUDIT.value and job.status == JobStatus.SUCCEEDED.value:
         view["report_url"] = f"{base}/v1/jobs/{job.id}/report"
     return view
+
+
+def artifact_view(job: Job, art: Any, base: str) -> dict[str, Any]:
+    """One output as the API describes it: where to download it, the conversion target that made it
+    and that target's quality-gate record (``GateResult.record``), and what its writer measured:
+    ``duration`` (s) and ``chapters`` ``[{title, start, end}]`` of audio, ``pages`` of documents
+    (braille pages, the print pages an EPUB marks)."""
+    meta: dict[str, Any] = art.meta or {}
+    target = meta.get("target")
+    gate = (job.result or {}).get("gate", {}).get(target) if target else None
+    view: dict[str, Any] = {"name": art.name, "media_type": art.media_type, "size": art.size,
+                            "url": f"{base}/v1/jobs/{job.id}/artifacts/{art.name}", "target": target,
+                            "gate": gate}
+    if isinstance(meta.get("duration"), int | float):
+        view["duration"] = meta["duration"]
+    if isinstance(meta.get("chapters"), list):
+        view["chapters"] = meta["chapters"]
+    if isinstance(meta.get("pages"), int):
+        view["pages"] = meta["pages"]
+    return view
+
+
+def artifacts_zip_name(job: Job) -> str:
+    """The file name of a job's outputs downloaded in one zip: the source's name and the job id."""
+    from access.conversion import output_stem
+
+    source = job.input.get("filename") or job.input.get("url")
+    return f"{output_stem(source, 'job')}-{job.id[:8]}.zip"
 
 
 def job_json(job: Job, base_url: str = "") -> bytes:

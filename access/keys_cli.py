@@ -23,6 +23,15 @@ keys_app = typer.Typer(no_args_is_help=True, help="API keys (one tenant per key)
 err = Console(stderr=True)
 
 
+@keys_app.callback()
+def keys_options() -> None:
+    """API keys (one tenant per key) and tenants' quotas. Every keys command says which database
+    it uses (on standard error), so a key is never made in a database the service does not read."""
+    from access.config import get_settings, redact_url
+
+    err.print(f"database: {redact_url(get_settings().resolved_database_url)}", highlight=False, soft_wrap=True)
+
+
 @contextlib.contextmanager
 def _store() -> Iterator[Store]:
     from access.config import get_settings

@@ -4,14 +4,16 @@ Also the byte-range arithmetic artifact downloads use (HTTP Range, RFC 9110 §14
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 import uuid
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from access.errors import AccessError, EmptyFile, FileTooLarge, RangeNotSatisfiable
 
@@ -143,3 +145,43 @@ def read_range(path: Path, start: int, length: int, chunk: int = 256 * 1024) -> 
                 break
             remaining -= len(data)
             yield data
+
+
+# already compressed: stored as they are in a zip of outputs (deflating them again costs time for nothing)
+COMPRESSED_SUFFIXES = frozenset({".mp3", ".zip", ".epub", ".docx", ".pptx", ".png", ".jpg", ".jpeg", ".gif",
+                                 ".webp", ".pdf", ".gz"})
+
+
+class _Collect(io.RawIOBase):
+    """A write-only stream that keeps what is written until it is taken (zipfile writes into it)."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data = b"".join(self.parts)
+        self.parts.clear()
+        return data
+
+
+def zip_stream(files: Iterable[tuple[str, Path]], chunk: int = CHUNK) -> Iterator[bytes]:
+    """A zip archive of ``files`` (name in the archive, path), made while it is sent: no temporary
+    file, memory bounded by ``chunk``. Compressed formats are stored, the others deflated."""
+    sink = _Collect()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, path in files:
+            info = zipfile.ZipInfo.from_file(path, safe_filename(name))
+            info.compress_type = (zipfile.ZIP_STORED if path.suffix.lower() in COMPRESSED_SUFFIXES
+                                  else zipfile.ZIP_DEFLATED)
+            with path.open("rb") as src, archive.open(info, "w") as dst:
+                while data := src.read(chunk):
+                    dst.write(data)
+                    yield sink.take()
+    yield sink.take()

@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ValidationError
 
-from access import services
+from access import metrics, services
 from access.auditconfig import AuditConfig, SiteConfig
 from access.auditing import Subject
 from access.errors import AccessError, EngineUnavailable, ValidationFailed
@@ -74,6 +74,8 @@ def enqueue(rt: Runtime, job: Job) -> None:
         rt.store.finish(job.id, JobStatus.FAILED, error_code=EngineUnavailable.code,
                         error_message="The job queue is not reachable; submit again later.")
         raise EngineUnavailable("The job queue is not reachable; submit again later.") from exc
+    log.info("job %s: submitted (%s)", job.id, job.kind, extra={"job_id": job.id, "tenant": job.tenant})
+    metrics.job_submitted(job.kind, job.tenant)
 
 
 def _existing(rt: Runtime, tenant: str, key: str | None) -> Job | None:

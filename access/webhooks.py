@@ -38,6 +38,7 @@ from datetime import datetime, timedelta
 
 import httpx
 
+from access import metrics
 from access.config import Settings
 from access.errors import UrlForbidden, UrlUnreachable
 from access.models import utcnow
@@ -161,6 +162,7 @@ def deliver(store: Store, settings: Settings, message_id: str, client: httpx.Cli
     body = msg.body.encode()
     number = len(msg.attempts) + 1
     result = post(msg.url, body, headers_for(msg.id, body, secret), settings, client)
+    metrics.webhook_delivery(result.ok)
     status, wait = _after_attempt(result, number, settings)
     next_at = now + timedelta(seconds=wait) if wait is not None else None
     if not store.record_attempt(msg.id, number=number, started_at=now, duration_ms=result.duration_ms,

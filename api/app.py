@@ -6,15 +6,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from prometheus_client import CollectorRegistry
 
+from access import __version__
+from access import metrics as access_metrics
 from access.config import Settings, get_settings
 from access.queue import CeleryQueue, make_celery
 from access.registry import Registry, get_registry
 from access.storage import Storage
 from access.store import Store
 from api.deps import Services
-from api.errors import FORM_SLACK, BodyLimitMiddleware, install_error_handlers
+from api.errors import FORM_SLACK, BodyLimitMiddleware, OptionsMiddleware, install_error_handlers
+from api.http_metrics import HttpMetricsMiddleware
+from api.openapi import install_openapi
 from api.routes import admin, jobs, system
 
 DESCRIPTION = """Audit learning websites and documents for accessibility, and convert learning
@@ -37,14 +40,20 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         yield
         store.dispose()
 
-    app = FastAPI(title="access", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="access", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  license_info={"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
+                  # operation ids are the route functions' names: generated clients get submit_conversion, get_job ...
+                  generate_unique_id_function=lambda route: route.name)
     app.state.services = svc
-    metrics = CollectorRegistry(auto_describe=False)
+    metrics = access_metrics.registry()
     metrics.register(system.JobCollector(svc))
     app.state.metrics = metrics
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_upload_bytes + FORM_SLACK)
+    app.add_middleware(OptionsMiddleware)
+    app.add_middleware(HttpMetricsMiddleware)
     app.include_router(system.router)
     app.include_router(jobs.router)
     app.include_router(admin.router)
+    install_openapi(app)
     return app

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from access.config import get_settings
+from access.config import get_settings, redact_url
 from access.registry import Command
 
 API_FACTORY = "api.app:create_app"
@@ -21,31 +21,45 @@ err = Console(stderr=True)
 
 
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    host: Annotated[str | None, typer.Option("--host", metavar="ADDRESS",
+                                             help="Address to listen on (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option("--port", metavar="PORT", help="Port to listen on (default 8000).")]
+    = None,
 ) -> None:
     """Run the HTTP API (and, in embedded mode, a worker beside it)."""
     import uvicorn
 
+    from access.logs import configure_logging
+    from access.metrics import enable_multiprocess
     from access.store import migrate
 
     settings = get_settings()
+    enable_multiprocess(settings)            # before anything records; the worker child inherits it
+    configure_logging(settings.log_level, settings.log_format)
     migrate(settings.resolved_database_url)
     host, port = host or settings.host, port or settings.port
+    say(f"database: {redact_url(settings.resolved_database_url)}")
+    say(f"data folder: {settings.resolved_data_dir}")
     child: subprocess.Popen[bytes] | None = None
     if settings.embedded_worker:
         child = subprocess.Popen([sys.executable, "-m", "access.cli", "worker"], start_new_session=True)
-        err.print(f"started a worker (pid {child.pid}) on broker {redact(settings.resolved_broker_url)}")
-    err.print(f"access API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
-    err.print("create an API key with: access keys create --tenant NAME")
+        say(f"started a worker (pid {child.pid}) on broker {redact_url(settings.resolved_broker_url)}")
+    say(f"access API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    say("create an API key with: access keys create --tenant NAME  (in a checkout: make key)")
     # uvicorn re-raises SIGTERM after its graceful shutdown: turn it into an exception so that the
     # worker is stopped below instead of the process dying on the spot.
     signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
-        uvicorn.run(API_FACTORY, factory=True, host=host, port=port, log_level=settings.log_level.lower())
+        uvicorn.run(API_FACTORY, factory=True, host=host, port=port, log_level=settings.log_level.lower(),
+                    log_config=None)         # uvicorn's lines go through access.logs (JSON, redacted)
     finally:
         if child is not None:
             stop_process(child)
+
+
+def say(message: str) -> None:
+    """One plain line on standard error (never wrapped: logs and terminals alike)."""
+    err.print(message, soft_wrap=True, highlight=False, markup=False)
 
 
 def _exit_on_signal(signum: int, _frame: Any) -> None:
@@ -63,13 +77,6 @@ def stop_process(child: subprocess.Popen[bytes], grace: float = 15.0) -> None:
     if child.poll() is None:
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
-
-
-def redact(url: str) -> str:
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
-    return url
 
 
 SERVE = Command("serve", serve, "Run the HTTP API (and, in embedded mode, a worker beside it).")

@@ -10,8 +10,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from access.errors import AccessError, FileTooLarge, TooManyRequests
@@ -52,17 +53,52 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(422, "invalid_request", describe_validation(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = STATUS_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        headers = getattr(exc, "headers", None)
         if exc.status_code == 404 and message == "Not Found":
             message = "No such resource."
-        return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
+        if exc.status_code == 405:          # Allow names every method of the path, not one route's
+            allowed = [*allowed_methods(request.scope), "OPTIONS"]
+            headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+            message = f"{request.method} is not allowed here (allowed: {', '.join(allowed)})."
+        return error_response(exc.status_code, code, message, headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
         return error_response(500, "internal_error", "An unexpected error occurred; it has been logged.")
+
+
+CANDIDATE_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(scope: Scope) -> list[str]:
+    """Every method some route answers at the request's path, found by asking the router whether
+    it would take the same request with each method; empty when no route has the path."""
+    routes = scope["app"].router.routes
+    return [m for m in CANDIDATE_METHODS
+            if any(route.matches({**scope, "method": m})[0] is Match.FULL for route in routes)]
+
+
+class OptionsMiddleware:
+    """``OPTIONS`` answers ``204`` with ``Allow`` listing every method of the path (``GET, DELETE,
+    OPTIONS`` on a job), or ``404`` for a path that does not exist."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+        allowed = allowed_methods(scope)
+        if not allowed:
+            response: Response = error_response(404, "not_found", "No such resource.")
+        else:
+            response = Response(status_code=204, headers={"Allow": ", ".join([*allowed, "OPTIONS"])})
+        await response(scope, receive, send)
 
 
 class BodyTooLarge(FileTooLarge):

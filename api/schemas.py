@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from access.conversion import GateCheck
 from access.submission import ConfigAuditRequest, UrlAuditRequest
 
 
@@ -53,11 +54,32 @@ class ErrorOut(BaseModel):
     error: ErrorBody
 
 
+class GateRecord(BaseModel):
+    """A conversion target's quality gate (``GateResult`` as a job records it)."""
+
+    target: str
+    passed: bool
+    checks: list[GateCheck] = Field(default_factory=list)
+    needs_review: list[str] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list, description="Failed deciding checks, explained.")
+
+
+class ChapterMark(BaseModel):
+    title: str
+    start: float = Field(..., description="Seconds from the start of the recording.")
+    end: float
+
+
 class ArtifactInfo(BaseModel):
     name: str
     media_type: str
     size: int
     url: str
+    target: str | None = Field(None, description="The conversion target that made the file (none for reports).")
+    gate: GateRecord | None = Field(None, description="The quality gate of that target, when it ran.")
+    duration: float | None = Field(None, description="Audio: length in seconds.")
+    chapters: list[ChapterMark] | None = Field(None, description="Audio: one mark per chapter.")
+    pages: int | None = Field(None, description="Documents: braille pages, or the print pages an EPUB marks.")
 
 
 class JobOut(BaseModel):
@@ -119,20 +141,39 @@ class LimitErrorOut(BaseModel):
     error: LimitErrorBody
 
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorOut, "description": "Missing, unknown, revoked or expired API key (`unauthorized`)."},
-    403: {"model": ErrorOut, "description": "The API key does not have the scope this needs (`forbidden`)."},
-    404: {"model": ErrorOut, "description": "No such job for this tenant (`not_found`)."},
-    422: {"model": ErrorOut, "description": "Invalid request or input (`invalid_request`, ...)."},
-}
-
-
 class AuditJobs(BaseModel):
     """The jobs of an audit config document, one per site, in its order."""
 
     jobs: list[JobOut]
-SUBMIT_ERRORS: dict[int | str, dict[str, Any]] = {
-    429: {"model": LimitErrorOut, "description": "A limit of the tenant is reached (`rate_limited`: jobs per "
-          "minute or jobs in flight; `quota_exceeded`: bytes per day); see the `Retry-After` header.",
-          "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}},
+
+
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    401: "Missing, unknown, revoked or expired API key (`unauthorized`).",
+    403: "The API key does not have the scope this needs (`forbidden`).",
+    404: "No such job or file for this tenant (`not_found`).",
+    409: "The job is not in a state that has this (`conflict`): its outputs exist once it has succeeded.",
+    413: "The upload is larger than the limit (`file_too_large`).",
+    415: "The file's format is not supported for this (`unsupported_format`).",
+    416: "The Range is outside the file (`range_not_satisfiable`); `Content-Range` gives its size.",
+    422: "Invalid request or input (`invalid_request`, `empty_file`, `invalid_document`, "
+         "`encrypted_document`, `limit_exceeded`, `url_forbidden`).",
+    429: "A limit of the tenant is reached (`rate_limited`: jobs per minute or jobs in flight; "
+         "`quota_exceeded`: bytes per day); the `Retry-After` header says when to try again.",
+    500: "An unexpected error; it has been logged (`internal_error`).",
+    503: "The job queue or an engine is not reachable (`engine_unavailable`); submit again later.",
 }
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The error responses a route can give, each in the one error shape (``ErrorOut``; a 429 also
+    says which limit and when to try again)."""
+    return {code: ({"model": LimitErrorOut, "description": ERROR_DESCRIPTIONS[code], "headers": RETRY_AFTER}
+                   if code == 429 else {"model": ErrorOut, "description": ERROR_DESCRIPTIONS[code]})
+            for code in codes}
+
+
+AUTHENTICATED = (401, 403, 429, 500)                 # every /v1 route that needs a key
+ERRORS = errors(401, 403, 404, 422)
+SUBMIT_ERRORS = errors(*AUTHENTICATED, 413, 415, 422, 503)
+READ_ERRORS = errors(*AUTHENTICATED, 404, 422)

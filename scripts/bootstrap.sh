@@ -4,16 +4,31 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-PY=${PYTHON:-python3.11}
 STAMP=.venv/.access-installed
+. scripts/pythons.sh
 
 say() { printf '\033[1mbootstrap:\033[0m %s\n' "$*" >&2; }
+
+# 0. the interpreter: the existing .venv's when it is a supported version, else $PYTHON or the
+#    newest of 3.13, 3.12, 3.11 that runs here, else the distribution's python3 (installed below)
+PY=""
+if [ -x .venv/bin/python ] && python_version .venv/bin/python >/dev/null; then
+  PY=.venv/bin/python
+else
+  for cmd in $(python_candidates); do
+    if python_version "$cmd" >/dev/null; then PY=$cmd; break; fi
+  done
+fi
 
 # 1. Debian packages listed in scripts/apt-packages.txt (first word of each non-comment line)
 wanted=$(sed -e 's/#.*//' scripts/apt-packages.txt | awk 'NF {print $1}')
 command -v node >/dev/null 2>&1 || wanted="$wanted nodejs"
 command -v npm >/dev/null 2>&1 || wanted="$wanted npm"
-command -v "$PY" >/dev/null 2>&1 || wanted="$wanted python3.11 python3.11-venv"
+if [ -z "$PY" ]; then
+  wanted="$wanted python3 python3-venv"          # the distribution's own Python 3
+elif [ "$PY" != .venv/bin/python ] && ! python_has_venv "$PY" && [ "${PY#/}" = "$PY" ]; then
+  wanted="$wanted ${PY##*/}-venv"                # Debian: python3.12 without python3.12-venv
+fi
 missing=""
 for pkg in $wanted; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing="$missing $pkg"
@@ -31,8 +46,17 @@ if [ -n "$missing" ]; then
 fi
 
 # 2. virtualenv with the package and its dev extras, reinstalled only when pyproject.toml changed
-if [ ! -x .venv/bin/python ]; then
-  say "creating .venv with $PY"
+if [ -z "$PY" ]; then
+  PY=python3
+  if ! python_version "$PY" >/dev/null; then
+    say "no Python 3.11, 3.12 or 3.13 found (python3 is $("$PY" --version 2>&1 || echo missing));"
+    say "install one of them and run again, or name one: PYTHON=/path/to/python3.12 make run"
+    exit 1
+  fi
+fi
+if [ ! -x .venv/bin/python ] || ! python_version .venv/bin/python >/dev/null; then
+  say "creating .venv with $PY (Python $(python_version "$PY"))"
+  rm -rf .venv
   "$PY" -m venv .venv
 fi
 want=$(sha256sum pyproject.toml | cut -d' ' -f1)

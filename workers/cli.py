@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from access.config import Settings, get_settings
+from access.config import Settings, get_settings, redact_url
 from access.registry import Command
 
 WORKER_APP = "workers.celery_app"
@@ -26,14 +26,24 @@ def worker_argv(settings: Settings, queues: str | None, concurrency: int | None,
 
 
 def worker(
-    queues: Annotated[str | None, typer.Option(help="Comma-separated queues (default: all).")] = None,
-    concurrency: Annotated[int | None, typer.Option(min=1, help="Worker processes.")] = None,
+    queues: Annotated[str | None, typer.Option("--queues", metavar="QUEUES", help=(
+        "Comma-separated queues: default, browser, documents, media (default: all)."))] = None,
+    concurrency: Annotated[int | None, typer.Option("--concurrency", min=1, metavar="N",
+                                                    help="Worker processes (default 2).")] = None,
 ) -> None:
     """Run a Celery worker (all queues unless --queues)."""
+    from rich.console import Console
+
+    from access.metrics import enable_multiprocess
     from access.store import migrate
 
     settings = get_settings()
+    enable_multiprocess(settings)        # the worker and its pool processes write their metrics there
     migrate(settings.resolved_database_url)
+    err = Console(stderr=True)
+    err.print(f"database: {redact_url(settings.resolved_database_url)}", soft_wrap=True, highlight=False,
+              markup=False)
+    err.print(f"broker: {redact_url(settings.resolved_broker_url)}", soft_wrap=True, highlight=False, markup=False)
     argv = worker_argv(settings, queues, concurrency)
     os.execv(argv[0], argv)
 

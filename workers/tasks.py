@@ -8,7 +8,7 @@ from typing import Any
 
 from celery import signals
 
-from access import jobs, webhooks
+from access import jobs, logs, webhooks
 from access.config import get_settings
 from access.errors import EngineUnavailable
 from access.queue import RUN_JOB_TASK, RUN_UNITS_TASK, WEBHOOK_TASK, CeleryQueue
@@ -73,7 +73,9 @@ def webhook(self: Any, job_id: str, message_id: str | None = None) -> None:
     message_id = message_id or jobs.legacy_webhook_message(rt, job_id)
     if message_id is None:
         return
-    wait = webhooks.deliver(rt.store, rt.settings, message_id)
+    job = rt.store.get_job(job_id)
+    with logs.bound(job_id=job_id, tenant=job.tenant if job is not None else None):
+        wait = webhooks.deliver(rt.store, rt.settings, message_id)
     if wait is not None:
         raise self.retry(args=[job_id, message_id], countdown=wait)
 

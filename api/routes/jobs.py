@@ -8,53 +8,50 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from access import jobs, services
+from access import jobs, logs, services
 from access.errors import Conflict, NotFound, RangeNotSatisfiable, ValidationFailed
 from access.jobfilters import JobFilter
-from access.models import JobKind, JobStatus
-from access.requirements import Standard
-from access.storage import parse_range, read_range
+from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus
+from access.storage import parse_range, read_range, zip_stream
 from access.store import Job
 from access.submission import submit_audit_config, submit_file, submit_url_audit
 from access.webhooks import delivery_view
 from api.deps import SCOPE_OF_KIND, AuditTenantDep, CallerDep, ConvertTenantDep, ServicesDep, TenantDep, base_url
 from api.errors import error_response
+from api.openapi import form_schema
 from api.schemas import (
-    ERRORS,
+    READ_ERRORS,
     SUBMIT_ERRORS,
     AuditConfigRequest,
+    AuditJobs,
     AuditRequest,
     DeliveryList,
     DeliveryOut,
-    ErrorOut,
     JobList,
     JobOut,
+    errors,
     inline_schema,
 )
 
-router = APIRouter(prefix="/v1", tags=["jobs"], responses=ERRORS)
+
+async def bind_log_context(request: Request, tenant: TenantDep) -> None:
+    """Every line logged while answering carries the tenant (and the job, for a job's routes)."""
+    logs.bind(tenant=tenant, job_id=request.path_params.get("job_id"))
+
+
+router = APIRouter(prefix="/v1", tags=["jobs"], dependencies=[Depends(bind_log_context)])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
                                               description="Repeat-safe submission: same key, same job.")]
 
-_AUDIT_FORM = {
-    "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary"},
-                   "standard": {"type": "string", "enum": [s.value for s in Standard]},
-                   "callback_url": {"type": "string"}},
-}
-_CONVERT_FORM = {
-    "type": "object", "required": ["file", "targets"],
-    "properties": {"file": {"type": "string", "format": "binary"},
-                   "targets": {"type": "string", "example": "html,epub,mp3,daisy,brf,easy-read"},
-                   "language": {"type": "string"}, "voice": {"type": "string"},
-                   "rate": {"type": "integer"}, "braille_grade": {"type": "integer"},
-                   "callback_url": {"type": "string"}},
-}
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+_AUDIT_FORM = form_schema(AuditOptions, skip=("allow_private",))
+_CONVERT_FORM = form_schema(ConvertOptions, required=("targets",),
+                            examples={"targets": "html,epub,mp3,daisy,brf,easy-read"})
 
 
 def _accepted(request: Request, svc: Any, job: Job, created: bool) -> JSONResponse:
@@ -73,9 +70,8 @@ async def _form_file(request: Request) -> tuple[UploadFile, list[tuple[str, str]
     return upload, fields
 
 
-@router.post("/audits", status_code=202, response_model=JobOut, summary="Submit an audit (URL or file)",
-             responses=SUBMIT_ERRORS,
-             openapi_extra={"requestBody": {"required": True, "content": {
+@router.post("/audits", status_code=202, response_model=JobOut | AuditJobs, summary="Submit an audit (URL or file)",
+             responses=SUBMIT_ERRORS, openapi_extra={"requestBody": {"required": True, "content": {
                  "application/json": {"schema": {"oneOf": [inline_schema(AuditRequest),
                                                             inline_schema(AuditConfigRequest)]}},
                  "multipart/form-data": {"schema": _AUDIT_FORM}}}})
@@ -109,8 +105,7 @@ async def submit_audit(request: Request, svc: ServicesDep, tenant: AuditTenantDe
 
 
 @router.post("/conversions", status_code=202, response_model=JobOut, summary="Submit a conversion",
-             responses=SUBMIT_ERRORS,
-             openapi_extra={"requestBody": {"required": True, "content": {
+             responses=SUBMIT_ERRORS, openapi_extra={"requestBody": {"required": True, "content": {
                  "multipart/form-data": {"schema": _CONVERT_FORM}}}})
 async def submit_conversion(request: Request, svc: ServicesDep, tenant: ConvertTenantDep,
                             idempotency_key: IdempotencyKey = None) -> JSONResponse:
@@ -131,12 +126,14 @@ def _job_or_404(svc: Any, tenant: str, job_id: str) -> Job:
     return job
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's status, progress and files")
+@router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's status, progress and files",
+            responses=READ_ERRORS)
 def get_job(job_id: str, request: Request, svc: ServicesDep, tenant: TenantDep) -> dict[str, Any]:
     return jobs.job_view(_job_or_404(svc, tenant, job_id), base_url(request, svc.settings))
 
 
-@router.get("/jobs", response_model=JobList, summary="Your jobs, newest first")
+@router.get("/jobs", response_model=JobList, summary="Your jobs, newest first",
+            responses=errors(401, 403, 422, 429, 500))
 def list_jobs(request: Request, svc: ServicesDep, tenant: TenantDep,
               limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
               status: JobStatus | None = None, kind: JobKind | None = None,
@@ -163,8 +160,9 @@ def list_jobs(request: Request, svc: ServicesDep, tenant: TenantDep,
 
 
 @router.delete("/jobs/{job_id}", summary="Cancel a queued or running job; delete a finished one",
-               responses={202: {"model": JobOut}, 204: {"description": "Deleted with its files."},
-                          403: {"model": ErrorOut, "description": "The key lacks the job kind's scope."}})
+               status_code=204, response_class=Response,
+               responses={202: {"model": JobOut, "description": "Cancelled (it was queued or running)."},
+                          204: {"description": "Deleted with its files."}, **READ_ERRORS})
 def delete_job(job_id: str, request: Request, svc: ServicesDep, caller: CallerDep) -> Response:
     """Needs the scope that submits the job's kind (`audit` or `convert`)."""
     job = _job_or_404(svc, caller.tenant, job_id)
@@ -180,7 +178,8 @@ def delete_job(job_id: str, request: Request, svc: ServicesDep, caller: CallerDe
     return Response(status_code=204)
 
 
-@router.get("/jobs/{job_id}/deliveries", response_model=DeliveryList, summary="The job's webhook delivery log")
+@router.get("/jobs/{job_id}/deliveries", response_model=DeliveryList, summary="The job's webhook delivery log",
+            responses=READ_ERRORS)
 def list_deliveries(job_id: str, svc: ServicesDep, tenant: TenantDep) -> dict[str, Any]:
     """Every message sent to the job's `callback_url` (the first, and each redelivery), with its
     attempts (time, duration, HTTP status, error) and, while it is pending, its next attempt."""
@@ -190,7 +189,7 @@ def list_deliveries(job_id: str, svc: ServicesDep, tenant: TenantDep) -> dict[st
 
 @router.post("/jobs/{job_id}/deliveries", status_code=202, response_model=DeliveryOut,
              summary="Send the job's webhook again",
-             responses={409: {"model": ErrorOut, "description": "The job has no callback_url or has not ended."}})
+             responses={**READ_ERRORS, **errors(409)})
 def redeliver(job_id: str, svc: ServicesDep, tenant: TenantDep) -> dict[str, Any]:
     """A new message (new `webhook-id`) with the job as it is now, delivered and retried like
     the first."""
@@ -199,7 +198,14 @@ def redeliver(job_id: str, svc: ServicesDep, tenant: TenantDep) -> dict[str, Any
 
 
 @router.get("/jobs/{job_id}/report", summary="The audit report",
-            responses={200: {"content": {"application/json": {}, "text/html": {}, "text/csv": {}}}})
+            responses={200: {"description": "The report in the format asked for.",
+                             "content": {"application/json": {"schema": {"type": "object"}},
+                                         "text/html": {"schema": {"type": "string"}},
+                                         "text/csv": {"schema": {"type": "string"}},
+                                         "application/sarif+json": {"schema": {"type": "object"}},
+                                         "application/xml": {"schema": {"type": "string"}},
+                                         "application/ld+json": {"schema": {"type": "object"}}}},
+                       **READ_ERRORS, **errors(409)})
 def get_report(job_id: str, svc: ServicesDep, tenant: TenantDep,
                format: Annotated[str, Query(description="json, html, csv, sarif, junit, earl")] = "json",
                ) -> Response:
@@ -215,9 +221,32 @@ def get_report(job_id: str, svc: ServicesDep, tenant: TenantDep,
     return Response(body, media_type=media_type)
 
 
+@router.get("/jobs/{job_id}/artifacts.zip", summary="Download every output of a job in one zip",
+            response_class=StreamingResponse,
+            responses={200: {"description": "A zip of the job's files, streamed as it is made.",
+                             "content": {"application/zip": BINARY, "application/octet-stream": BINARY}},
+                       **READ_ERRORS, **errors(409)})
+def get_artifacts_zip(job_id: str, svc: ServicesDep, tenant: TenantDep) -> StreamingResponse:
+    """Every file of a succeeded job (a conversion's outputs, an audit's report) in one zip,
+    streamed as it is made (no Range: ask for one file at a time for that)."""
+    job = _job_or_404(svc, tenant, job_id)
+    if job.status != JobStatus.SUCCEEDED.value:
+        raise Conflict(f"The job is {job.status}; its files exist once it has succeeded.")
+    files = [(a.name, Path(a.path)) for a in job.artifacts
+             if Path(a.path).is_file() and svc.storage.contains(Path(a.path))]
+    if not files:
+        raise NotFound(f"Job {job_id} has no files.")
+    return StreamingResponse(zip_stream(files), media_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{jobs.artifacts_zip_name(job)}"'})
+
+
 @router.get("/jobs/{job_id}/artifacts/{name}", summary="Download a file (HTTP Range supported)",
-            responses={200: {"content": {"application/octet-stream": {}}},
-                       206: {"description": "Partial content"}, 416: {"description": "Range not satisfiable"}})
+            response_class=StreamingResponse,
+            responses={200: {"description": "The whole file.",
+                             "content": {"application/octet-stream": BINARY}},
+                       206: {"description": "The range asked for (`Range: bytes=…`).",
+                             "content": {"application/octet-stream": BINARY}},
+                       **READ_ERRORS, **errors(416)})
 def get_artifact(job_id: str, name: str, svc: ServicesDep, tenant: TenantDep,
                  range_header: Annotated[str | None, Header(alias="Range")] = None) -> Response:
     job = _job_or_404(svc, tenant, job_id)

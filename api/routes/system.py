@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client.core import GaugeMetricFamily
 from starlette.concurrency import run_in_threadpool
 
 from access import services
@@ -16,9 +16,9 @@ from access.queue import ping_broker, queue_depths
 from access.requirements import Standard
 from access.vault import has_server_key
 from api.deps import Services, ServicesDep
+from api.schemas import errors
 
 router = APIRouter()
-DURATION_BUCKETS = (0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -62,7 +62,8 @@ async def readyz(svc: ServicesDep) -> JSONResponse:
 
 
 class JobCollector:
-    """Read at scrape time from the job store and the broker (so every API process agrees)."""
+    """What the job store and the broker hold, read at scrape time (so every API process agrees);
+    the counters and histograms are recorded where things happen (:mod:`access.metrics`)."""
 
     def __init__(self, svc: Services) -> None:
         self.svc = svc
@@ -80,16 +81,6 @@ class JobCollector:
         except Exception:
             pass
         yield depth
-        by_kind: dict[str, list[float]] = {}
-        for kind, seconds in self.svc.store.recent_durations():
-            by_kind.setdefault(kind, []).append(seconds)
-        hist = HistogramMetricFamily("access_job_duration_seconds",
-                                     "Run time of the last 1000 finished jobs.", labels=["kind"])
-        for kind, values in sorted(by_kind.items()):
-            buckets = [(str(b), sum(1 for v in values if v <= b)) for b in DURATION_BUCKETS]
-            buckets.append(("+Inf", len(values)))
-            hist.add_metric([kind], buckets, sum(values))
-        yield hist
         failed = GaugeMetricFamily("access_plugins_failed", "Plugins that failed to load so far.")
         failed.add_metric([], len(self.svc.registry.failed))
         yield failed
@@ -123,7 +114,8 @@ def get_capabilities(svc: ServicesDep) -> dict[str, Any]:
     return capabilities(svc)
 
 
-@router.get("/v1/voices", tags=["system"], summary="Speech voices available for audio conversions")
+@router.get("/v1/voices", tags=["system"], summary="Speech voices available for audio conversions",
+            responses=errors(422, 500))
 def get_voices(svc: ServicesDep, language: str | None = None) -> dict[str, Any]:
     """Installed voices (`id` is what `voice=` takes); `?language=sw` narrows to one language."""
     voices = [v.as_dict() for source in svc.registry.voices.load_all().values() for v in source.voices()]

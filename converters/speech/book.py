@@ -55,13 +55,29 @@ class SpokenBook:
             self.rendering.workdir.cleanup()
 
 
-@lru_cache(maxsize=4)
-def installed_voices(espeak_library: str = "libespeak-ng.so.1") -> tuple[Voice, ...]:
-    """Every voice this installation can speak with: espeak-ng's, then Piper's when it is installed."""
+@lru_cache(maxsize=8)
+def installed_voices(espeak_library: str = "libespeak-ng.so.1", pyttsx3_mode: str = "auto") -> tuple[Voice, ...]:
+    """Every voice this installation can speak with: espeak-ng's (when libespeak-ng loads through
+    ctypes), Piper's when it is installed, and the system's through pyttsx3 when they are offered
+    (``ACCESS_SPEECH_PYTTSX3``; on Linux by default only when libespeak-ng did not load)."""
+    from access.errors import EngineUnavailable
     from converters.speech.espeak import espeak_engine
     from converters.speech.piper import piper_voices
+    from converters.speech.pyttsx3_engine import pyttsx3_voices, wanted
 
-    return (*espeak_engine(espeak_library).voices(), *piper_voices())
+    try:
+        espeak = espeak_engine(espeak_library).voices()
+    except EngineUnavailable:
+        espeak = []
+    system = pyttsx3_voices() if wanted(pyttsx3_mode, espeak_loads=bool(espeak)) else ()
+    return (*espeak, *piper_voices(), *system)
+
+
+def offered_voices(espeak_library: str) -> tuple[Voice, ...]:
+    """:func:`installed_voices` with the pyttsx3 setting of this process (``GET /v1/voices``)."""
+    from access.config import get_settings, plugin_settings
+
+    return installed_voices(espeak_library, plugin_settings(SpeechSettings, get_settings()).speech_pyttsx3)
 
 
 def spoken_book(doc: Document, options: ConvertOptions, ctx: Context, workdir: Path | None = None) -> SpokenBook:
@@ -72,7 +88,7 @@ def spoken_book(doc: Document, options: ConvertOptions, ctx: Context, workdir: P
     ctx.progress(0, "preparing the spoken script")
     script = build_script(doc, options.language)
     script_seconds = time.perf_counter() - t0
-    voices = list(installed_voices(settings.espeak_library))
+    voices = list(installed_voices(settings.espeak_library, settings.speech_pyttsx3))
     plan = plan_voices(voices, script.language, options.voice, settings.speech_fallback_voice)
     # Piper (onnxruntime) already uses every core: one engine process, or they fight over the CPU
     processes = 1 if plan.requested is not None and plan.requested.engine == "piper" else settings.speech_processes

@@ -31,6 +31,9 @@ def load_engine(name: str, job: dict[str, Any], cache: dict[str, SpeechEngine]) 
         elif name == "piper":
             from converters.speech.piper import PiperEngine
             cache[name] = PiperEngine()
+        elif name == "pyttsx3":
+            from converters.speech.pyttsx3_engine import Pyttsx3Engine
+            cache[name] = Pyttsx3Engine()
         else:
             raise EngineFailed(f"Unknown speech engine {name!r}.")
     return cache[name]

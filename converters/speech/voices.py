@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 from converters.speech.engine import Voice
 
 DEFAULT_ENGINE = "espeak-ng"
+SYSTEM_ENGINE = "pyttsx3"
+# An engine that drives the system's speech (on Linux, libespeak itself, with its own global state)
+# speaks a whole book alone: the other languages and the fallback come from its own voices.
+ONE_ENGINE_PER_BOOK = frozenset({SYSTEM_ENGINE})
 
 
 def normalise_tag(tag: str | None) -> str:
@@ -60,8 +64,12 @@ class VoicePlan:
 
     @property
     def automatic(self) -> list[Voice]:
-        """Voices chosen by language alone: the default engine's (other engines only when asked for)."""
-        return [v for v in self.voices if v.engine == DEFAULT_ENGINE] or self.voices
+        """Voices chosen by language alone: the default engine's, else the system's (other engines only
+        when asked for)."""
+        for engine in (DEFAULT_ENGINE, SYSTEM_ENGINE):
+            if found := [v for v in self.voices if v.engine == engine]:
+                return found
+        return self.voices
 
     @property
     def used(self) -> list[Voice]:
@@ -71,18 +79,20 @@ class VoicePlan:
 def plan_voices(voices: list[Voice], language: str | None, requested: str | None,
                 fallback_id: str) -> VoicePlan:
     """A plan for a document in ``language``; ``requested`` is the job's voice= option, if any."""
+    chosen = None
+    if requested:
+        chosen = voice_by_id(requested, voices) or find_voice(requested.split(":")[-1], voices)
+        if chosen is not None and chosen.engine in ONE_ENGINE_PER_BOOK:
+            voices = [v for v in voices if v.engine == chosen.engine]
     fallback = voice_by_id(fallback_id, voices) or find_voice(fallback_id.split(":")[-1], voices)
     if fallback is None:
         if not voices:
             from access.errors import EngineUnavailable
             raise EngineUnavailable("No speech voice is installed.")
-        fallback = voices[0]
+        fallback = chosen or voices[0]
     main = normalise_tag(language) or fallback.language
-    plan = VoicePlan(voices=voices, fallback=fallback, main_language=main)
-    if requested:
-        chosen = voice_by_id(requested, voices) or find_voice(requested.split(":")[-1], voices)
-        if chosen is None:
-            plan.warnings.append(f"The voice {requested!r} is not installed; the voice of the document's "
-                                 "language is used instead.")
-        plan.requested = chosen
+    plan = VoicePlan(voices=voices, fallback=fallback, main_language=main, requested=chosen)
+    if requested and chosen is None:
+        plan.warnings.append(f"The voice {requested!r} is not installed; the voice of the document's "
+                             "language is used instead.")
     return plan

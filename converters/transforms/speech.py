@@ -32,17 +32,18 @@ def release(book: SpokenBook) -> None:
 
 
 def list_voices() -> list[VoiceInfo]:
-    """Every installed voice (for GET /v1/voices)."""
+    """espeak-ng's voices and Piper's (for GET /v1/voices; pyttsx3 lists its own)."""
     from access.config import get_settings, plugin_settings
-    from converters.speech.book import installed_voices
+    from converters.speech.book import offered_voices
     from converters.speech.settings import SpeechSettings
 
     library = plugin_settings(SpeechSettings, get_settings()).espeak_library
     return [VoiceInfo(id=v.id, engine=v.engine, language=v.language, name=v.name, gender=v.gender, also=v.also)
-            for v in installed_voices(library)]
+            for v in offered_voices(library) if v.engine != "pyttsx3"]
 
 
 TRANSFORM = TransformSpec("speech", DOCUMENT, SPOKEN_BOOK, speak, release,
-                          description="Speaks the document once (espeak-ng, or Piper when asked for): the spoken "
+                          description="Speaks the document once (espeak-ng; Piper or the system's voices when asked "
+                                      "for): the spoken "
                                       "script, its voices and one MP3 per chapter, for the mp3 and daisy targets.")
 VOICES = VoiceSource("espeak-ng", list_voices)

@@ -185,3 +185,115 @@ def test_keys_quota_sets_and_shows_a_tenants_limits(runner: CliRunner) -> None:
     back = runner.invoke(app, ["keys", "quota", "school-9", "--jobs-per-minute", "default"])
     assert back.exit_code == 0 and "300" in back.stderr
     assert runner.invoke(app, ["keys", "quota", "school-9", "--bytes-per-day", "-5"]).exit_code != 0
+# ----------------------------------------------------------------------------- first run and polish
+
+
+def _run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ACCESS_")}
+    return subprocess.run([sys.executable, "-m", "access.cli", *args], capture_output=True, text=True,
+                          env={**clean, **env}, cwd=tmp_path, timeout=120)
+
+
+def test_keys_say_which_database_they_use(tmp_path: Path) -> None:
+    result = _run(["keys", "create", "--tenant", "school-8"], tmp_path, ACCESS_DATA_DIR=str(tmp_path / "d"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith("acc_") and "\n" not in result.stdout.strip()
+    assert f"database: sqlite:///{tmp_path / 'd' / 'access.sqlite'}" in result.stderr
+
+
+def test_the_default_data_folder_does_not_depend_on_the_current_directory(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from access.config import Settings, default_data_dir
+
+    here = default_data_dir()
+    monkeypatch.chdir(tmp_path)
+    assert default_data_dir() == here and here.is_absolute()
+    assert Settings(_env_file=None).resolved_data_dir == here
+    # an installed package (no checkout around it) uses the per-user data folder
+    installed = tmp_path / "site-packages" / "access"
+    installed.mkdir(parents=True)
+    user = default_data_dir(installed)
+    assert user.is_absolute() and user.name == "access" and tmp_path not in user.parents
+    # a checkout keeps its data/ folder
+    checkout = Path(__file__).resolve().parents[2]
+    assert default_data_dir(checkout / "access") == checkout / "data"
+
+
+def test_version(runner: CliRunner) -> None:
+    from access import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"access {__version__}"
+
+
+@pytest.mark.parametrize("command", [[], ["audit"], ["convert"], ["rules"], ["serve"], ["worker"]])
+def test_help_shows_no_python_types_and_has_examples(command: list[str], tmp_path: Path) -> None:
+    result = _run([*command, "--help"], tmp_path, COLUMNS="200")
+    assert result.returncode == 0, result.stderr
+    for python_type in ("<str>", "<int", "<float", "<bool>", "<path>", "<list[", "<file>", "<text>"):
+        assert python_type not in result.stdout, (python_type, result.stdout)
+    if command in ([], ["audit"], ["convert"], ["rules"]):
+        assert "Examples:" in result.stdout and "access " in result.stdout.split("Examples:")[1]
+
+
+def test_progress_is_plain_lines_when_stderr_is_not_a_terminal(lesson: Path, tmp_path: Path) -> None:
+    result = _run(["audit", str(lesson), "-o", str(tmp_path / "r.json")], tmp_path,
+                  ACCESS_DATA_DIR=str(tmp_path / "d"))
+    assert result.returncode == 0, result.stderr
+    progress = [line for line in result.stderr.splitlines() if line[:4].strip().endswith("%")]
+    assert progress and "\r" not in result.stderr and "\x1b[" not in result.stderr
+    assert progress[-1].startswith("100%") or any(line.startswith("100%") for line in progress)
+    assert len(progress) <= 2 * (100 // 10 + 1) * 4, progress     # one line per stage or step, no redraws
+
+
+def test_line_progress_prints_once_per_step_or_stage() -> None:
+    from rich.console import Console
+
+    from access.cli import LineProgress
+
+    console = Console(record=True, width=200)
+    now = [0.0]
+    update = LineProgress(console, clock=lambda: now[0])
+    for pct in (0, 1, 2, 5, 9, 10, 11, 35, 36):
+        update(pct, "reading")
+    for done in range(1, 6):
+        now[0] += 0.1
+        update(40, f"audited {done} of 9 queued pages")
+    now[0] += 1
+    update(41, "audited 6 of 9 queued pages")
+    update(100, "done")
+    lines = console.export_text().splitlines()
+    assert lines == ["  0% reading", " 10% reading", " 35% reading", " 40% audited 1 of 9 queued pages",
+                     " 41% audited 6 of 9 queued pages", "100% done"]
+
+
+def test_fail_on_says_which_findings_tripped_it(runner: CliRunner, lesson: Path) -> None:
+    result = runner.invoke(app, ["audit", str(lesson), "--fail-on", "serious"])
+    assert result.exit_code == 2
+    assert "--fail-on serious:" in result.stderr
+    report = json.loads(result.stdout)
+    tripped = {f["rule"] for f in report["findings"]
+               if f["outcome"] == "violation" and f["impact"] in ("critical", "serious")}
+    assert tripped and all(f"  {rule} (" in result.stderr for rule in tripped)
+
+
+def test_rules_table_shows_whole_ids(tmp_path: Path) -> None:
+    from access.registry import get_registry
+
+    result = _run(["rules", "--target", "pdf"], tmp_path, COLUMNS="60")
+    assert result.returncode == 0, result.stderr
+    ids = [r.id for r in get_registry().rules.values() if r.target == "pdf"]
+    assert ids and all(rule_id in result.stdout for rule_id in ids)
+    assert "…" not in result.stdout
+
+
+def test_crawl_progress_counts_pages_done_of_pages_queued() -> None:
+    from types import SimpleNamespace
+
+    from access.auditing import LedgerCounts, progress_stage
+
+    site = SimpleNamespace(unit_noun="page")
+    assert progress_stage(site, LedgerCounts(done=3, total=12, over_limit=0)) == "audited 3 of 12 queued pages"
+    assert progress_stage(site, LedgerCounts(done=3, total=12, over_limit=4)) == \
+        "audited 3 of 12 queued pages (+4 over the limit)"
+    assert progress_stage(site, LedgerCounts(done=0, total=1, over_limit=0)) == "auditing the page"

@@ -1,0 +1,36 @@
+"""Counts every HTTP request by route template (``/v1/jobs/{job_id}``, never the id itself), method
+and status, and times it (:mod:`access.metrics`)."""
+
+from __future__ import annotations
+
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from access import metrics
+
+UNMATCHED = "unmatched"        # no route: a 404 for an unknown path, or refused before routing (413)
+
+
+class HttpMetricsMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            route = getattr(scope.get("route"), "path", None) or UNMATCHED
+            metrics.http_request(scope["method"], route, status, time.perf_counter() - started)
