@@ -24,18 +24,13 @@ REVIEW_ATTR = "data-access-review"
 
 
 def esc(text: str | None) -> str:
-    return html.escape(strip_controls(text or ""), quote=True)
-
-
-def strip_controls(text: str) -> str:
-    """Remove characters that are invalid in XML 1.0 (and pointless in HTML)."""
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", text)
+    return html.escape(model.strip_control_characters(text or ""), quote=True)
 
 
 def safe_href(href: str | None) -> str | None:
     if not href:
         return None
-    href = strip_controls(href).strip()
+    href = model.strip_control_characters(href).strip()
     if href.lower().startswith(SAFE_SCHEMES) or re.match(r"^#[A-Za-z][\w\-.:]*$", href):
         return href
     return None
@@ -100,20 +95,33 @@ class Renderer:
     figures: int = 0
     missing_alt: list[dict[str, Any]] = field(default_factory=list)
     pages: list[tuple[str, str]] = field(default_factory=list)      # (label, id)
+    file: str = ""                 # EPUB: the content document being rendered (for back links)
+    note_refs: dict[str, list[str]] = field(default_factory=dict)   # note id -> hrefs of its references
 
     # ---------------------------------------------------------------- inlines
+    def noteref(self, ref: model.NoteRef) -> str:
+        """A link to the note, with an id of its own so the note can link back (a note may be
+        referenced more than once: each reference gets its own id)."""
+        refs = self.note_refs.setdefault(ref.id, [])
+        ident = f"ref-{slug(ref.id)}" + (f"-{len(refs) + 1}" if refs else "")
+        refs.append(f"{self.file}#{ident}")
+        label = esc(ref.label or str(list(self.note_refs).index(ref.id) + 1))
+        return (f'<a class="noteref" href="{esc(self.note_href(ref.id))}" id="{esc(ident)}" role="doc-noteref"'
+                f'{self._epub_type("noteref")}><sup>{label}</sup></a>')
+
     def inlines(self, inlines: list[Any]) -> str:
         out = []
         for item in inlines:
             if isinstance(item, model.NoteRef):
-                label = esc(item.label or "note")
-                out.append(f'<a class="noteref" href="{esc(self.note_href(item.id))}" '
-                           f'id="ref-{esc(slug(item.id))}" role="doc-noteref"'
-                           f'{self._epub_type("noteref")}><sup>{label}</sup></a>')
+                out.append(self.noteref(item))
                 continue
             text = esc(item.text)
             if not text:
                 continue
+            if item.position == "super":
+                text = f"<sup>{text}</sup>"
+            elif item.position == "sub":
+                text = f"<sub>{text}</sub>"
             if item.code:
                 text = f"<code>{text}</code>"
             if item.emphasis:
@@ -218,6 +226,8 @@ class Renderer:
             if cell.rowspan > 1:
                 attrs += f' rowspan="{cell.rowspan}"'
             content = self.cell_content(cell.blocks)
+            if header and not content.strip():
+                tag, attrs = "td", attrs.replace(f' scope="{scope}"', "")   # an empty header names nothing
             cells.append(f"<{tag}{attrs}>{content}</{tag}>")
         return "<tr>" + "".join(cells) + "</tr>"
 
@@ -269,7 +279,12 @@ class Renderer:
         items = []
         for key, blocks in doc.footnotes.items():
             ident = f"fn-{slug(key)}"
-            items.append(f'<li id="{ident}"{self._epub_type("footnote")}>{self.blocks(blocks)}</li>')
+            refs = self.note_refs.get(key, [])
+            back = " ".join(
+                f'<a href="{esc(href)}" role="doc-backlink">Back to the text'
+                f'{f" ({k})" if len(refs) > 1 else ""}</a>' for k, href in enumerate(refs, start=1))
+            backlinks = f'\n<p class="backlinks">{back}</p>' if back else ""
+            items.append(f'<li id="{ident}"{self._epub_type("endnote")}>{self.blocks(blocks)}{backlinks}</li>')
         level = max(1, min(6, heading_level))
         return (f'<section class="notes" role="doc-endnotes" aria-labelledby="notes-heading"'
                 f'{self._epub_type("endnotes")}>\n'
@@ -281,6 +296,18 @@ class Renderer:
 
     def _xml_lang(self, lang: str | None) -> str:
         return f' xml:lang="{esc(lang)}"' if self.xhtml and lang else ""
+
+
+def quality_notice(warnings: list[str], *, xhtml: bool = False) -> str:
+    """The visible warning at the top of an output whose text failed the document-quality gate."""
+    if not warnings:
+        return ""
+    epub = ' epub:type="warning"' if xhtml else ""
+    items = "\n".join(f"<li>{esc(w)}</li>" for w in warnings)
+    return (f'<div class="quality-warning" role="note" aria-label="Conversion warning"{epub}>\n'
+            "<p><strong>Warning: this version may not match the original.</strong> Automatic checks of the "
+            "converted text found problems:</p>\n"
+            f"<ul>\n{items}\n</ul>\n</div>\n")
 
 
 def data_uri(fig: model.Figure) -> str | None:
