@@ -145,6 +145,9 @@ def convert(
     voice: Annotated[str | None, typer.Option(help="Speech voice, e.g. espeak:en.")] = None,
     rate: Annotated[int, typer.Option(min=80, max=450, help="Speech rate, words per minute.")] = 175,
     braille_grade: Annotated[int, typer.Option(min=1, max=2, help="Braille grade.")] = 2,
+    validation: Annotated[str, typer.Option(
+        help="Quality gates: report (default: every output is checked and a failed check is reported), "
+             "abort (a failed check stops the conversion and the exit code is 1) or off.")] = "report",
 ) -> None:
     """Convert a document into accessible formats, written into a folder."""
     from access import services
@@ -159,8 +162,10 @@ def convert(
     output = output.expanduser().resolve()
     try:
         targets = services.validate_targets(to.split(","), registry)
+        if validation not in ("off", "report", "abort"):
+            raise fail("--validation takes off, report or abort.")
         options = ConvertOptions(targets=targets, language=language, voice=voice, rate=rate,
-                                 braille_grade=braille_grade)
+                                 braille_grade=braille_grade, validation=validation)
         source = services.source_file(file, file.name, settings)
         with _progress() as progress:
             result = services.convert(source, options, output, _context(progress, settings), registry)

@@ -375,11 +375,12 @@ def write_epub(doc: Document, folder: OutputFolder, options: ConvertOptions, ctx
                         note_href=lambda key: f"notes.xhtml#fn-{slug(key)}")
     docs: list[ContentDoc] = []
     page_entries: list[NavEntry] = []
-    for k, ch in enumerate(chapters):
-        ctx.check_cancelled()
+    for ch in chapters:              # every heading's file first: links may point forward
         for p in plan.headings:
             if not p.file and any(p.heading is b for b in walk_blocks(ch.blocks)):
                 p.file = ch.name
+    for k, ch in enumerate(chapters):
+        ctx.check_cancelled()
         before = len(renderer.pages)
         renderer.file = ch.name
         body = renderer.blocks(ch.blocks)

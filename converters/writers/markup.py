@@ -55,6 +55,12 @@ class Plan:
 
     headings: list[PlannedHeading]
     by_obj: dict[int, PlannedHeading] = field(default_factory=dict)
+    anchors: dict[str, PlannedHeading] = field(default_factory=dict)   # link fragment -> heading
+
+    def target(self, fragment: str) -> PlannedHeading | None:
+        """The heading an in-document link (``#install``, ``#use-it``) points to: by the heading's id in
+        the source, its planned id, or the slug of its text as Markdown and HTML authors write it."""
+        return self.anchors.get(fragment) or self.anchors.get(fragment.lower())
 
 
 def plan_headings(doc: model.Document, base: int, *, first_is_title: bool = False) -> Plan:
@@ -81,7 +87,18 @@ def plan_headings(doc: model.Document, base: int, *, first_is_title: bool = Fals
             n += 1
         used.add(ident)
         planned.append(PlannedHeading(h, out, ident))
-    return Plan(planned, {id(p.heading): p for p in planned})
+    anchors: dict[str, PlannedHeading] = {}
+    for p in planned:
+        for key in (p.id, p.heading.id, p.id.removeprefix("h-"), author_slug(p.heading.text)):
+            if key:
+                anchors.setdefault(key, p)
+    return Plan(planned, {id(p.heading): p for p in planned}, anchors)
+
+
+def author_slug(text: str) -> str:
+    """The anchor Markdown processors give a heading (GitHub, pandoc): lower case, punctuation dropped,
+    spaces as hyphens (``Use it!`` → ``use-it``)."""
+    return re.sub(r"\s+", "-", re.sub(r"[^\w\s-]", "", text.strip().lower()))
 
 
 @dataclass
@@ -99,6 +116,17 @@ class Renderer:
     note_refs: dict[str, list[str]] = field(default_factory=dict)   # note id -> hrefs of its references
 
     # ---------------------------------------------------------------- inlines
+    def link(self, href: str | None) -> str | None:
+        """A safe link; one inside the document goes to the heading it names (in EPUB, in the content
+        document that holds it), and is dropped when nothing in the document has that anchor."""
+        href = safe_href(href)
+        if not href or not href.startswith("#"):
+            return href
+        target = self.plan.target(href[1:])
+        if target is None:
+            return None
+        return f"{target.file}#{target.id}" if self.xhtml and target.file else f"#{target.id}"
+
     def noteref(self, ref: model.NoteRef) -> str:
         """A link to the note, with an id of its own so the note can link back (a note may be
         referenced more than once: each reference gets its own id)."""
@@ -128,7 +156,7 @@ class Renderer:
                 text = f"<em>{text}</em>"
             if item.strong:
                 text = f"<strong>{text}</strong>"
-            href = safe_href(item.href)
+            href = self.link(item.href)
             if href:
                 text = f'<a href="{esc(href)}">{text}</a>'
             if item.lang and re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", item.lang):
