@@ -74,6 +74,8 @@ def item_html(item: Item, book_lang: str, *, xhtml5: bool, image_src: Callable[[
         inner = f"<p{iid}>{text}</p>"
         if item.style == "quote":
             return f"<blockquote>{inner}</blockquote>"
+        if item.style == "footnote":
+            return f'<div class="footnote">{inner}</div>'
         return inner if item.style != "notes" else f'<div class="notes">{inner}</div>'
     if item.kind == "code":
         return f"<pre{iid}><code>{text}</code></pre>"

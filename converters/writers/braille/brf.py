@@ -96,6 +96,27 @@ class BrfBuilder:
             self.left_out += len(word)
             return ""
 
+    def inline_text(self, inlines: list[Any]) -> str:
+        """A paragraph's text for braille: superscripts and subscripts (and note references) in the
+        characters that carry the table's indicators where it has them (UEB writes ² with its
+        superscript indicator), else marked ``^n`` / ``_2``, never glued into the number before them."""
+        from converters.speech.normalise import lowered, raised
+
+        out: list[str] = []
+        for item in inlines:
+            if isinstance(item, model.NoteRef):
+                item = model.Span(text=item.label or "*", position="super")
+            if item.position is None or not item.text.strip():
+                out.append(item.text)
+                continue
+            form = raised(item.text) if item.position == "super" else lowered(item.text).strip()
+            if not self.charset.writes_all(form):
+                mark = "^" if item.position == "super" else "_"
+                text = item.text.strip()
+                form = f"{mark}{text}" if len(text) == 1 else f"{mark}({text})"
+            out.append(form)
+        return "".join(out)
+
     def words(self, text: str) -> list[str] | None:
         text = " ".join(self.charset.prepare(printable(text)).split())
         if not text:
@@ -136,7 +157,11 @@ class BrfBuilder:
                     self.pager.centred(words)
                 else:
                     self.pager.cell_heading(words, 5 if block.level == 2 else 7)
-        elif isinstance(block, model.Paragraph | model.Math | model.Code):
+        elif isinstance(block, model.Paragraph):
+            words = self.words(self.inline_text(block.inlines))
+            if words:
+                self.pager.paragraph(words, 2, 0)
+        elif isinstance(block, model.Math | model.Code):
             words = self.words(model.block_text(block))
             if words:
                 self.pager.paragraph(words, 2, 0)

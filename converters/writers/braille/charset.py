@@ -5,11 +5,11 @@ letters some tables leave undefined (``ru.ctb``), mathematical letters (𝑥), l
 Greek in a German text, an Amharic name in an English one. liblouis passes such characters through
 unchanged or writes an escape (``\\x1d465/``), neither of which is braille. So, per table:
 
-1. the text is NFKC-normalised (𝑥 → x, ﬁ → fi, ½ → 1⁄2: the plain characters tables know);
-2. each distinct character is tried alone once; one the table does not write is replaced by its lower
-   case, else its base letter (ё → е), else its transliteration (``anyascii``: Ж → Zh, ሰላም → selam),
-   keeping only what the table writes — every replacement counted for the job;
-3. in the braille, 8-dot cells (tables for computer braille) become their 6-dot cell (dots 7 and 8
+1. each distinct character is tried alone once; one the table does not write is replaced by its
+   compatibility form (𝑥 → x, ﬁ → fi), else its lower case, else its base letter (ё → е), else its
+   transliteration (``anyascii``: Ж → Zh, ሰላም → selam), keeping only what the table writes — every
+   replacement counted for the job (a table that writes ² keeps its superscript indicator);
+2. in the braille, 8-dot cells (tables for computer braille) become their 6-dot cell (dots 7 and 8
    dropped: BRF has no room for them), and nothing else outside Braille ASCII is left.
 """
 
@@ -64,6 +64,9 @@ class TableCharset:
     def _stand_in(self, ch: str) -> str | None:
         from anyascii import anyascii
 
+        compatible = unicodedata.normalize("NFKC", ch)
+        if compatible != ch and all(self.writes(c) for c in compatible):
+            return compatible
         lower = ch.lower()
         if lower != ch and all(self.writes(c) for c in lower):
             return lower
@@ -78,7 +81,6 @@ class TableCharset:
 
     def prepare(self, text: str) -> str:
         """``text`` with every character the table cannot write replaced (see the module docstring)."""
-        text = unicodedata.normalize("NFKC", text)
         subs: dict[str, str] = {}
         for ch in set(text):
             if self.writes(ch):
@@ -95,6 +97,9 @@ class TableCharset:
             else:
                 out.append(ch)
         return "".join(out)
+
+    def writes_all(self, text: str) -> bool:
+        return all(self.writes(ch) for ch in text)
 
     def summary(self) -> dict[str, object]:
         """What was replaced, for the artifact and the job's warnings."""
