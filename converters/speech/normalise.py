@@ -19,11 +19,11 @@ _WORDS = json.loads((Path(__file__).parent / "data" / "spoken-words.json").read_
 PHRASES: dict[str, dict[str, str]] = _WORDS["phrases"]
 ABBREVIATIONS: dict[str, dict[str, str]] = _WORDS["abbreviations"]
 
-URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)]", re.IGNORECASE)
 # a web address written without its scheme but with a path: doi.org/10.1000/182, github.com/org/repo
 BARE_URL_RE = re.compile(r"(?<![\w@/.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|org|net|edu|gov|int|mil|io|"
                          r"ai|co|info|biz|eu|uk|de|fr|es|it|nl|ch|at|se|no|fi|dk|pl|cz|ru|jp|cn|in|br|au|ca|us|"
-                         r"za|ke|ng|tz|ug|gh|et|rw|app|dev)/[^\s<>\"']*", re.IGNORECASE)
+                         r"za|ke|ng|tz|ug|gh|et|rw|app|dev)/(?:[^\s<>\"']*[^\s<>\"'.,;:!?)])?", re.IGNORECASE)
 # citation marks in brackets after a word or a sentence: "Firefox [4]", "shown.[12, 13]", "[3–5]"
 CITATION_RE = re.compile(r"(?<=[\w.,;:!?)\]”\"'’])\s?\[\d{1,4}[a-z]?(?:\s*[,;–—-]\s*\d{1,4}[a-z]?)*\]")
 # superscript and subscript forms Unicode has (what a talking book shows for <sup>/<sub> text)

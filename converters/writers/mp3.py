@@ -69,17 +69,24 @@ class TocNode:
 
 def toc_tree(title: str, chapter_ids: list[str], titles: list[str], parts: list[int] | None = None) -> TocNode:
     """The CTOC hierarchy of a book: one top-level table listing the chapters when there are at most 255;
-    else one table per top-level section (``parts[i]`` is chapter i's section), a section of more than
-    255 chapters cut into tables of 255, and tables grouped again while there are more than 255 of them."""
+    else tables of whole top-level sections (``parts[i]`` is chapter i's section) packed up to 255
+    chapters, a section of more than 255 cut into tables of 255, and tables grouped again while there
+    are more than 255 of them."""
     if len(chapter_ids) <= MAX_TOC_ENTRIES:
         return TocNode("toc", title, list(chapter_ids))
-    groups: list[list[int]] = []
     keys = parts if parts is not None and len(parts) == len(chapter_ids) else [0] * len(chapter_ids)
+    sections: list[list[int]] = []
     for k, key in enumerate(keys):
-        if groups and keys[groups[-1][0]] == key and len(groups[-1]) < MAX_TOC_ENTRIES:
-            groups[-1].append(k)
+        if sections and keys[sections[-1][0]] == key:
+            sections[-1].append(k)
         else:
-            groups.append([k])
+            sections.append([k])
+    groups: list[list[int]] = []          # whole sections packed into tables; a long one cut at 255
+    for section in sections:
+        if groups and len(groups[-1]) + len(section) <= MAX_TOC_ENTRIES:
+            groups[-1] += section
+            continue
+        groups += [section[i:i + MAX_TOC_ENTRIES] for i in range(0, len(section), MAX_TOC_ENTRIES)]
     counter = iter(range(1, 1_000_000))
     level: list[str | TocNode] = [TocNode(f"toc{next(counter)}", titles[g[0]], [chapter_ids[k] for k in g])
                                   for g in groups]

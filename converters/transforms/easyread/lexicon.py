@@ -101,7 +101,8 @@ class Lexicon:
     glossary: dict[str, str]              # lower-case word -> explanation
     abbreviations: dict[str, str]         # ABBR -> expansion
     short_forms: dict[str, str]           # long institutional name -> short defined name
-    verb_forms: frozenset[str] = frozenset()   # base and -s forms of verbs that are nouns too: replaced only as verbs
+    verb_forms: frozenset[str] = frozenset()   # base and -s forms of every verb of the lexicon
+    noun_verb_forms: frozenset[str] = frozenset()   # those of verbs that are nouns too: replaced only as verbs
 
     def replace_word(self, word: str, previous: str = "") -> str | None:
         """The plain word for ``word`` after ``previous``, or None. The base or -s form of a verb that is a
@@ -112,10 +113,11 @@ class Lexicon:
         if word != lower and not (word[0].isupper() and word[1:] == lower[1:]):
             return None                   # ALL CAPS or inner capitals: a name
         before = previous.lower()
-        if lower in self.verb_forms:
+        if lower in self.noun_verb_forms:
             if before not in (VERB_AFTER_S if lower.endswith("s") else VERB_AFTER):
                 return None
-        elif before in VERB_MARKERS and lower not in self.past_forms and not lower.endswith("ing"):
+        elif before in VERB_MARKERS and lower not in self.verb_forms and lower not in self.past_forms \
+                and not lower.endswith("ing"):
             return None
         if lower in self.past_forms:
             past, part = self.past_forms[lower]
@@ -160,13 +162,15 @@ def load_lexicon(language: str = "en") -> Lexicon:
     words: dict[str, str] = {}
     past_forms: dict[str, tuple[str, str]] = {}
     as_verb: set[str] = set()
+    noun_verbs: set[str] = set()
     also_nouns = set(data.get("verbs_also_nouns", []))
     for lemma, plain in data.get("verbs", {}).items():
         src, dst = verb_forms(lemma), verb_forms(plain)
         for key in ("base", "s", "ing"):
             words[src[key]] = dst[key]
+        as_verb |= {src["base"], src["s"]}
         if lemma in also_nouns:
-            as_verb |= {src["base"], src["s"]}
+            noun_verbs |= {src["base"], src["s"]}
         past_forms[src["past"]] = (dst["past"], dst["part"])
     for lemma, plain in data.get("nouns", {}).items():
         src, dst = noun_forms(lemma), noun_forms(plain)
@@ -186,4 +190,5 @@ def load_lexicon(language: str = "en") -> Lexicon:
         abbreviations=dict(gdata.get("abbreviations", {})),
         short_forms=dict(data.get("short_forms", {})),
         verb_forms=frozenset(as_verb),
+        noun_verb_forms=frozenset(noun_verbs),
     )
