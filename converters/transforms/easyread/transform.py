@@ -318,7 +318,8 @@ def easy_read_document(doc: model.Document, rewriter: Rewriter | None = None,
     meta = model.Metadata(**{**doc.metadata.model_dump(), "title": title or doc.metadata.title, "language":
                              doc.metadata.language or lang})
     meta.extra = {**doc.metadata.extra, "easy_read": figures}
-    return model.Document(metadata=meta, blocks=out, footnotes={}, warnings=list(doc.warnings))
+    return model.Document(metadata=meta, blocks=out, footnotes={}, warnings=list(doc.warnings),
+                          quality_warnings=list(doc.quality_warnings))
 
 
 def page_lines(blocks: list[Any]) -> list[str]:

@@ -129,7 +129,8 @@ def garbled_result(tmp_path_factory: pytest.TempPathFactory) -> tuple:
     source = folder / "review.txt"
     source.write_text("Review\n\n" + ENGLISH + "\n\n" + ("\ufffd\ufffd\ufffd \ufffd\ufffd " * 60) + "\n\n"
                       + "A control character \x1a in the text.\n", encoding="utf-8")
-    result = convert(source_file(source), ConvertOptions(targets=["html", "epub"]), folder / "out", make_context())
+    result = convert(source_file(source), ConvertOptions(targets=["html", "epub", "easy-read"]), folder / "out",
+                     make_context())
     return result, source
 
 
@@ -153,6 +154,9 @@ def test_the_gate_runs_once_and_its_warning_tops_every_output(garbled_result: tu
     assert "dcterms:conformsTo" not in opf and epub.metadata["conforms_to"] is None
     assert first_chapter.index("quality-warning") < first_chapter.index("<h1")
     assert result.gate["epub"]["passed"], result.gate["epub"]["problems"]
+    easy = next(a for a in result.artifacts if a.name.endswith("-easy-read.html"))
+    main = lxml_html.fromstring(Path(easy.path).read_text(encoding="utf-8")).find(".//main")
+    assert main[0].get("class") == "quality-warning" and "could not be read" in main[0].text_content()
 
 
 def test_abort_fails_the_job_and_the_cli(garbled_result: tuple, tmp_path: Path) -> None:
