@@ -69,6 +69,7 @@ class BrfBuilder:
     lines: int = 25
     print_text: list[str] = field(default_factory=list)
     left_out: int = 0              # cells outside Braille ASCII no stand-in could replace (none expected)
+    note_labels: dict[str, str] = field(default_factory=dict)    # note id -> the mark the text showed
 
     def __post_init__(self) -> None:
         self.charset = TableCharset(self.louis, self.table)
@@ -105,7 +106,8 @@ class BrfBuilder:
         out: list[str] = []
         for item in inlines:
             if isinstance(item, model.NoteRef):
-                item = model.Span(text=item.label or "*", position="super")
+                label = self.note_labels.setdefault(item.id, item.label or str(len(self.note_labels) + 1))
+                item = model.Span(text=label, position="super")
             if item.position is None or not item.text.strip():
                 out.append(item.text)
                 continue
@@ -140,7 +142,7 @@ class BrfBuilder:
                 self.pager.centred(words)
             for key, blocks in doc.footnotes.items():
                 text = " ".join(model.block_text(b) for b in blocks)
-                words = self.words(f"{key}. {text}")
+                words = self.words(f"{self.note_labels.get(key, key)}. {text}")
                 if words:
                     self.pager.paragraph(words, 2, 0)
         return self.pager.finish()
