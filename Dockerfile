@@ -9,7 +9,8 @@ RUN apt-get update \
     | xargs apt-get install -y --no-install-recommends nodejs npm curl \
  && rm -rf /var/lib/apt/lists/*
 COPY package*.json ./
-RUN if [ -f package.json ]; then npm ci --no-audit --no-fund || npm install --no-audit --no-fund; fi
+# --ignore-scripts: no install script downloads a browser; DAISY Ace runs the Debian chromium
+RUN if [ -f package.json ]; then PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund; fi
 COPY pyproject.toml README.md LICENSE NOTICE ./
 COPY access access
 COPY api api

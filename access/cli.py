@@ -371,6 +371,9 @@ def convert(
                                       help="Speech rate, words per minute.")] = 175,
     braille_grade: Annotated[int, typer.Option("--braille-grade", min=1, max=2, metavar="GRADE",
                                                help="Braille grade (1 or 2).")] = 2,
+    validation: Annotated[str, typer.Option("--validation", metavar="MODE", help=(
+        "Quality gates: report (default: every output is checked and a failed check is reported), "
+        "abort (a failed check stops the conversion and the exit code is 1) or off."))] = "report",
 ) -> None:
     """Convert a document into accessible formats, written into a folder."""
     from access import services
@@ -386,8 +389,10 @@ def convert(
     output = output.expanduser().resolve()
     try:
         targets = services.validate_targets(to.split(","), registry)
+        if validation not in ("off", "report", "abort"):
+            raise fail("--validation takes off, report or abort.")
         options = ConvertOptions(targets=targets, language=language, voice=voice, rate=rate,
-                                 braille_grade=braille_grade)
+                                 braille_grade=braille_grade, validation=validation)
         source = services.source_file(path, path.name, settings)
         with _progress() as update:
             result = services.convert(source, options, output, _context(update, settings), registry)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from access.context import Context
-from access.document import Document
+from access.document import Document, without_control_characters
 from access.errors import QualityGateFailed, UnsupportedFormat
 from access.models import ArtifactOut, ConversionResult, ConvertOptions, SourceFile
 
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from access.registry import Registry
 
 DOCUMENT = "document"
+DOCUMENT_GATE = "document"      # the document-quality gate: runs once, after reading
 
 
 # ----------------------------------------------------------------------------- the specs
@@ -124,11 +125,17 @@ class GateResult(BaseModel):
 
 @dataclass(frozen=True)
 class GateSpec:
-    """Checks one target's files (entry-point group ``access.gates``, keyed by target)."""
+    """Checks one target's files (entry-point group ``access.gates``, keyed by target).
+
+    A gate that ``consumes`` the ``document`` (the one named :data:`DOCUMENT_GATE`) checks the text the
+    reader made, once per job, right after reading and before any writer: ``check(document, options,
+    ctx)``. Its failures are put on the Document (``quality_warnings``) so every writer shows them at
+    the top of its output."""
 
     target: str
-    check: Callable[[list[ArtifactOut], ConvertOptions, Context], GateResult]
+    check: Callable[[Any, ConvertOptions, Context], GateResult]
     description: str = ""
+    consumes: str | None = None        # None: the files the target's writer wrote; DOCUMENT: the document
 
 
 # ----------------------------------------------------------------------------- output files
@@ -189,6 +196,8 @@ def plan_conversion(source_format: str, targets: list[str], registry: Registry) 
         raise UnsupportedFormat(f"Converting {source_format} files is not supported yet (supported: {supported}).")
     plan = ConversionPlan(targets=list(targets))
     plan.steps.append(Step("read", source_format, None, DOCUMENT))
+    if DOCUMENT_GATE in registry.gates:
+        plan.steps.append(Step("gate", DOCUMENT_GATE, DOCUMENT, None))
     made = {DOCUMENT}
     for target in targets:
         writer = registry.writers[target]
@@ -240,7 +249,7 @@ def run_conversion(source: SourceFile, options: ConvertOptions, outdir: Path, ct
             step_ctx = ctx.scaled(100 * done / sum(weights), 100 * weight / sum(weights), f"{step.kind} {step.name}: ")
             step_ctx.progress(0, "starting")
             if step.kind == "read":
-                doc = registry.readers[step.name].read(source, options, step_ctx)
+                doc = without_control_characters(registry.readers[step.name].read(source, options, step_ctx))
                 values[DOCUMENT] = doc
                 folder = OutputFolder.for_document(outdir, doc)
                 outdir.mkdir(parents=True, exist_ok=True)
@@ -263,10 +272,15 @@ def run_conversion(source: SourceFile, options: ConvertOptions, outdir: Path, ct
                 _used(writer.consumes, values, remaining_uses, registry)
                 last_written = artifacts
             elif step.kind == "gate" and options.validation != "off":
-                gate = registry.gates[step.name].check(last_written, options, step_ctx)
+                if step.consumes == DOCUMENT:
+                    gate = registry.gates[step.name].check(values[DOCUMENT], options, step_ctx)
+                    _warn_about_document(values[DOCUMENT], gate, result)
+                else:
+                    gate = registry.gates[step.name].check(last_written, options, step_ctx)
                 result.gate[step.name] = gate.record()
                 if not gate.passed and options.validation == "abort":
-                    raise QualityGateFailed(f"The {step.name} output failed its quality check: "
+                    what = "document's text" if step.consumes == DOCUMENT else f"{step.name} output"
+                    raise QualityGateFailed(f"The {what} failed its quality check: "
                                             f"{'; '.join(gate.problems)[:500]}")
             done += weight
     finally:
@@ -274,6 +288,19 @@ def run_conversion(source: SourceFile, options: ConvertOptions, outdir: Path, ct
             _release(kind, values, registry)
     ctx.progress(100, "done")
     return result
+
+
+def _warn_about_document(doc: Document, gate: GateResult, result: ConversionResult) -> None:
+    """A failed document-quality check becomes a warning of the job and a notice every writer puts at
+    the top of its output (``Document.quality_warnings``)."""
+    for check in gate.checks:
+        if check.passed or check.informational:
+            continue
+        for problem in check.explained():
+            if problem not in doc.quality_warnings:
+                doc.quality_warnings.append(problem)
+            if problem not in result.warnings:
+                result.warnings.append(problem)
 
 
 def _weight(step: Step, registry: Registry) -> float:

@@ -19,6 +19,7 @@ It is a small typed tree that serialises to JSON and back without loss
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
@@ -228,6 +229,9 @@ class Document(BaseModel):
     blocks: list[Block] = Field(default_factory=list)
     footnotes: dict[str, list[Block]] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
+    # what the document-quality gate found wrong with the text (garbled glyphs, OCR, language, lost words
+    # or numbers); every writer puts these at the top of its output, visibly
+    quality_warnings: list[str] = Field(default_factory=list)
 
     def walk(self) -> Iterator[Any]:
         """Every block, depth first, in reading order (containers before their children)."""
@@ -275,3 +279,40 @@ def block_text(block: Any) -> str:
     if isinstance(block, Quote | Section):
         return "\n".join(t for t in (block_text(b) for b in block.blocks) if t)
     return ""
+
+
+# ----------------------------------------------------------------------------- control characters
+
+# C0 and C1 control characters (tab, line feed and carriage return excepted), DEL, the non-characters
+# U+FFFE/U+FFFF and lone surrogates: invalid in XML 1.0, spoken as noise, refused by braille tables.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_LINE_SEPARATORS = re.compile("[\x0b\x0c]")        # vertical tab, form feed: a break, so a space
+
+
+def strip_control_characters(text: str) -> str:
+    """``text`` without control characters (see :data:`CONTROL_CHARACTERS`)."""
+    return CONTROL_CHARACTERS.sub("", _LINE_SEPARATORS.sub(" ", text))
+
+
+def without_control_characters(value: Any) -> Any:
+    """Strip control characters from every string of a Document (or any part of one), in place; image
+    bytes are left alone. The conversion plan does this once, after reading, before any writer."""
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            current = getattr(value, name)
+            cleaned = without_control_characters(current)
+            if cleaned is not current:
+                setattr(value, name, cleaned)
+        return value
+    if isinstance(value, str):
+        cleaned_text = strip_control_characters(value)
+        return value if cleaned_text == value else cleaned_text
+    if isinstance(value, list):
+        for k, item in enumerate(value):
+            value[k] = without_control_characters(item)
+        return value
+    if isinstance(value, dict):
+        for key in list(value):
+            value[key] = without_control_characters(value[key])
+        return value
+    return value

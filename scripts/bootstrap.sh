@@ -66,14 +66,17 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want" ] || ! .venv/bin/python -
   echo "$want" > "$STAMP"
 fi
 
-# 3. npm dependencies (axe-core), when the project declares them
+# 3. npm dependencies (axe-core, DAISY Ace), when the project declares them. --ignore-scripts: no install
+#    script downloads a browser (Ace's Puppeteer runs the Debian chromium, PUPPETEER_EXECUTABLE_PATH)
 if [ -f package.json ]; then
   lock=package.json
   [ -f package-lock.json ] && lock=package-lock.json
   want=$(cat package.json "$lock" | sha256sum | cut -d' ' -f1)
   if [ ! -d node_modules ] || [ "$(cat node_modules/.access-installed 2>/dev/null)" != "$want" ]; then
     say "installing npm packages"
-    if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --silent; else npm install --no-audit --no-fund --silent; fi
+    export PUPPETEER_SKIP_DOWNLOAD=1
+    if [ -f package-lock.json ]; then npm ci --ignore-scripts --no-audit --no-fund --silent
+    else npm install --ignore-scripts --no-audit --no-fund --silent; fi
     echo "$want" > node_modules/.access-installed
   fi
 fi

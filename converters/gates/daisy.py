@@ -3,8 +3,9 @@
 - DAISY 2.02: every file is well-formed XML; the NCC lists every heading and every page of the text;
   every NCC link, SMIL text reference and audio file resolves; clips are ordered and inside their
   audio; our auditor on the text (``content.html``).
-- EPUB 3 with media overlays: epubcheck with zero errors, our auditor on the content documents, and
-  SMIL clip times monotonic and inside the duration of the audio file they play.
+- EPUB 3 with media overlays: epubcheck with zero errors, DAISY Ace with no failed assertion, our
+  auditor on the content documents, and SMIL clip times monotonic and inside the duration of the
+  audio file they play.
 """
 
 from __future__ import annotations
@@ -167,6 +168,7 @@ def check_overlays(path: Path) -> list[GateCheck]:
 
 
 def check_daisy(artifacts: list[ArtifactOut], options: ConvertOptions, ctx: Context) -> GateResult:
+    from converters.gates.ace import ace_check
     from converters.gates.audit import audit_check
     from converters.gates.epubcheck import epubcheck
 
@@ -184,6 +186,7 @@ def check_daisy(artifacts: list[ArtifactOut], options: ConvertOptions, ctx: Cont
             review += flagged
         elif kind == "epub3-media-overlays":
             checks.append(epubcheck(Path(art.path)))
+            checks.append(ace_check(Path(art.path), ctx))
             checks += check_overlays(Path(art.path))
             check, flagged = audit_check(Path(art.path), "zip", art.name, ctx, "auditor (EPUB content documents)")
             checks.append(check)
@@ -192,4 +195,4 @@ def check_daisy(artifacts: list[ArtifactOut], options: ConvertOptions, ctx: Cont
 
 
 GATE = GateSpec("daisy", check_daisy, "DAISY 2.02 and EPUB 3 media overlays: structure, references, clips, "
-                                      "epubcheck and our auditor")
+                                      "epubcheck, DAISY Ace and our auditor")

@@ -43,18 +43,43 @@ def check_mp3_file(path: Path, meta: dict[str, Any], options: ConvertOptions) ->
     except ID3NoHeaderError:
         return [*checks, GateCheck.of("id3 tags", False, ["no ID3v2 tag"])]
     chaps = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
-    tocs = tags.getall("CTOC")
+    listed, toc_facts = walk_tocs(tags.getall("CTOC"))
     expected = meta.get("chapters", [])
     titles = [str(c.sub_frames["TIT2"].text[0]) if "TIT2" in c.sub_frames else "" for c in chaps]
     starts = [c.start_time for c in chaps]
     ordered = all(a.end_time <= b.start_time + 1 for a, b in itertools.pairwise(chaps))
     inside = all(c.start_time < c.end_time <= duration * 1000 + TOLERANCE * 1000 for c in chaps)
-    listed = bool(tocs) and set(tocs[0].child_element_ids) == {c.element_id for c in chaps}
+    lists_all = listed == [c.element_id for c in chaps]
     checks.append(GateCheck.of("id3 chapters", titles == [c["title"] for c in expected] and ordered and inside
-                               and listed and starts[:1] == [0], chapters=len(chaps), expected=len(expected),
-                               ordered=ordered, inside_audio=inside, ctoc_lists_all=listed))
+                               and lists_all and starts[:1] == [0], chapters=len(chaps), expected=len(expected),
+                               ordered=ordered, inside_audio=inside, ctoc_lists_all=lists_all, **toc_facts))
     checks.append(GateCheck.of("id3 title and language", bool(tags.getall("TIT2")) and bool(tags.getall("TLAN"))))
     return checks
+
+
+def walk_tocs(tocs: list[Any]) -> tuple[list[str], dict[str, Any]]:
+    """The chapter ids a player reaches from the one top-level CTOC, depth first, and how the tables are
+    laid out (a table of more than 255 entries cannot be written, so long books nest them)."""
+    from mutagen.id3 import CTOCFlags
+
+    by_id = {t.element_id: t for t in tocs}
+    tops = [t for t in tocs if t.flags & CTOCFlags.TOP_LEVEL]
+    reached: list[str] = []
+    depth = 0
+
+    def visit(toc: Any, level: int, seen: set[str]) -> None:
+        nonlocal depth
+        depth = max(depth, level)
+        for child in toc.child_element_ids:
+            if child in by_id and child not in seen:
+                visit(by_id[child], level + 1, seen | {child})
+            elif child not in by_id:
+                reached.append(child)
+
+    if len(tops) == 1:
+        visit(tops[0], 1, {tops[0].element_id})
+    return reached, {"tables": len(tocs), "top_level_tables": len(tops), "table_depth": depth,
+                     "largest_table": max((len(t.child_element_ids) for t in tocs), default=0)}
 
 
 def check_sections_zip(path: Path, meta: dict[str, Any]) -> list[GateCheck]:

@@ -24,7 +24,7 @@ from typing import Any
 
 from access import document as model
 from access.errors import EmptyFile
-from converters.speech.normalise import base_language, is_page_artefact, normalise, phrase
+from converters.speech.normalise import base_language, is_page_artefact, lowered, normalise, phrase, raised
 
 SENTENCE_PAUSE = 250          # ms of silence after a sentence
 CLAUSE_PAUSE = 0              # after a run that does not end a sentence (a language switch)
@@ -164,6 +164,7 @@ class ScriptBuilder:
         self.counter = {"s": 0, "b": 0, "c": 0}
         self.chapters: list[Chapter] = []
         self.notes: dict[str, str] = {}           # footnote id → label, in order of reference
+        self.pending_notes: list[str] = []        # referenced in the block being read, read after it
         self.chapter = self._new_chapter(doc.metadata.title or phrase("start", language)[0], 0)
 
     # -- ids and containers -----------------------------------------------------------------
@@ -192,17 +193,24 @@ class ScriptBuilder:
         return self._segment("", words + ".", lang, pause, target=item.id)
 
     def _sentences(self, inlines: list[Any], lang: str | None, pause: int = SENTENCE_PAUSE) -> list[Segment]:
-        """One segment per sentence per language run of the inlines."""
+        """One segment per sentence per language run of the inlines. A footnote reference is not read
+        where it stands (its note is read after the block, :meth:`read_notes`); a superscript is a power
+        ("a to the power n"), an ordinal ending, or a citation mark that is not read; a subscript is
+        read as a word of its own, never glued into a number."""
         runs: list[tuple[str, str]] = []
         for inline in inlines:
             if isinstance(inline, model.NoteRef):
-                self.notes.setdefault(inline.id, inline.label or str(len(self.notes) + 1))
+                if inline.id not in self.notes:
+                    self.notes[inline.id] = inline.label or str(len(self.notes) + 1)
+                    self.pending_notes.append(inline.id)
                 continue
             run_lang = inline.lang or lang or self.language
+            text = self._positioned(inline, "".join(text for text, _ in runs))
             if runs and runs[-1][1] == run_lang:
-                runs[-1] = (runs[-1][0] + inline.text, run_lang)
+                runs[-1] = (runs[-1][0] + text, run_lang)
             else:
-                runs.append((inline.text, run_lang))
+                runs.append((text, run_lang))
+        runs = word_boundary_runs(runs)
         segments: list[Segment] = []
         for text, run_lang in runs:
             for sentence in split_sentences(text, run_lang):
@@ -212,6 +220,33 @@ class ScriptBuilder:
         if segments:
             segments[-1].pause = max(segments[-1].pause, pause)
         return segments
+
+    def _positioned(self, span: model.Span, before: str) -> str:
+        """The text of a span as shown and then read: a superscript in superscript characters (aⁿ, the
+        mark of a citation, Firefox⁴) or ``^(…)``, an ordinal ending as it is (1st), a subscript in
+        subscript characters (H₂O); :func:`normalise` reads them (a power, or a mark not read)."""
+        text = span.text
+        if span.position is None or not text.strip():
+            return text
+        if span.position == "sub":
+            return lowered(text)
+        if ORDINAL_RE.fullmatch(text.strip()) and before[-1:].isdigit():
+            return text.strip()                            # 1st, 2nd, 1er, 2e
+        return raised(text)
+
+    def read_notes(self) -> None:
+        """The notes first referenced in the block just read, each as "Note 2: … End of note."."""
+        pending, self.pending_notes = self.pending_notes, []
+        note_word, _ = phrase("note", self.language)
+        for note_id in pending:
+            text = " ".join(" ".join(model.block_text(b).split()) for b in self.doc.footnotes.get(note_id, []))
+            if not text.strip():
+                continue
+            item = self._item("paragraph", style="footnote")
+            segments = self._plain(f"{self.notes[note_id]}. {text}")
+            if segments:
+                segments[0].spoken = f"{note_word} {segments[0].spoken}"
+                item.segments = [*segments, self._announce("end-note", item)]
 
     def _plain(self, text: str, lang: str | None = None, pause: int = SENTENCE_PAUSE) -> list[Segment]:
         return self._sentences([model.Span(text=text)], lang, pause)
@@ -242,6 +277,11 @@ class ScriptBuilder:
         return made
 
     def block(self, block: Any, lang: str | None, style: str) -> None:
+        self._block(block, lang, style)
+        if self.pending_notes:
+            self.read_notes()
+
+    def _block(self, block: Any, lang: str | None, style: str) -> None:
         if isinstance(block, model.Heading):
             self.heading(block)
         elif isinstance(block, model.Paragraph):
@@ -392,7 +432,10 @@ class ScriptBuilder:
         item.segments = [self._segment(text, text + ".", wlang, PAGE_PAUSE)]
 
     def footnotes(self) -> None:
-        bodies = [(label, self.doc.footnotes.get(nid, [])) for nid, label in self.notes.items()]
+        """Notes no reference in the text points to, read at the end under "Notes"."""
+        unreferenced = [nid for nid in self.doc.footnotes if nid not in self.notes]
+        bodies = [(nid if len(nid) <= 4 else str(k), self.doc.footnotes[nid])
+                  for k, nid in enumerate(unreferenced, start=len(self.notes) + 1)]
         bodies = [(label, blocks) for label, blocks in bodies if blocks]
         if not bodies:
             return
@@ -408,6 +451,31 @@ class ScriptBuilder:
                 if segments:
                     segments[0].spoken = f"{note_word} {segments[0].spoken}"
                     self._item("paragraph", segments=segments)
+
+
+ORDINAL_RE = re.compile(r"st|nd|rd|th|er|re|e|ème|o|a|º|ª|os|as|ten|te", re.IGNORECASE)
+WORD_CHAR_RE = re.compile(r"\w")
+
+
+def word_boundary_runs(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Language runs that change only between words: a run that starts inside a word (a language tag
+    around part of a word, "Defi" + "nition") gives that part of the word to the run before it, so the
+    voice never changes inside a word."""
+    out: list[tuple[str, str]] = []
+    for text, lang in runs:
+        if out and out[-1][1] != lang and out[-1][0][-1:] and WORD_CHAR_RE.match(out[-1][0][-1]) \
+                and WORD_CHAR_RE.match(text[:1]):
+            head = re.match(r"\w+", text)
+            assert head is not None
+            out[-1] = (out[-1][0] + head.group(), out[-1][1])
+            text = text[head.end():]
+            if not text:
+                continue
+        if out and out[-1][1] == lang:
+            out[-1] = (out[-1][0] + text, lang)
+        else:
+            out.append((text, lang))
+    return out
 
 
 def build_script(doc: model.Document, language: str | None = None) -> Script:

@@ -16,9 +16,16 @@ if TYPE_CHECKING:
 
 
 def write_brf(doc: Document, folder: OutputFolder, options: ConvertOptions, ctx: Context) -> list[ArtifactOut]:
-    from access.errors import EngineFailed, ValidationFailed
+    from access.errors import ValidationFailed
     from access.models import ArtifactOut
-    from converters.writers.braille.brf import BRF_SET, BrfBuilder, pages_to_brf, pef, to_unicode_braille, word_counts
+    from converters.writers.braille.brf import (
+        BrfBuilder,
+        pages_to_brf,
+        pef,
+        recovered_percent,
+        to_unicode_braille,
+        word_counts,
+    )
     from converters.writers.braille.louis import choose_table, get_louis
 
     language = options.language or doc.metadata.language or "en"
@@ -36,8 +43,14 @@ def write_brf(doc: Document, folder: OutputFolder, options: ConvertOptions, ctx:
     pages = builder.document(doc)
     ctx.check_cancelled()
     brf = pages_to_brf(pages)
-    if set(brf) - BRF_SET - {"\r", "\n", "\f"}:
-        raise EngineFailed("liblouis produced characters outside Braille ASCII.")
+    charset = builder.charset.summary()
+    warnings = [warning] if warning else []
+    if charset["replaced_characters"] or charset["dropped_characters"]:
+        missing = len(builder.charset.replaced) + len(builder.charset.dropped)
+        how = ("transliterated, or left out where nothing could stand for them" if charset["dropped_characters"]
+               else "transliterated")
+        warnings.append(f"Braille table {table.split(',')[-1]} has no cells for {missing} character(s) of this "
+                        f"text ({charset['replaced']}{charset['dropped']}): they were {how}.")
     brf_path = folder.file(".brf")
     brf_path.write_bytes(brf.encode("ascii"))
     txt_path = folder.file("-braille.txt")
@@ -46,9 +59,13 @@ def write_brf(doc: Document, folder: OutputFolder, options: ConvertOptions, ctx:
     pef_path = folder.file(".pef")
     pef_path.write_text(pef(pages, options.braille_cells, options.braille_lines,
                             doc.metadata.title or folder.stem, language), encoding="utf-8")
+    print_text = "\n".join(builder.print_text)
+    print_words = word_counts(print_text)
+    round_trip = recovered_percent(print_words, louis.back_translate(table, builder.braille(print_text)))
     meta: dict[str, Any] = {"table": table, "liblouis": louis.version, "pages": len(pages),
                             "cells": options.braille_cells, "lines": options.braille_lines,
-                            "print_words": word_counts("\n".join(builder.print_text))}
+                            "print_words": print_words, "table_round_trip_percent": round_trip, **charset,
+                            "cells_left_out": builder.left_out, "warnings": warnings}
     if warning:
         meta["warning"] = warning
     ctx.progress(100, "braille written")

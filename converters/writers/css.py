@@ -35,6 +35,11 @@ pre { overflow-x: auto; background: var(--accent); padding: 0.75em; }
 .pagenum { text-align: right; color: var(--muted); font-size: 0.85em; margin: 0.1em 0 0.5em; }
 .speaker-notes { border-left: 4px solid var(--border); padding-left: 1em; margin: 1em 0; }
 .review-note { background: var(--mark); color: #1b1b1b; border: 2px solid #8a6d00; padding: 0.5em 0.75em; }
+.quality-warning { background: #fdecea; color: #1b1b1b; border: 3px solid #a4262c; padding: 0.5em 1em;
+  margin: 0.75em 0 1em; }
+.quality-warning ul { margin: 0.25em 0; padding-left: 1.25em; }
+.backlinks { font-size: 0.9em; margin: 0.25em 0 0.75em; }
+sup, sub { line-height: 0; }
 .slide { border-top: 2px solid var(--border); margin-top: 2em; }
 .math { font-family: "DejaVu Serif", "STIX Two Math", serif; }
 """
@@ -81,7 +86,7 @@ PREFERENCES_CSS = """
 @media (prefers-contrast: more) and (prefers-color-scheme: dark) {
   :root { --fg: #ffffff; --bg: #000000; --muted: #ffffff; --link: #ffff66; --border: #ffffff; } }
 @media (forced-colors: active) {
-  .review-note, th, pre { forced-color-adjust: auto; border: 1px solid CanvasText; }
+  .review-note, .quality-warning, th, pre { forced-color-adjust: auto; border: 1px solid CanvasText; }
   a:focus-visible, summary:focus-visible { outline: 3px solid Highlight; } }
 @media print { .skip-link, details.display-options, nav.toc { display: none; } }
 """

@@ -54,7 +54,7 @@ from access.document import Document, Heading, Section, walk_blocks
 from access.errors import EngineFailed
 from access.models import ArtifactOut, ConvertOptions
 from converters.writers.css import epub_css
-from converters.writers.markup import Plan, Renderer, esc, plan_headings, slug, title_of
+from converters.writers.markup import Plan, Renderer, esc, plan_headings, quality_notice, slug, title_of
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -152,14 +152,19 @@ def xhtml_page(*, title: str, language: str, body: str, css_href: str = "style.c
     return text.encode("utf-8")
 
 
-def _meta_lines(metadata: EpubMetadata) -> list[str]:
+def _meta_lines(metadata: EpubMetadata, paginated: bool = False) -> list[str]:
+    """The package metadata. ``paginated``: the navigation has a page list, so ``dc:source`` names the
+    print source its page numbers come from (refined ``source-of pagination``, EPUB Accessibility)."""
     modified = metadata.modified or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     lines = [f'<dc:identifier id="pub-id">{esc(metadata.identifier)}</dc:identifier>',
              f"<dc:title>{esc(metadata.title)}</dc:title>",
              f"<dc:language>{esc(metadata.language)}</dc:language>",
              f'<meta property="dcterms:modified">{modified}</meta>']
     lines += [f"<dc:creator>{esc(a)}</dc:creator>" for a in metadata.authors if a.strip()]
-    if metadata.source:
+    if paginated:
+        lines += [f'<dc:source id="print-source">{esc(metadata.source or metadata.title)}</dc:source>',
+                  '<meta refines="#print-source" property="source-of">pagination</meta>']
+    elif metadata.source:
         lines.append(f"<dc:source>{esc(metadata.source)}</dc:source>")
     if metadata.description:
         lines.append(f"<dc:description>{esc(metadata.description)}</dc:description>")
@@ -189,6 +194,7 @@ def package_epub(out_path: Path, *, metadata: EpubMetadata, content_docs: list[C
                  before_package_document: Callable[[Path], None] | None = None) -> Path:
     """Write an EPUB 3 file (see the module docstring for the contract)."""
     resources = list(resources)
+    paginated = b'epub:type="page-list"' in nav_xhtml
     manifest = ['<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>']
     if css is not None:
         manifest.append('<item id="css" href="style.css" media-type="text/css"/>')
@@ -229,12 +235,32 @@ def package_epub(out_path: Path, *, metadata: EpubMetadata, content_docs: list[C
     opf = ('<?xml version="1.0" encoding="utf-8"?>\n'
            '<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="pub-id" '
            f'xml:lang="{esc(metadata.language)}">\n'
-           '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n' + "\n".join(_meta_lines(metadata))
+           '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n' + "\n".join(_meta_lines(metadata, paginated))
            + "\n</metadata>\n<manifest>\n" + "\n".join(manifest) + "\n</manifest>\n<spine>\n"
            + "\n".join(spine) + "\n</spine>\n</package>\n").encode("utf-8")
     with zipfile.ZipFile(out_path, "a") as zf:
         zf.writestr("OEBPS/content.opf", opf, compress_type=zipfile.ZIP_DEFLATED)
     return out_path
+
+
+def withdraw_conformance_claim(path: Path) -> bool:
+    """Remove the ``dcterms:conformsTo`` claim from a packed EPUB (its quality gate failed after it was
+    written); the package is rewritten with every other entry as it was. True when there was a claim."""
+    import re
+
+    with zipfile.ZipFile(path) as zf:
+        opf = zf.read("OEBPS/content.opf").decode("utf-8")
+        if "dcterms:conformsTo" not in opf:
+            return False
+        tmp = path.with_suffix(".withdrawn.tmp")
+        with zipfile.ZipFile(tmp, "w") as out:
+            for info in zf.infolist():
+                data = zf.read(info.filename)
+                if info.filename == "OEBPS/content.opf":
+                    data = re.sub(r'\n?<meta property="dcterms:conformsTo">[^<]*</meta>', "", opf).encode("utf-8")
+                out.writestr(info, data, compress_type=info.compress_type)
+    tmp.replace(path)
+    return True
 
 
 def _add_resource(zf: zipfile.ZipFile, res: Resource) -> None:
@@ -253,21 +279,21 @@ def _add_resource(zf: zipfile.ZipFile, res: Resource) -> None:
 def accessibility_metadata(doc: Document, *, has_page_list: bool, extra_modes: Iterable[str] = (),
                            extra_features: Iterable[str] = ()) -> tuple[dict[str, Any], str | None]:
     """schema.org accessibility metadata describing what the writer actually produced, and the
-    conformance claim when it can be made honestly (no figure lacks its text alternative)."""
+    conformance claim when it can be made honestly (no figure lacks its text alternative and the
+    document-quality gate found nothing wrong with the text)."""
     figures = doc.figures()
     missing = [f for f in figures if f.alt_missing]
     modes = ["textual"] + (["visual"] if figures else []) + list(extra_modes)
     sufficient = ["textual"] if not missing else ["textual,visual"]
     if figures and not missing:
         sufficient.append("textual,visual")
-    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    # schema.org's accessibilityFeature vocabulary only (DAISY Ace rejects others, e.g. "tableHeaders");
+    # ARIA: the content carries DPUB-ARIA roles (doc-toc, doc-chapter, doc-pagebreak, doc-noteref)
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability", "ARIA"]
     if figures and not missing:
         features.append("alternativeText")
     if has_page_list:
         features += ["pageNavigation", "pageBreakMarkers"]
-    tables = [b for b in doc.walk() if getattr(b, "type", "") == "table"]
-    if tables and all(t.header_rows or t.header_cols for t in tables):
-        features.append("tableHeaders")
     features += list(extra_features)
     summary = ("Converted by access from " + (doc.metadata.source_format or "a document")
                + ": headings, lists and tables are marked up, the table of contents follows the heading "
@@ -275,6 +301,9 @@ def accessibility_metadata(doc: Document, *, has_page_list: bool, extra_modes: I
     if missing:
         summary += (f"{len(missing)} of {len(figures)} images have no text alternative in the source and are "
                     "marked for review; the publication does not claim conformance until they are described.")
+    elif doc.quality_warnings:
+        summary += ("Automatic checks found problems in the converted text (listed at its start); the publication "
+                    "does not claim conformance.")
     else:
         summary += ("Conformance to EPUB Accessibility 1.1 (WCAG 2.2 AA) is claimed only when the access "
                     "auditor's automated checks found no violation in the content documents; automated checks "
@@ -282,7 +311,7 @@ def accessibility_metadata(doc: Document, *, has_page_list: bool, extra_modes: I
     meta = {"schema:accessMode": modes, "schema:accessModeSufficient": sufficient,
             "schema:accessibilityFeature": features, "schema:accessibilityHazard": ["none"],
             "schema:accessibilitySummary": summary}
-    return meta, (CONFORMANCE if not missing else None)
+    return meta, (CONFORMANCE if not missing and not doc.quality_warnings else None)
 
 
 # ----------------------------------------------------------------------------- Document → EPUB
@@ -346,15 +375,19 @@ def write_epub(doc: Document, folder: OutputFolder, options: ConvertOptions, ctx
                         note_href=lambda key: f"notes.xhtml#fn-{slug(key)}")
     docs: list[ContentDoc] = []
     page_entries: list[NavEntry] = []
-    for k, ch in enumerate(chapters):
-        ctx.check_cancelled()
+    for ch in chapters:              # every heading's file first: links may point forward
         for p in plan.headings:
             if not p.file and any(p.heading is b for b in walk_blocks(ch.blocks)):
                 p.file = ch.name
+    for k, ch in enumerate(chapters):
+        ctx.check_cancelled()
         before = len(renderer.pages)
+        renderer.file = ch.name
         body = renderer.blocks(ch.blocks)
         page_entries += [NavEntry(label, f"{ch.name}#{ident}") for label, ident in renderer.pages[before:]]
         lead = f"<h1>{esc(title)}</h1>\n" if k == 0 and not ch.has_h1 else ""
+        if k == 0:
+            lead = quality_notice(doc.quality_warnings, xhtml=True) + lead
         ch_title = title if k == 0 and not ch.has_h1 else _chapter_title(ch, plan, title)
         xhtml = xhtml_page(title=ch_title, language=language,
                            body=f'<section epub:type="chapter" role="doc-chapter" aria-label="{esc(ch_title)}">\n'
@@ -391,6 +424,7 @@ def write_epub(doc: Document, folder: OutputFolder, options: ConvertOptions, ctx
     ctx.progress(95, "epub written")
     missing = [{"check": "writer", "rule": "figure-alt-missing-in-source", **m} for m in renderer.missing_alt]
     facts: dict[str, Any] = {"language": language, "chapters": len(docs), "pages": len(page_entries),
+                             "quality_warnings": len(doc.quality_warnings),
                              "figures": len(doc.figures()), "missing_alt_figures": missing,
                              "conforms_to": metadata.conforms_to}
     if audit:

@@ -14,7 +14,15 @@ from access.conversion import DOCUMENT, OutputFolder, WriterSpec
 from access.document import Document, Heading
 from access.models import ArtifactOut, ConvertOptions
 from converters.writers.css import html_css
-from converters.writers.markup import Renderer, esc, figure_summary, plan_headings, title_of, toc_html
+from converters.writers.markup import (
+    Renderer,
+    esc,
+    figure_summary,
+    plan_headings,
+    quality_notice,
+    title_of,
+    toc_html,
+)
 
 TOC_MAX_LEVEL = 3
 
@@ -26,7 +34,8 @@ def write_html(doc: Document, folder: OutputFolder, options: ConvertOptions, ctx
     path.write_text(page, encoding="utf-8")
     ctx.progress(90, "html written")
     return [ArtifactOut(name=path.name, media_type="text/html", path=str(path),
-                        metadata={"language": doc.metadata.language, **figure_summary(doc)})]
+                        metadata={"language": doc.metadata.language, "quality_warnings": len(doc.quality_warnings),
+                                  **figure_summary(doc)})]
 
 
 def title_is_first_heading(doc: Document) -> bool:
@@ -58,6 +67,7 @@ def render_html(doc: Document) -> str:
                   "in this document had no text alternative in the source; each is marked below for a "
                   "reviewer to describe.</p>\n")
     source = esc(doc.metadata.source_name or "")
+    notice = quality_notice(doc.quality_warnings)
     return f"""<!DOCTYPE html>
 <html lang="{esc(lang)}">
 <head>
@@ -69,7 +79,7 @@ def render_html(doc: Document) -> str:
 <body>
 <a class="skip-link" href="#main">Skip to main content</a>
 <header>
-<p class="doc-source">{"Accessible version of " + source if source else "Accessible document"}</p>
+{notice}<p class="doc-source">{"Accessible version of " + source if source else "Accessible document"}</p>
 {_display_options()}
 {h1}{opening}
 </header>

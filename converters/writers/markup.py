@@ -24,18 +24,13 @@ REVIEW_ATTR = "data-access-review"
 
 
 def esc(text: str | None) -> str:
-    return html.escape(strip_controls(text or ""), quote=True)
-
-
-def strip_controls(text: str) -> str:
-    """Remove characters that are invalid in XML 1.0 (and pointless in HTML)."""
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", text)
+    return html.escape(model.strip_control_characters(text or ""), quote=True)
 
 
 def safe_href(href: str | None) -> str | None:
     if not href:
         return None
-    href = strip_controls(href).strip()
+    href = model.strip_control_characters(href).strip()
     if href.lower().startswith(SAFE_SCHEMES) or re.match(r"^#[A-Za-z][\w\-.:]*$", href):
         return href
     return None
@@ -60,6 +55,12 @@ class Plan:
 
     headings: list[PlannedHeading]
     by_obj: dict[int, PlannedHeading] = field(default_factory=dict)
+    anchors: dict[str, PlannedHeading] = field(default_factory=dict)   # link fragment -> heading
+
+    def target(self, fragment: str) -> PlannedHeading | None:
+        """The heading an in-document link (``#install``, ``#use-it``) points to: by the heading's id in
+        the source, its planned id, or the slug of its text as Markdown and HTML authors write it."""
+        return self.anchors.get(fragment) or self.anchors.get(fragment.lower())
 
 
 def plan_headings(doc: model.Document, base: int, *, first_is_title: bool = False) -> Plan:
@@ -86,7 +87,18 @@ def plan_headings(doc: model.Document, base: int, *, first_is_title: bool = Fals
             n += 1
         used.add(ident)
         planned.append(PlannedHeading(h, out, ident))
-    return Plan(planned, {id(p.heading): p for p in planned})
+    anchors: dict[str, PlannedHeading] = {}
+    for p in planned:
+        for key in (p.id, p.heading.id, p.id.removeprefix("h-"), author_slug(p.heading.text)):
+            if key:
+                anchors.setdefault(key, p)
+    return Plan(planned, {id(p.heading): p for p in planned}, anchors)
+
+
+def author_slug(text: str) -> str:
+    """The anchor Markdown processors give a heading (GitHub, pandoc): lower case, punctuation dropped,
+    spaces as hyphens (``Use it!`` → ``use-it``)."""
+    return re.sub(r"\s+", "-", re.sub(r"[^\w\s-]", "", text.strip().lower()))
 
 
 @dataclass
@@ -100,27 +112,51 @@ class Renderer:
     figures: int = 0
     missing_alt: list[dict[str, Any]] = field(default_factory=list)
     pages: list[tuple[str, str]] = field(default_factory=list)      # (label, id)
+    file: str = ""                 # EPUB: the content document being rendered (for back links)
+    note_refs: dict[str, list[str]] = field(default_factory=dict)   # note id -> hrefs of its references
 
     # ---------------------------------------------------------------- inlines
+    def link(self, href: str | None) -> str | None:
+        """A safe link; one inside the document goes to the heading it names (in EPUB, in the content
+        document that holds it), and is dropped when nothing in the document has that anchor."""
+        href = safe_href(href)
+        if not href or not href.startswith("#"):
+            return href
+        target = self.plan.target(href[1:])
+        if target is None:
+            return None
+        return f"{target.file}#{target.id}" if self.xhtml and target.file else f"#{target.id}"
+
+    def noteref(self, ref: model.NoteRef) -> str:
+        """A link to the note, with an id of its own so the note can link back (a note may be
+        referenced more than once: each reference gets its own id)."""
+        refs = self.note_refs.setdefault(ref.id, [])
+        ident = f"ref-{slug(ref.id)}" + (f"-{len(refs) + 1}" if refs else "")
+        refs.append(f"{self.file}#{ident}")
+        label = esc(ref.label or str(list(self.note_refs).index(ref.id) + 1))
+        return (f'<a class="noteref" href="{esc(self.note_href(ref.id))}" id="{esc(ident)}" role="doc-noteref"'
+                f'{self._epub_type("noteref")}><sup>{label}</sup></a>')
+
     def inlines(self, inlines: list[Any]) -> str:
         out = []
         for item in inlines:
             if isinstance(item, model.NoteRef):
-                label = esc(item.label or "note")
-                out.append(f'<a class="noteref" href="{esc(self.note_href(item.id))}" '
-                           f'id="ref-{esc(slug(item.id))}" role="doc-noteref"'
-                           f'{self._epub_type("noteref")}><sup>{label}</sup></a>')
+                out.append(self.noteref(item))
                 continue
             text = esc(item.text)
             if not text:
                 continue
+            if item.position == "super":
+                text = f"<sup>{text}</sup>"
+            elif item.position == "sub":
+                text = f"<sub>{text}</sub>"
             if item.code:
                 text = f"<code>{text}</code>"
             if item.emphasis:
                 text = f"<em>{text}</em>"
             if item.strong:
                 text = f"<strong>{text}</strong>"
-            href = safe_href(item.href)
+            href = self.link(item.href)
             if href:
                 text = f'<a href="{esc(href)}">{text}</a>'
             if item.lang and re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", item.lang):
@@ -218,6 +254,8 @@ class Renderer:
             if cell.rowspan > 1:
                 attrs += f' rowspan="{cell.rowspan}"'
             content = self.cell_content(cell.blocks)
+            if header and not content.strip():
+                tag, attrs = "td", attrs.replace(f' scope="{scope}"', "")   # an empty header names nothing
             cells.append(f"<{tag}{attrs}>{content}</{tag}>")
         return "<tr>" + "".join(cells) + "</tr>"
 
@@ -269,7 +307,12 @@ class Renderer:
         items = []
         for key, blocks in doc.footnotes.items():
             ident = f"fn-{slug(key)}"
-            items.append(f'<li id="{ident}"{self._epub_type("footnote")}>{self.blocks(blocks)}</li>')
+            refs = self.note_refs.get(key, [])
+            back = " ".join(
+                f'<a href="{esc(href)}" role="doc-backlink">Back to the text'
+                f'{f" ({k})" if len(refs) > 1 else ""}</a>' for k, href in enumerate(refs, start=1))
+            backlinks = f'\n<p class="backlinks">{back}</p>' if back else ""
+            items.append(f'<li id="{ident}"{self._epub_type("endnote")}>{self.blocks(blocks)}{backlinks}</li>')
         level = max(1, min(6, heading_level))
         return (f'<section class="notes" role="doc-endnotes" aria-labelledby="notes-heading"'
                 f'{self._epub_type("endnotes")}>\n'
@@ -281,6 +324,18 @@ class Renderer:
 
     def _xml_lang(self, lang: str | None) -> str:
         return f' xml:lang="{esc(lang)}"' if self.xhtml and lang else ""
+
+
+def quality_notice(warnings: list[str], *, xhtml: bool = False) -> str:
+    """The visible warning at the top of an output whose text failed the document-quality gate."""
+    if not warnings:
+        return ""
+    epub = ' epub:type="warning"' if xhtml else ""
+    items = "\n".join(f"<li>{esc(w)}</li>" for w in warnings)
+    return (f'<div class="quality-warning" role="note" aria-label="Conversion warning"{epub}>\n'
+            "<p><strong>Warning: this version may not match the original.</strong> Automatic checks of the "
+            "converted text found problems:</p>\n"
+            f"<ul>\n{items}\n</ul>\n</div>\n")
 
 
 def data_uri(fig: model.Figure) -> str | None:

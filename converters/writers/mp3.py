@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,11 +55,71 @@ def concatenate(paths: list[Path], target: Path) -> None:
                 shutil.copyfileobj(src, out, 1024 * 1024)
 
 
+MAX_TOC_ENTRIES = 255                 # an ID3 CTOC frame counts its children in one byte
+
+
+@dataclass
+class TocNode:
+    """One CTOC frame: its title and its children, CHAP ids (strings) or further nodes."""
+
+    element_id: str
+    title: str
+    children: list[str | TocNode]
+
+
+def toc_tree(title: str, chapter_ids: list[str], titles: list[str], parts: list[int] | None = None) -> TocNode:
+    """The CTOC hierarchy of a book: one top-level table listing the chapters when there are at most 255;
+    else tables of whole top-level sections (``parts[i]`` is chapter i's section) packed up to 255
+    chapters, a section of more than 255 cut into tables of 255, and tables grouped again while there
+    are more than 255 of them."""
+    if len(chapter_ids) <= MAX_TOC_ENTRIES:
+        return TocNode("toc", title, list(chapter_ids))
+    keys = parts if parts is not None and len(parts) == len(chapter_ids) else [0] * len(chapter_ids)
+    sections: list[list[int]] = []
+    for k, key in enumerate(keys):
+        if sections and keys[sections[-1][0]] == key:
+            sections[-1].append(k)
+        else:
+            sections.append([k])
+    groups: list[list[int]] = []          # whole sections packed into tables; a long one cut at 255
+    for section in sections:
+        if groups and len(groups[-1]) + len(section) <= MAX_TOC_ENTRIES:
+            groups[-1] += section
+            continue
+        groups += [section[i:i + MAX_TOC_ENTRIES] for i in range(0, len(section), MAX_TOC_ENTRIES)]
+    counter = iter(range(1, 1_000_000))
+    level: list[str | TocNode] = [TocNode(f"toc{next(counter)}", titles[g[0]], [chapter_ids[k] for k in g])
+                                  for g in groups]
+    while len(level) > MAX_TOC_ENTRIES:
+        level = [TocNode(f"toc{next(counter)}", _first_title(level[i]), level[i:i + MAX_TOC_ENTRIES])
+                 for i in range(0, len(level), MAX_TOC_ENTRIES)]
+    return TocNode("toc", title, level)
+
+
+def _first_title(node: str | TocNode) -> str:
+    return node.title if isinstance(node, TocNode) else node
+
+
+def _toc_frames(node: TocNode, top: bool) -> list[Any]:
+    from mutagen.id3 import CTOC, TIT2, CTOCFlags
+
+    flags = CTOCFlags.ORDERED | (CTOCFlags.TOP_LEVEL if top else 0)
+    ids = [c.element_id if isinstance(c, TocNode) else c for c in node.children]
+    frames = [CTOC(element_id=node.element_id, flags=flags, child_element_ids=ids,
+                   sub_frames=[TIT2(encoding=3, text=node.title)])]
+    for child in node.children:
+        if isinstance(child, TocNode):
+            frames += _toc_frames(child, False)
+    return frames
+
+
 def tag(path: Path, *, title: str, authors: list[str], language: str,
-        chapters: list[tuple[str, float, float]], track: str | None = None, album: str | None = None) -> None:
+        chapters: list[tuple[str, float, float]], track: str | None = None, album: str | None = None,
+        parts: list[int] | None = None) -> None:
     """Write a new file holding only the ID3v2.3 tag (title/author/language, a CHAP frame per (title, start s,
-    end s) and a top-level CTOC); the audio is appended after it, so a long book is never rewritten."""
-    from mutagen.id3 import CHAP, CTOC, ID3, TALB, TIT2, TLAN, TPE1, TRCK, CTOCFlags
+    end s) and the CTOC hierarchy of :func:`toc_tree`); the audio is appended after it, so a long book is
+    never rewritten."""
+    from mutagen.id3 import CHAP, ID3, TALB, TIT2, TLAN, TPE1, TRCK
 
     path.write_bytes(b"")
     tags = ID3()
@@ -72,8 +133,8 @@ def tag(path: Path, *, title: str, authors: list[str], language: str,
         tags.add(TRCK(encoding=3, text=track))
     ids = [f"chp{n}" for n in range(1, len(chapters) + 1)]
     if chapters:
-        tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
-                      sub_frames=[TIT2(encoding=3, text=title)]))
+        for frame in _toc_frames(toc_tree(title, ids, [c[0] for c in chapters], parts), True):
+            tags.add(frame)
     for element_id, (name, start, end) in zip(ids, chapters, strict=True):
         tags.add(CHAP(element_id=element_id, start_time=round(start * 1000), end_time=round(end * 1000),
                       start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
@@ -129,7 +190,7 @@ def write_mp3(book: SpokenBook, folder: OutputFolder, options: ConvertOptions, c
     path = folder.file(".mp3")
     marks = _chapter_marks(book, script.chapters)
     tag(path, title=script.title or folder.stem, authors=script.authors, language=script.language,
-        chapters=marks)
+        chapters=marks, parts=[c.part for c in script.chapters])
     concatenate([book.rendering.chapters[c.id].path for c in script.chapters], path)
     facts = book.facts()
     metadata: dict[str, Any] = {

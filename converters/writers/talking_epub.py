@@ -83,11 +83,12 @@ def smil_document(book: SpokenBook, chapters: list[Chapter], text_name: str, tim
     for chapter in chapters:
         audio = book.rendering.chapters[chapter.id]
         src = f"../audio/{chapter.id}.mp3"
+        pages = {seg.id for item in chapter.items if item.kind == "page" for seg in item.segments}
         for seg in chapter.segments():
             clip = audio.clips.get(seg.id)
             if clip is None or not seg.target or clip.end <= clip.start:
                 continue
-            words = timed(seg)
+            words = timed(seg) if seg.id not in pages else []
             if words:
                 inner = []
                 for n, (_, _, begin, end) in enumerate(words, start=1):
@@ -99,7 +100,8 @@ def smil_document(book: SpokenBook, chapters: list[Chapter], text_name: str, tim
                 pars.append(f'<seq id="seq-{seg.id}" epub:textref="../{text_name}#{seg.id}">'
                             + "".join(inner) + "</seq>")
             else:
-                pars.append(f'<par id="par-{seg.id}"><text src="../{text_name}#{seg.target}"/>'
+                kind = ' epub:type="pagebreak"' if seg.id in pages else ""     # a page number: skippable
+                pars.append(f'<par id="par-{seg.id}"{kind}><text src="../{text_name}#{seg.target}"/>'
                             f'<audio src="{src}" clipBegin="{clip.start:.3f}s" clipEnd="{clip.end:.3f}s"/></par>')
                 total += clip.end - clip.start
     body = "\n".join(pars)

@@ -74,6 +74,8 @@ def item_html(item: Item, book_lang: str, *, xhtml5: bool, image_src: Callable[[
         inner = f"<p{iid}>{text}</p>"
         if item.style == "quote":
             return f"<blockquote>{inner}</blockquote>"
+        if item.style == "footnote":
+            return f'<div class="footnote">{inner}</div>'
         return inner if item.style != "notes" else f'<div class="notes">{inner}</div>'
     if item.kind == "code":
         return f"<pre{iid}><code>{text}</code></pre>"
@@ -96,7 +98,7 @@ def item_html(item: Item, book_lang: str, *, xhtml5: bool, image_src: Callable[[
             cells = []
             for cell in row:
                 inner = segment_html(cell.segment, book_lang, xhtml5, words)
-                if cell.header:
+                if cell.header and cell.segment.text.strip():    # an empty header names nothing: a data cell
                     scope = "col" if all(x.header for x in row) else "row"
                     cells.append(f'<th scope="{scope}">{inner}</th>')
                 else:

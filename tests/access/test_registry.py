@@ -10,7 +10,7 @@ import pytest
 
 from access.auditing import FileAuditor
 from access.catalogue import documented
-from access.conversion import ReaderSpec
+from access.conversion import DOCUMENT_GATE, ReaderSpec
 from access.registry import DuplicateRegistration, PluginLoadFailed, Registry, ReportFormat, get_registry
 from access.requirements import WCAG
 from access.ruleset import RuleSet
@@ -21,7 +21,8 @@ def test_every_declared_plugin_loads() -> None:
     assert registry.load_everything() == {}
     assert {"html", "pdf", "docx", "pptx", "web", "zip"} <= set(registry.auditors.names())
     assert {"html", "epub", "mp3", "daisy", "brf", "easy-read"} <= set(registry.writers.names())
-    assert set(registry.gates.names()) == set(registry.writers.names())
+    # a gate per target, and the document-quality gate that checks the text once after reading
+    assert set(registry.gates.names()) == {*registry.writers.names(), DOCUMENT_GATE}
     assert {"pdf", "docx", "pptx", "html", "text", "markdown"} <= set(registry.readers.names())
     assert {"serve", "worker"} <= set(registry.commands.names())
     assert get_registry() is get_registry()

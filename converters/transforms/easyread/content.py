@@ -5,8 +5,8 @@ Rule-based extraction, deliberately strict so that "kept" means something:
 - numbers: every digit group (``1,000`` → 1000, ``2022-2025`` → 2022 and 2025, ``COVID-19`` → 19)
   and the number words two to twenty, the tens, hundred, thousand, million (as values, so
   *seven* in the source is kept by *7* in the easy-read text);
-- dates: day-month-year, month-day-year, month-year and four-digit years (1900-2099), compared
-  as ``YYYY[-MM[-DD]]``;
+- dates: ISO dates (2026-03-24), day-month-year, month-day-year, month-year and four-digit years
+  (1900-2099), compared as ``YYYY[-MM[-DD]]``;
 - named entities: runs of capitalised words or acronyms (``United Nations``, ``Member States``,
   ``COVID-19``), joined by *of, for, and, the, in, on*; a single capitalised word at the start of a
   sentence is not counted (it is usually an ordinary word). Kept = the same text appears.
@@ -36,6 +36,7 @@ _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECAS
 _DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+((?:19|20)\d{2})\b")
 _MDY = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b")
 _MY = re.compile(r"\b" + _MONTH + r",?\s+((?:19|20)\d{2})\b")
+_ISO_DATE = re.compile(r"(?<![\d-])(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\d-])")
 _YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?![\d])")
 _CAP_WORD = r"(?:[A-Z][\w’'\-]*[\w]|[A-Z])"
 _ENTITY = re.compile(_CAP_WORD + r"(?:\s+(?:(?:of|for|and|the|in|on|de)\s+)*" + _CAP_WORD + r")*")
@@ -64,7 +65,12 @@ def dates(text: str) -> Counter[str]:
     def free(span: tuple[int, int]) -> bool:
         return all(span[1] <= a or span[0] >= b for a, b in taken)
 
+    for m in _ISO_DATE.finditer(text):
+        found[m.group()] += 1
+        taken.append(m.span())
     for m in _DMY.finditer(text):
+        if not free(m.span()):
+            continue
         found[f"{m.group(3)}-{MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}"] += 1
         taken.append(m.span())
     for m in _MDY.finditer(text):

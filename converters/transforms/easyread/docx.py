@@ -129,6 +129,11 @@ def write_docx(doc: Document, path: Path) -> Path:
     out.core_properties.title = f"Easy read: {doc.metadata.title or ''}".strip()
     out.core_properties.language = lang
     out.core_properties.comments = "Machine-simplified draft: needs a check by easy-read reviewers."
+    for warning in doc.quality_warnings:         # the document-quality gate's findings, first of all
+        para = out.add_paragraph()
+        para.add_run("Warning: ").bold = True
+        para.add_run(warning)
+        _shade(para, "FDECEA", "A4262C")
     for block in doc.blocks:
         if isinstance(block, Heading):
             if block.level == 1:

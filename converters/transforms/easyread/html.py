@@ -8,6 +8,7 @@ from html import escape
 from typing import Any
 
 from access import document as model
+from converters.writers.markup import quality_notice
 
 CSS = """
 :root { color-scheme: light; }
@@ -25,6 +26,8 @@ strong { font-weight: 700; }
 .summary { border: 3px solid #1f5fa8; background: #eaf2fb; padding: 1rem 1.25rem; margin: 0 0 2rem;
   border-radius: 0.5rem; }
 .summary p, .note p { margin: 0; }
+.quality-warning { border: 3px solid #a4262c; background: #fdecea; padding: 1rem 1.25rem; margin: 0 0 2rem;
+  border-radius: 0.5rem; }
 .words dl { margin: 0 0 2rem; }
 .words dt { font-weight: 700; margin-top: 1rem; }
 .words dd { margin: 0 0 0.5rem 0; }
@@ -158,6 +161,7 @@ def render_html(doc: model.Document) -> str:
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>Easy read: {escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+        + quality_notice(doc.quality_warnings)
         + "\n".join(body)
         + "\n</main>\n</body>\n</html>\n"
     )

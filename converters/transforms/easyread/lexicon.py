@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from converters.transforms.easyread.text import word_set
+
 DATA = Path(__file__).parent / "data"
 _IRREGULAR = {   # base: (third person, past, past participle, -ing)
     "do": ("does", "did", "done", "doing"), "go": ("goes", "went", "gone", "going"),
@@ -99,11 +101,24 @@ class Lexicon:
     glossary: dict[str, str]              # lower-case word -> explanation
     abbreviations: dict[str, str]         # ABBR -> expansion
     short_forms: dict[str, str]           # long institutional name -> short defined name
+    verb_forms: frozenset[str] = frozenset()   # base and -s forms of every verb of the lexicon
+    noun_verb_forms: frozenset[str] = frozenset()   # those of verbs that are nouns too: replaced only as verbs
 
     def replace_word(self, word: str, previous: str = "") -> str | None:
+        """The plain word for ``word`` after ``previous``, or None. The base or -s form of a verb that is a
+        noun too is replaced only where the word before makes it a verb (*to implement*, *it conducts*),
+        never as a noun (*an implement*, *their conduct*); any other word is not replaced where it is used
+        as a verb (*to document*)."""
         lower = word.lower()
         if word != lower and not (word[0].isupper() and word[1:] == lower[1:]):
             return None                   # ALL CAPS or inner capitals: a name
+        before = previous.lower()
+        if lower in self.noun_verb_forms:
+            if before not in (VERB_AFTER_S if lower.endswith("s") else VERB_AFTER):
+                return None
+        elif before in VERB_MARKERS and lower not in self.verb_forms and lower not in self.past_forms \
+                and not lower.endswith("ing"):
+            return None
         if lower in self.past_forms:
             past, part = self.past_forms[lower]
             out = part if previous.lower() in _BE_HAVE else past
@@ -123,6 +138,14 @@ class Lexicon:
         return None
 
 
+# words that make the next word a verb (*to document*, *can increase*)
+VERB_MARKERS = word_set("to can could will would shall should may might must")
+# words after which a verb's base form is a verb: those, subjects, negation, some adverbs
+VERB_AFTER = VERB_MARKERS | word_set("not never also often we they you i please and or help helps helped let lets")
+# words after which an -s form is a verb (a singular subject or a relative pronoun), not a plural noun
+VERB_AFTER_S = word_set("it he she this that which who also often still now it's")
+
+
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     body = r"\s+".join(re.escape(p) for p in phrase.split())
     lead = r"(?<![\w-])"
@@ -138,10 +161,16 @@ def load_lexicon(language: str = "en") -> Lexicon:
     data = json.loads(path.read_text(encoding="utf-8"))
     words: dict[str, str] = {}
     past_forms: dict[str, tuple[str, str]] = {}
+    as_verb: set[str] = set()
+    noun_verbs: set[str] = set()
+    also_nouns = set(data.get("verbs_also_nouns", []))
     for lemma, plain in data.get("verbs", {}).items():
         src, dst = verb_forms(lemma), verb_forms(plain)
         for key in ("base", "s", "ing"):
             words[src[key]] = dst[key]
+        as_verb |= {src["base"], src["s"]}
+        if lemma in also_nouns:
+            noun_verbs |= {src["base"], src["s"]}
         past_forms[src["past"]] = (dst["past"], dst["part"])
     for lemma, plain in data.get("nouns", {}).items():
         src, dst = noun_forms(lemma), noun_forms(plain)
@@ -160,4 +189,6 @@ def load_lexicon(language: str = "en") -> Lexicon:
         glossary={k.lower(): v for k, v in gdata.get("words", {}).items()},
         abbreviations=dict(gdata.get("abbreviations", {})),
         short_forms=dict(data.get("short_forms", {})),
+        verb_forms=frozenset(as_verb),
+        noun_verb_forms=frozenset(noun_verbs),
     )

@@ -28,6 +28,7 @@ from converters.transforms.easyread.glossary import (
     explain_first_use,
 )
 from converters.transforms.easyread.lexicon import Lexicon, load_lexicon
+from converters.transforms.easyread.protect import protect
 from converters.transforms.easyread.readability import measure, zipf
 from converters.transforms.easyread.shortforms import ShortForms, repeated_definitions
 from converters.transforms.easyread.simplify import COMMON_VERBS, MAX_WORDS, Line, RuleRewriter
@@ -91,11 +92,14 @@ class EasyReader:
     lines: list[str] = field(default_factory=list)
     short_forms: ShortForms = field(default_factory=lambda: ShortForms({}))
 
-    def paragraph(self, text: str) -> list[Any]:
-        """A paragraph → one Paragraph per sentence; list items gathered into a ListBlock."""
+    def paragraph(self, text: str, code: list[str] | None = None) -> list[Any]:
+        """A paragraph → one Paragraph per sentence; list items gathered into a ListBlock. Numbers,
+        dates, addresses, commands and ``code`` (the paragraph's inline code) are never rewritten."""
         self.source_sentences.extend(split_sentences(text))
         blocks: list[Any] = []
-        for line in self.rewriter.rewrite_lines(text):
+        protected = protect(text, code)
+        for line in self.rewriter.rewrite_lines(protected.text):
+            line.text = protected.restore(line.text)
             if not words(line.text):
                 continue
             line_text, definitions = self.short_forms.apply(line.text)
@@ -120,7 +124,7 @@ class EasyReader:
                 if isinstance(sub, model.ListBlock):
                     out.append(self.list_block(sub))
                 else:
-                    out.extend(self.paragraph(model.block_text(sub)))
+                    out.extend(self.paragraph(model.block_text(sub), _code_of(sub)))
             if out:
                 items.append(model.ListItem(blocks=out))
         return model.ListBlock(ordered=block.ordered, start=block.start, items=items)
@@ -129,7 +133,7 @@ class EasyReader:
         out: list[Any] = []
         for block in blocks:
             if isinstance(block, model.Paragraph):
-                out.extend(self.paragraph(block.text))
+                out.extend(self.paragraph(block.text, _code_of(block)))
             elif isinstance(block, model.ListBlock):
                 new = self.list_block(block)
                 if new.items:
@@ -137,6 +141,13 @@ class EasyReader:
             elif isinstance(block, model.Table | model.Figure | model.Code | model.Math):
                 out.append(block)
         return out
+
+
+def _code_of(block: Any) -> list[str]:
+    """The inline code of a paragraph (commands, identifiers), which easy-read keeps as it is."""
+    if not isinstance(block, model.Paragraph):
+        return []
+    return [i.text for i in block.inlines if isinstance(i, model.Span) and i.code]
 
 
 def _summary(heading: model.Heading | None, title: str, section_lines: list[str]) -> tuple[str, list[str]]:
@@ -243,7 +254,8 @@ def easy_read_document(doc: model.Document, rewriter: Rewriter | None = None,
                 for short, long in reader.short_forms.defined.items()]
     glossary_terms = {e.term for e in entries if e.kind == "word"}
 
-    top = min((h.level for h in doc.headings()), default=1)
+    # the highest level among the headings that open a section (a slide's label counts as level 2)
+    top = min((g.heading.level for g, _, _ in sections if g.heading is not None), default=1)
     out: list[Any] = [model.Heading(level=1, inlines=[model.Span(text=title or "Easy read")])]
     out.append(model.Section(kind="part", label="note", blocks=[text_paragraph(NOTE)]))
     if entries:
@@ -257,7 +269,8 @@ def easy_read_document(doc: model.Document, rewriter: Rewriter | None = None,
         if not blocks and group.heading is None:
             continue
         if group.heading is not None and group.heading.text.strip() != (title or "").strip():
-            out.append(model.Heading(level=min(6, group.heading.level - top + 2), inlines=list(group.heading.inlines),
+            out.append(model.Heading(level=max(2, min(6, group.heading.level - top + 2)),
+                                     inlines=list(group.heading.inlines),
                                      id=group.heading.id))
         if not blocks:
             continue
@@ -305,7 +318,8 @@ def easy_read_document(doc: model.Document, rewriter: Rewriter | None = None,
     meta = model.Metadata(**{**doc.metadata.model_dump(), "title": title or doc.metadata.title, "language":
                              doc.metadata.language or lang})
     meta.extra = {**doc.metadata.extra, "easy_read": figures}
-    return model.Document(metadata=meta, blocks=out, footnotes={}, warnings=list(doc.warnings))
+    return model.Document(metadata=meta, blocks=out, footnotes={}, warnings=list(doc.warnings),
+                          quality_warnings=list(doc.quality_warnings))
 
 
 def page_lines(blocks: list[Any]) -> list[str]:

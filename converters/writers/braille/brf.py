@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from access import document as model
+from access.errors import EngineFailed
+from converters.writers.braille.charset import BRF_CHARS, BRF_SET, TableCharset, to_brf_cells
 from converters.writers.braille.louis import Louis
 from converters.writers.braille.pager import Pager
 
-# North American Braille ASCII: character i of this string is dot pattern i (U+2800 + i).
-BRF_CHARS = " A1B'K2L@CIF/MSP\"E3H9O6R^DJG>NTQ,*5<-U8V.%[$+X!&;:4\\0Z7(_?W]#Y)="
-BRF_SET = frozenset(BRF_CHARS)
+__all__ = ["BRF_CHARS", "BRF_SET", "BrfBuilder", "brf_pages", "pages_to_brf", "pef", "recovered_percent",
+           "to_unicode_braille"]
 _TO_UNICODE = {c: chr(0x2800 + i) for i, c in enumerate(BRF_CHARS)}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -31,6 +33,15 @@ def to_unicode_braille(brf: str) -> str:
 def words_of(text: str) -> list[str]:
     """Comparable words: lower case letters and digits, punctuation dropped."""
     return [w.lower() for w in _WORD.findall(text)]
+
+
+def recovered_percent(source: Mapping[str, int], back_translated: str) -> float:
+    """How many of the source words (with their counts) come back, in per cent."""
+    back = Counter(words_of(back_translated))
+    total = sum(source.values())
+    if not total:
+        return 100.0
+    return round(100.0 * sum(min(n, back[w]) for w, n in source.items()) / total, 2)
 
 
 def word_counts(text: str) -> dict[str, int]:
@@ -57,18 +68,59 @@ class BrfBuilder:
     cells: int = 40
     lines: int = 25
     print_text: list[str] = field(default_factory=list)
+    left_out: int = 0              # cells outside Braille ASCII no stand-in could replace (none expected)
+    note_labels: dict[str, str] = field(default_factory=dict)    # note id -> the mark the text showed
 
     def __post_init__(self) -> None:
+        self.charset = TableCharset(self.louis, self.table)
         self.pager = Pager(self.cells, self.lines, number=self._number)
 
     def _number(self, n: int) -> str:
         return self.braille(str(n))
 
     def braille(self, text: str) -> str:
-        return self.louis.translate(self.table, text).upper()
+        """BRF of a text: never a character outside Braille ASCII. Characters the table cannot write are
+        replaced first (:class:`TableCharset`); a text the table still refuses is translated word by word."""
+        text = self.charset.prepare(text)
+        try:
+            cells = to_brf_cells(self.louis.translate(self.table, text, undefined=False))
+        except EngineFailed:
+            cells = " ".join(self._word_cells(word) for word in text.split())
+        kept = "".join(c for c in cells if c in BRF_SET)
+        self.left_out += len(cells) - len(kept)
+        return kept
+
+    def _word_cells(self, word: str) -> str:
+        try:
+            return to_brf_cells(self.louis.translate(self.table, word, undefined=False))
+        except EngineFailed:
+            self.left_out += len(word)
+            return ""
+
+    def inline_text(self, inlines: list[Any]) -> str:
+        """A paragraph's text for braille: superscripts and subscripts (and note references) in the
+        characters that carry the table's indicators where it has them (UEB writes ² with its
+        superscript indicator), else marked ``^n`` / ``_2``, never glued into the number before them."""
+        from converters.speech.normalise import lowered, raised
+
+        out: list[str] = []
+        for item in inlines:
+            if isinstance(item, model.NoteRef):
+                label = self.note_labels.setdefault(item.id, item.label or str(len(self.note_labels) + 1))
+                item = model.Span(text=label, position="super")
+            if item.position is None or not item.text.strip():
+                out.append(item.text)
+                continue
+            form = raised(item.text) if item.position == "super" else lowered(item.text).strip()
+            if not self.charset.writes_all(form):
+                mark = "^" if item.position == "super" else "_"
+                text = item.text.strip()
+                form = f"{mark}{text}" if len(text) == 1 else f"{mark}({text})"
+            out.append(form)
+        return "".join(out)
 
     def words(self, text: str) -> list[str] | None:
-        text = printable(text)
+        text = " ".join(self.charset.prepare(printable(text)).split())
         if not text:
             return None
         self.print_text.append(text)
@@ -90,7 +142,7 @@ class BrfBuilder:
                 self.pager.centred(words)
             for key, blocks in doc.footnotes.items():
                 text = " ".join(model.block_text(b) for b in blocks)
-                words = self.words(f"{key}. {text}")
+                words = self.words(f"{self.note_labels.get(key, key)}. {text}")
                 if words:
                     self.pager.paragraph(words, 2, 0)
         return self.pager.finish()
@@ -107,7 +159,11 @@ class BrfBuilder:
                     self.pager.centred(words)
                 else:
                     self.pager.cell_heading(words, 5 if block.level == 2 else 7)
-        elif isinstance(block, model.Paragraph | model.Math | model.Code):
+        elif isinstance(block, model.Paragraph):
+            words = self.words(self.inline_text(block.inlines))
+            if words:
+                self.pager.paragraph(words, 2, 0)
+        elif isinstance(block, model.Math | model.Code):
             words = self.words(model.block_text(block))
             if words:
                 self.pager.paragraph(words, 2, 0)

@@ -20,6 +20,7 @@ TABLES_DIR = Path("/usr/share/liblouis/tables")
 BRF_DISPLAY = "en-us-brf.dis"          # dots -> North American Braille ASCII (BRF)
 LOG_LEVEL_ERROR = 40000
 CHUNK_CHARS = 4000                     # translate long texts in pieces cut at whitespace
+NO_UNDEFINED = 128                     # liblouis mode noUndefined (liblouis.h)
 
 _lock = threading.Lock()
 
@@ -49,7 +50,7 @@ class Louis:
 
     # ------------------------------------------------------------------------- translation
 
-    def _call(self, fn_name: str, table: str, text: str) -> str:
+    def _call(self, fn_name: str, table: str, text: str, mode: int = 0) -> str:
         data = text.encode(self.encoding)
         inlen = len(data) // self.char_size
         in_buf = (self.widechar * max(inlen, 1)).from_buffer_copy(data or b"\0" * self.char_size)
@@ -59,16 +60,19 @@ class Louis:
         c_outlen = ctypes.c_int(capacity)
         fn = getattr(self.lib, fn_name)
         ok = fn(table.encode(), in_buf, ctypes.byref(c_inlen), out_buf, ctypes.byref(c_outlen),
-                None, None, 0)
+                None, None, mode)
         if not ok:
             raise EngineFailed(f"liblouis could not translate with table {table!r}.")
         raw = ctypes.string_at(out_buf, c_outlen.value * self.char_size)
         return raw.decode(self.encoding)
 
-    def translate(self, table: str, text: str) -> str:
-        """Forward translation of one text (no line breaks needed; long texts are chunked)."""
+    def translate(self, table: str, text: str, *, undefined: bool = True) -> str:
+        """Forward translation of one text (no line breaks needed; long texts are chunked).
+        ``undefined=False``: a character the table does not define gives no cells, instead of liblouis's
+        escape (``'\\x2044'`` written in braille)."""
+        mode = 0 if undefined else NO_UNDEFINED
         with _lock:
-            return " ".join(self._call("lou_translateString", table, piece) for piece in chunks(text))
+            return " ".join(self._call("lou_translateString", table, piece, mode) for piece in chunks(text))
 
     def back_translate(self, table: str, braille: str) -> str:
         with _lock:
@@ -119,6 +123,23 @@ def primary_language(tag: str | None) -> str:
     return (tag or "en").replace("_", "-").split("-")[0].lower() or "en"
 
 
+# ISO 639-1 codes liblouis's metadata knows under another name (Chinese as Mandarin, Amharic and
+# Tigrinya in the Ge'ez script's table, Hebrew's old code)
+LANGUAGE_ALIASES = {"zh": "cmn", "am": "gez", "ti": "gez", "iw": "he", "nb": "no", "nn": "no"}
+
+
+def find_language_table(louis: Louis, lang: str, grade: int) -> str | None:
+    """The best installed table for a language: the asked grade in six dots (BRF has six), the asked
+    grade, literary braille in six dots, any six-dot table, then any table of the language."""
+    lang = LANGUAGE_ALIASES.get(lang, lang)
+    for query in (f"language:{lang} grade:{grade} dots:6", f"language:{lang} grade:{grade}",
+                  f"language:{lang} type:literary dots:6", f"language:{lang} dots:6", f"language:{lang}"):
+        found = louis.find_table(query)
+        if found:
+            return found
+    return None
+
+
 def choose_table(language: str | None, grade: int, override: str | None = None) -> str:
     """The liblouis table list giving BRF for a language and grade, or for a named table.
 
@@ -137,8 +158,7 @@ def choose_table(language: str | None, grade: int, override: str | None = None) 
         if lang == "en":
             contraction = ENGLISH_TABLES[2 if grade >= 2 else 1]
         else:
-            contraction = (louis.find_table(f"language:{lang} grade:{grade}")
-                           or louis.find_table(f"language:{lang}"))
+            contraction = find_language_table(louis, lang, grade)
             if contraction is None:
                 raise ValidationFailed(f"No installed liblouis table for language {lang!r}; "
                                        "name one with the braille_table option.")

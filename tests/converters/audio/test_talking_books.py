@@ -24,6 +24,7 @@ def test_epub_passes_epubcheck_and_our_auditor(docx_result) -> None:
     assert gate["passed"], gate["problems"]
     by_name = {c["name"]: c for c in gate["checks"]}
     assert by_name["epubcheck"]["facts"]["errors"] == 0
+    assert by_name["DAISY Ace"]["passed"] and by_name["DAISY Ace"]["facts"]["violations"] == 0
     assert by_name["auditor (EPUB content documents)"]["facts"]["violations"] == 0
     assert by_name["auditor (DAISY text)"]["facts"]["violations"] == 0
 

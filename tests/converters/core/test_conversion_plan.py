@@ -16,7 +16,7 @@ def test_planning_every_target_speaks_once_and_loads_no_engine() -> None:
             f"print([m for m in {ENGINES!r} if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     steps, loaded = out.stdout.strip().splitlines()
-    assert steps == str(["read text", "write html", "gate html", "write epub", "gate epub", "transform speech",
-                         "write mp3", "gate mp3", "write daisy", "gate daisy", "write brf", "gate brf",
-                         "transform easy-read", "write easy-read", "gate easy-read"]), out.stderr
+    assert steps == str(["read text", "gate document", "write html", "gate html", "write epub", "gate epub",
+                         "transform speech", "write mp3", "gate mp3", "write daisy", "gate daisy", "write brf",
+                         "gate brf", "transform easy-read", "write easy-read", "gate easy-read"]), out.stderr
     assert loaded == "[]"

@@ -10,12 +10,14 @@ from lxml import html as lxml_html
 
 from converters.transforms.easyread.text import words
 
-# The readability target is grade <= 6. The rule-based rewriter reaches 6.44 on this text
-# (measured on the easy-read text the learner reads, the same formula as the source's 17.2; see
-# README): it keeps every name and acronym (UNESCO, Member States, Education 2030 ... are ~1,200 of
-# the ~4,300 syllables above one per word) and has no parser, so it cannot rebuild long noun
-# phrases. This test holds what it does reach, so a regression shows.
-FK_REACHED = 6.5
+# The readability target is grade <= 6. The rule-based rewriter reached 6.44 on this text
+# with a lexicon that also swapped words whose meaning differs (education -> learning, development ->
+# growth, digital -> tech, benefit -> gain); with only the substitutions that keep the meaning it
+# reaches 9.56 (measured on the easy-read text the learner reads, the same formula as the source's
+# 17.2; see README): it keeps every name and acronym (UNESCO, Member States, Education 2030 ...) and
+# the words it cannot replace safely, which the glossary explains instead. This test holds what it
+# does reach, so a regression shows.
+FK_REACHED = 9.6
 
 
 def test_targets_on_the_corpus(easy_corpus) -> None:
@@ -23,11 +25,11 @@ def test_targets_on_the_corpus(easy_corpus) -> None:
     before, after, kept = figures["before"], figures["after"], figures["content_kept"]
     assert before["fk_grade"] > 15
     assert after["fk_grade"] <= FK_REACHED
-    assert after["fk_grade"] <= before["fk_grade"] - 9
-    assert after["reading_ease"] >= 50 > before["reading_ease"] + 30
+    assert after["fk_grade"] <= before["fk_grade"] - 7.5
+    assert after["reading_ease"] >= 42 > before["reading_ease"] + 28
     assert after["max_sentence_words"] <= 20 and after["sentences_over_20_words"] == 0
     assert after["avg_sentence_words"] <= 10
-    assert after["difficult_share"] < before["difficult_share"] / 2
+    assert after["difficult_share"] < before["difficult_share"] * 0.6
     assert kept["numbers_percent"] == 100.0 and kept["numbers_total"] > 100
     assert kept["dates_percent"] == 100.0 and kept["dates_total"] > 20
     assert kept["entities_percent"] >= 95.0
