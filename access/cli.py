@@ -9,6 +9,7 @@ Reports go to standard output (or ``-o``); progress and messages go to standard 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -92,19 +93,23 @@ class LineProgress:
                  clock: Callable[[], float] = time.monotonic, prefix: str = "") -> None:
         self.console, self.step, self.min_interval, self.clock = console, step, min_interval, clock
         self.prefix = prefix
-        self.last: tuple[str, int] | None = None
+        self.last: tuple[str, str, int] | None = None
         self.last_at = float("-inf")
 
     def __call__(self, percent: float, stage: str) -> None:
         percent = max(0.0, min(100.0, percent))
         step = int(percent // self.step) * self.step
+        kind = re.sub(r"\d+", "#", stage)         # "audited 3 of 40 pages" and "... 4 of 40 ..." are one kind
         if self.last is not None:
-            same_stage, same_step = stage == self.last[0], step == self.last[1]
-            # a stage that only counts on ("3 of 40") prints at most every min_interval seconds
-            if (same_stage and same_step) or (same_step and self.clock() - self.last_at < self.min_interval):
+            last_stage, last_kind, last_step = self.last
+            if stage == last_stage and step == last_step:
                 return
-        self.last, self.last_at = (stage, step), self.clock()
-        self.console.print(f"{escape(self.prefix)}{percent:3.0f}% {escape(stage)}", highlight=False, soft_wrap=True)
+            # a stage that only counts on prints at most every min_interval seconds; a new stage always
+            if kind == last_kind and step == last_step and self.clock() - self.last_at < self.min_interval:
+                return
+        self.last, self.last_at = (stage, kind, step), self.clock()
+        amount = f"{percent:.0f}%" if self.prefix else f"{percent:3.0f}%"     # one report: aligned percentages
+        self.console.print(f"{escape(self.prefix)}{amount} {escape(stage)}", highlight=False, soft_wrap=True)
 
 
 @contextmanager
@@ -269,7 +274,7 @@ def audit(
         shots = screenshots or (path.parent if path is not None else None)
         prefix = f"{plan.name}: " if len(planned) > 1 else ""
         try:
-            report = _audit_one(plan, shots, settings, registry, named=len(planned) > 1)
+            report = _audit_one(plan, shots, settings, registry, named=len(planned) > 1 or config is not None)
             if baseline is not None:
                 report = filter_baseline(report, baseline)
             body, _ = services.render_report(report, fmt, registry)

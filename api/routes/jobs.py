@@ -39,9 +39,10 @@ from api.schemas import (
 )
 
 
-async def bind_log_context(request: Request, tenant: TenantDep) -> None:
-    """Every line logged while answering carries the tenant (and the job, for a job's routes)."""
-    logs.bind(tenant=tenant, job_id=request.path_params.get("job_id"))
+async def bind_log_context(request: Request, caller: CallerDep) -> None:
+    """Every line logged while answering carries the tenant (and the job, for a job's routes);
+    whatever the key's scopes (each route asks for its own)."""
+    logs.bind(tenant=caller.tenant, job_id=request.path_params.get("job_id"))
 
 
 router = APIRouter(prefix="/v1", tags=["jobs"], dependencies=[Depends(bind_log_context)])

@@ -65,7 +65,7 @@ def test_a_scoped_key_is_refused_where_its_scope_does_not_reach(client: TestClie
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
     assert "'audit' scope" in refused.json()["error"]["message"]
     job = upload(client, auditor)
-    assert job.status_code == 202
+    assert job.status_code == 202, job.text
     assert upload(client, auditor, "/v1/conversions", targets="html").status_code == 403, "convert needs convert"
     assert client.get("/v1/jobs", headers=bearer(auditor)).status_code == 403, "reading needs read"
     assert client.get(f"/v1/jobs/{job.json()['id']}", headers=bearer(reader)).status_code == 200
