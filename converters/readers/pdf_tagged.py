@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from access import document as model
-from converters.blocks import text_cell, text_paragraph
+from converters.blocks import text_cell
+from converters.readers.marks import continue_paragraph, marked_paragraph, plain
+from converters.readers.pdf_text import line_of
 from converters.readers.reflow import ends_sentence, join_lines
 
 CONTAINERS = {"Document", "Part", "Art", "Sect", "Div", "NonStruct", "Private", "Form", "TOC", "TOCI", "Index",
@@ -37,13 +39,14 @@ def has_structure(page_blocks: list[dict[str, Any]]) -> bool:
     return any(b.get("type") == 2 for b in page_blocks)
 
 
-def text_of(block: dict[str, Any]) -> str:
-    """All text owned by a block (structure element or text block), lines joined."""
+def text_of(block: dict[str, Any], lang: str = "en") -> str:
+    """All text owned by a block (structure element or text block), lines joined, raised and lowered
+    runs marked (marks.py)."""
     out = ""
     for line in _lines(block):
-        text = "".join(s.get("text", "") for s in line.get("spans", [])).strip()
-        if text:
-            out = join_lines(out, text) if out else text
+        made = line_of(line, 0)
+        if made is not None:
+            out = join_lines(out, made.text, lang) if out else made.text
     return " ".join(out.split())
 
 
@@ -70,8 +73,9 @@ def _has_figure_child(block: dict[str, Any]) -> bool:
 class TaggedBuilder:
     """Walks each page's structure blocks and appends Document blocks to ``out``."""
 
-    def __init__(self, make_figure: Any, alts: list[str | None]) -> None:
+    def __init__(self, make_figure: Any, alts: list[str | None], lang: str = "en") -> None:
         self.out: list[Any] = []
+        self.lang = lang
         self.make_figure = make_figure          # (image block or None, page number, alt) -> Figure
         self.alts = iter(alts)                  # /Alt of the Figure elements, in structure order
         self.page = 0
@@ -88,12 +92,12 @@ class TaggedBuilder:
         r = role(b)
         m = HEADING.match(r)
         if m:
-            text = text_of(b)
-            if text:
-                out.append(model.Heading(level=int(m.group(1) or 2), inlines=[model.Span(text=text)]))
+            text = text_of(b, self.lang)
+            if plain(text).strip():
+                out.append(model.Heading(level=int(m.group(1) or 2), inlines=marked_paragraph(text).inlines))
             return
         if r in ("P", "Lbl", "LBody", "TOCI"):
-            self.paragraph(text_of(b), out)
+            self.paragraph(text_of(b, self.lang), out)
             return
         if r == "L":
             lst = self.list_block(b)
@@ -117,7 +121,7 @@ class TaggedBuilder:
                 out.append(self.make_figure(None, self.page, alt))
             return
         if r == "Caption":
-            caption = text_of(b)
+            caption = plain(text_of(b, self.lang))
             last = out[-1] if out else None
             if isinstance(last, model.Figure | model.Table) and not last.caption:
                 last.caption = caption
@@ -130,7 +134,7 @@ class TaggedBuilder:
             out.append(model.Quote(blocks=inner))
             return
         if r == "Code":
-            out.append(model.Code(text=text_of(b)))
+            out.append(model.Code(text=plain(text_of(b, self.lang))))
             return
         self.children(b, out)
 
@@ -139,20 +143,19 @@ class TaggedBuilder:
             if child.get("type") == 2:
                 self.element(child, out)
             elif child.get("type") == 0:
-                self.paragraph(text_of(child), out)
+                self.paragraph(text_of(child, self.lang), out)
             elif child.get("type") == 1:
                 out.append(self.make_figure(child, self.page, None))
 
     def paragraph(self, text: str, out: list[Any]) -> None:
-        if not text:
+        if not plain(text).strip():
             return
         # a paragraph the page cut: continue it (the PageBreak is moved after it)
         if len(out) >= 2 and isinstance(out[-1], model.PageBreak) and isinstance(out[-2], model.Paragraph) \
                 and text[:1].islower() and not ends_sentence(out[-2].text):
-            prev = out[-2]
-            prev.inlines = [model.Span(text=join_lines(prev.text, text))]
+            continue_paragraph(out[-2], text, self.lang)
             return
-        out.append(text_paragraph(text))
+        out.append(marked_paragraph(text))
 
     def list_block(self, b: dict[str, Any]) -> model.ListBlock:
         items: list[model.ListItem] = []
@@ -170,7 +173,7 @@ class TaggedBuilder:
             blocks: list[Any] = []
             for part in li.get("blocks", []):
                 if part.get("type") == 2 and role(part) == "Lbl":
-                    labels.append(text_of(part))
+                    labels.append(plain(text_of(part, self.lang)))
                     continue
                 if part.get("type") == 2:
                     if role(part) in ("LBody", "NonStruct", "Span", "P", "Div"):
@@ -178,11 +181,11 @@ class TaggedBuilder:
                         if nested:
                             self.children(part, blocks)
                         else:
-                            self.paragraph(text_of(part), blocks)
+                            self.paragraph(text_of(part, self.lang), blocks)
                     else:
                         self.element(part, blocks)
                 elif part.get("type") == 0:
-                    self.paragraph(text_of(part), blocks)
+                    self.paragraph(text_of(part, self.lang), blocks)
             if blocks:
                 items.append(model.ListItem(blocks=blocks))
         ordered = bool(labels) and all(NUMBER_LABEL.match(lbl.strip()) for lbl in labels if lbl.strip())
@@ -205,12 +208,12 @@ class TaggedBuilder:
                 if r in ("THead", "TBody", "TFoot"):
                     collect(child, r == "THead")
                 elif r == "Caption":
-                    caption = text_of(child)
+                    caption = plain(text_of(child, self.lang))
                 elif r == "TR":
                     cells = []
                     for c in child.get("blocks", []):
                         if c.get("type") == 2 and role(c) in ("TH", "TD"):
-                            text = text_of(c)
+                            text = plain(text_of(c, self.lang))
                             header = role(c) == "TH"
                             cells.append(text_cell(text, header))
                     if cells and (in_head or all(c.header for c in cells)) and len(rows) == header_rows:
