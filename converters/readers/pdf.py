@@ -62,8 +62,10 @@ def read_pdf(source: SourceFile, options: ConvertOptions, ctx: Context) -> Docum
         if blocks is None and tagged and not unmapped:
             from converters.readers.pdf_struct import read_struct_tree
 
-            blocks = read_struct_tree(path, pdf, ctx, language, warnings)
-            structure = "tags" if blocks is not None else "inferred"
+            layout = read_struct_tree(path, pdf, ctx, language, warnings)
+            if layout is not None:
+                blocks, structure = layout.blocks, "tags (structure tree)"
+                quality.furniture_removed = layout.furniture
         if blocks is None:
             ocr = OcrRun(language)
             pages = extract_pages(pdf, options, ctx, ocr, set(unmapped), warnings, quality)
@@ -73,7 +75,8 @@ def read_pdf(source: SourceFile, options: ConvertOptions, ctx: Context) -> Docum
             quality.ocr_languages = ocr.packs_used
             quality.ocr_confidence = ocr.confidence
         else:
-            quality.source_text = "\n".join(pdf[n].get_text("text") for n in range(pdf.page_count))[:SOURCE_TEXT_CAP]
+            quality.source_text = normalise_text("\n".join(pdf[n].get_text("text")
+                                                           for n in range(pdf.page_count)))[:SOURCE_TEXT_CAP]
         if unmapped:
             pages_text = _page_list(unmapped)
             warnings.append(f"Page(s) {pages_text} use fonts without a Unicode mapping: their text layer is "

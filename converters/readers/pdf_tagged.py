@@ -43,10 +43,19 @@ def text_of(block: dict[str, Any], lang: str = "en") -> str:
     """All text owned by a block (structure element or text block), lines joined, raised and lowered
     runs marked (marks.py)."""
     out = ""
+    prev = None
     for line in _lines(block):
         made = line_of(line, 0)
-        if made is not None:
-            out = join_lines(out, made.text, lang) if out else made.text
+        if made is None:
+            continue
+        same_line = prev is not None and abs(made.y1 - prev.y1) < 0.3 * made.size and made.x0 >= prev.x1 - 1
+        if not out:
+            out = made.text
+        elif same_line:           # one printed line split into runs (marked content, a change of font)
+            out += made.text if made.x0 - prev.x1 < 0.2 * made.size else " " + made.text
+        else:
+            out = join_lines(out, made.text, lang)
+        prev = made
     return " ".join(out.split())
 
 

@@ -77,6 +77,8 @@ def join_lines(left: str, right: str, lang: str = "en") -> str:
         return right
     if not right:
         return left
+    if left.endswith("\u00ad"):              # a soft hyphen at the line end: the author's own break
+        return left[:-1] + right
     if left.endswith("-") and not left.endswith(" -") and right[:1].islower():
         head = LETTERS_BEFORE_HYPHEN.search(left)
         tail = LETTERS_AFTER.match(right)

@@ -65,6 +65,7 @@ NFKC_RANGES = ((0xFB00, 0xFB4F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF), (0xFF01, 0x
                (0x2474, 0x24B5), (0x3300, 0x33FF))
 _NFKC_CLASS = "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in NFKC_RANGES)
 NFKC_CHARS = re.compile(f"[{_NFKC_CLASS}]+")
+SOFT_HYPHEN = "\u00ad"
 INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e]")
 ODD_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -102,7 +103,8 @@ def normalise_text(text: str, font: str = "") -> str:
     if not text:
         return text
     text = map_symbols(text, font)
-    text = INVISIBLE.sub("", text)
+    trailing = SOFT_HYPHEN if text.endswith(SOFT_HYPHEN) else ""     # a line-end break: join_lines uses it
+    text = INVISIBLE.sub("", text) + trailing
     text = NFKC_CHARS.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
     text = ODD_SPACES.sub(" ", text)
     return CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
