@@ -43,8 +43,8 @@ class Entry:
     format: str
     origin: dict[str, Any]
     licence: str
-    truth: dict[str, Any]
     title: str = ""
+    truth: dict[str, Any] = field(default_factory=dict)
     pages: list[int] | None = None
     scan: dict[str, Any] | None = None
     sample: bool = False                  # part of the fixed sample `make test` runs

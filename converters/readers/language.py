@@ -1,11 +1,14 @@
 """Offline language identification of the text itself, per document and per passage.
 
 The engine is lingua (``lingua-language-detector``, Rust, 75 languages, models inside the wheel,
-deterministic). Chosen by measurement against langdetect on 1,620 passages of the Debian FAQ in nine
-languages (bench/language_id.py): 85.7 % vs 78.7 % right on 40-character passages, 90.6 % vs 87.6 %
-on 600 characters; about 2 ms a passage once loaded, 70 MB of memory.
+deterministic) in its low-accuracy mode (trigram models only). Chosen by measurement against
+langdetect on 1,620 passages of the Debian FAQ in nine languages (bench/language_id.py): right on
+78.1 % vs 78.7 % of 40-character passages, 90.0 % vs 86.7 % at 120 characters, 90.0 % vs 87.6 % at
+600 characters; the first call in a process takes 2.3 s (the high-accuracy mode is a little better
+on short passages but loads every language's five models on a short text: 47 s), then about 5 ms a
+passage. Passages shorter than ``PASSAGE_MIN_LETTERS`` keep the document's language.
 
-:func:`choose_language` decides between what the source declares and what the text is: the text
+:func:`contradicts` decides between what the source declares and what the text is: the text
 wins only when the detector is sure (confidence ≥ ``CONTRADICTION_CONFIDENCE`` on enough letters)
 and the two are not close relatives a detector confuses (Norwegian Bokmål/Nynorsk, Bosnian/Croatian/
 Serbian, Malay/Indonesian).
@@ -21,11 +24,12 @@ from typing import Any
 
 MIN_LETTERS = 40            # below this a guess is noise
 SAMPLE_CHARS = 3000         # enough for a stable answer; detection cost grows with length
-PASSAGE_MIN_LETTERS = 60    # a passage shorter than this keeps the document's language
+PASSAGE_MIN_LETTERS = 100   # a passage shorter than this keeps the document's language
 PASSAGE_CONFIDENCE = 0.97   # a passage is marked as another language only when this sure
 PASSAGE_SAMPLE = 400        # characters of a passage looked at (detection time grows with length)
 CONTRADICTION_CONFIDENCE = 0.90
 MAX_PASSAGES = 3000
+OTHER_SCRIPT_SHARE = 0.25
 # languages that share so much that a detector's choice between them says little
 CLOSE = [frozenset({"nb", "nn", "no"}), frozenset({"bs", "hr", "sr"}), frozenset({"ms", "id"})]
 CHINESE = {"zh": "zh-Hans"}
@@ -42,7 +46,7 @@ class Detection:
 def _detector() -> Any:
     from lingua import LanguageDetectorBuilder
 
-    return LanguageDetectorBuilder.from_all_languages().build()
+    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
 
 
 def _letters(text: str) -> int:
@@ -57,12 +61,28 @@ def identify(text: str, min_letters: int = MIN_LETTERS) -> Detection | None:
         sample = " ".join(sample[k * step:k * step + SAMPLE_CHARS // 6] for k in range(6))
     if _letters(sample) < min_letters:
         return None
+    sample = main_script_text(sample)
     with _LOCK:
         values = _detector().compute_language_confidence_values(sample)
     if not values or values[0].value <= 0:
         return None
     iso = values[0].language.iso_code_639_1.name.lower()
     return Detection(CHINESE.get(iso, iso), float(values[0].value))
+
+
+def main_script_text(text: str) -> str:
+    """The words of a text in its main non-Latin script when that script has at least a quarter of
+    the letters (an Arabic or Russian guide full of Latin commands and names is not Latin)."""
+    latin = other = 0
+    for ch in text:
+        if ch.isalpha():
+            if ch.isascii() or "\u00c0" <= ch <= "\u024f":
+                latin += 1
+            else:
+                other += 1
+    if not latin or other < OTHER_SCRIPT_SHARE * (latin + other):
+        return text
+    return " ".join(w for w in text.split() if any(c.isalpha() and not c.isascii() and c > "\u024f" for c in w))
 
 
 def detect_language(text: str) -> str | None:

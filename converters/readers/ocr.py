@@ -38,6 +38,8 @@ LATIN_PACKS = frozenset({"eng", "fra", "deu", "spa", "por", "ita", "nld", "swa",
                          "swe", "dan", "fin", "hau", "som"})
 OSD_LINE = re.compile(r"^(Rotate|Script|Script confidence|Orientation confidence):\s*(.+)$", re.M)
 MIN_SCRIPT_CONFIDENCE = 1.0
+DOUBTFUL_CONFIDENCE = 70      # a Latin reading less sure than this may be a page mixing scripts
+PROBE_PACKS = ("eng", "ara", "rus", "chi_sim", "amh")
 
 
 @dataclass
@@ -129,6 +131,28 @@ def ocr_png(png: bytes, language: str | None = None, packs: list[str] | None = N
     return parse_tsv(proc.stdout.decode("utf-8", errors="replace")), pack
 
 
+def _mean(lines: list[OcrLine]) -> float:
+    confs = [c for ln in lines for c in ln.word_confidences]
+    return sum(confs) / len(confs) if confs else 0.0
+
+
+SCRIPT_RANGES = (("Cyrillic", 0x0400, 0x04FF), ("Arabic", 0x0600, 0x06FF), ("Arabic", 0xFB50, 0xFEFF),
+                 ("Han", 0x4E00, 0x9FFF), ("Ethiopic", 0x1200, 0x139F), ("Latin", 0x0041, 0x024F))
+
+
+def _scripts(text: str) -> dict[str, int]:
+    """Letters per script in a text."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        code = ord(ch)
+        script = next((name for name, lo, hi in SCRIPT_RANGES if lo <= code <= hi), None)
+        if script:
+            counts[script] = counts.get(script, 0) + 1
+    return counts
+
+
 def _text_of(lines: list[OcrLine]) -> str:
     return " ".join(ln.text for ln in lines)
 
@@ -143,6 +167,7 @@ class OcrRun:
     packs_used: list[str] = field(default_factory=list)
     word_confidences: list[float] = field(default_factory=list)
     rotated_pages: int = 0
+    probes_left: int = 2                           # pages read once more to look for other scripts
 
     def __post_init__(self) -> None:
         if self.language:
@@ -176,8 +201,29 @@ class OcrRun:
         lines, used = ocr_png(png, packs=packs)
         if packs == ["eng"] and self.latin_pack is None:
             lines, used = self._second_look(png, lines, used)
+        if packs[0] in LATIN_PACKS and _mean(lines) < DOUBTFUL_CONFIDENCE and self.probes_left > 0:
+            lines, used = self._other_scripts(png, lines, used)
         self._record(lines, used)
         return lines
+
+    def _other_scripts(self, png: bytes, lines: list[OcrLine], used: str) -> tuple[list[OcrLine], str]:
+        """A Latin reading Tesseract doubts: the page may mix scripts (Arabic text among Latin code,
+        which OSD calls Latin). Read it once with every installed script's pack, see which scripts
+        the text holds, read it with those, and keep whichever reading Tesseract is surer of."""
+        installed = installed_packs()
+        probe_packs = [p for p in PROBE_PACKS if p in installed]
+        if len(probe_packs) < 2:
+            return lines, used
+        probe, _ = ocr_png(png, packs=probe_packs)
+        found = _scripts(_text_of(probe))
+        letters = sum(found.values()) or 1
+        chosen = [SCRIPT_PACKS[s] for s, n in found.items() if s != "Latin" and n >= 0.15 * letters
+                  and SCRIPT_PACKS.get(s) in installed]
+        if not chosen:
+            self.probes_left -= 1         # a document of poor Latin scans: stop probing after a few pages
+            return lines, used
+        again, again_used = ocr_png(png, packs=[*chosen, used.split("+")[0]])
+        return (again, again_used) if _mean(again) > _mean(lines) else (lines, used)
 
     def _second_look(self, png: bytes, lines: list[OcrLine], used: str) -> tuple[list[OcrLine], str]:
         """Read with English, the text is another Latin-script language: read it again with its pack."""

@@ -20,7 +20,7 @@ from converters.readers.links import apply_links, page_links
 from converters.readers.ocr import OcrRun
 from converters.readers.pdf_layout import Layout, Line, PageItems, build_blocks, table_from_rows
 from converters.readers.pdf_text import line_of
-from converters.readers.textnorm import normalise_text, unreadable_count
+from converters.readers.textnorm import looks_mis_mapped, normalise_text, unreadable_count
 
 MIN_IMAGE_SIDE = 24          # points: smaller images are decoration (bullets, rules)
 OCR_DPI_RANGE = (200, 300)     # render scans at their own resolution, within this range
@@ -50,9 +50,9 @@ def read_pdf(source: SourceFile, options: ConvertOptions, ctx: Context) -> Docum
         check_page_limit(pdf.page_count, ctx)
         meta = pdf.metadata or {}
         declared = clean_language(_catalog_string(pdf, "Lang"))
-        language = working_language(pdf, options.language or declared)
         tagged = _is_tagged(pdf)
         unmapped = unmapped_pages(pdf)
+        language = working_language(pdf, options.language or declared, set(unmapped))
         warnings: list[str] = []
         quality = SourceQuality(declared_language=declared, unmapped_pages=unmapped)
         layout: Layout | None = None
@@ -96,10 +96,10 @@ def read_pdf(source: SourceFile, options: ConvertOptions, ctx: Context) -> Docum
     return finish(doc, source, options, "pdf")
 
 
-def working_language(pdf: Any, given: str | None) -> str | None:
+def working_language(pdf: Any, given: str | None, unmapped: set[int]) -> str | None:
     """The language to hyphenate and OCR with before the document is read: the one given or declared,
-    unless the text layer of the first pages clearly says otherwise; else the text layer's."""
-    sample = "".join(pdf[n].get_text("text") for n in range(min(pdf.page_count, 12)))
+    unless the readable text layer of the first pages clearly says otherwise; else that text's."""
+    sample = "".join(pdf[n].get_text("text") for n in range(min(pdf.page_count, 12)) if n + 1 not in unmapped)
     letters = sum(c.isalpha() for c in sample[:20_000])
     found = identify(normalise_text(sample))
     if given and not contradicts(given, found, letters):
@@ -109,12 +109,13 @@ def working_language(pdf: Any, given: str | None) -> str | None:
 
 def unmapped_pages(pdf: Any) -> list[int]:
     """1-based pages whose text layer is mostly glyphs without Unicode (U+FFFD, unmapped private use,
-    control characters): a font without a ToUnicode map. Those pages are OCR'd instead."""
+    control characters: a font without a ToUnicode map) or mapped to the wrong code page (Cyrillic
+    that reads as Latin-1 letters). Those pages are OCR'd instead."""
     out = []
     for n in range(pdf.page_count):
-        text = "".join(pdf[n].get_text("text").split())
-        bad = unreadable_count(normalise_text(text))
-        if bad >= UNMAPPED_MIN_GLYPHS and bad >= UNMAPPED_SHARE * len(text):
+        text = normalise_text("".join(pdf[n].get_text("text").split()))
+        bad = unreadable_count(text)
+        if (bad >= UNMAPPED_MIN_GLYPHS and bad >= UNMAPPED_SHARE * len(text)) or looks_mis_mapped(text):
             out.append(n + 1)
     return out
 

@@ -113,3 +113,14 @@ def normalise_text(text: str, font: str = "") -> str:
 def unreadable_count(text: str) -> int:
     """Characters no one can read aloud: U+FFFD, private-use glyphs left unmapped, control characters."""
     return len(UNREADABLE.findall(text))
+
+
+def looks_mis_mapped(text: str) -> bool:
+    """Text whose letters are mostly Latin-1 accented letters (``Çíàêè êàâû÷åê``): a font whose
+    glyphs were mapped to the wrong code page — here Cyrillic shown as Windows-1252. No Western
+    language writes more than about one letter in five with an accent."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 40:
+        return False
+    accented = sum(1 for c in letters if "\u00c0" <= c <= "\u00ff")
+    return accented >= 0.4 * len(letters)
