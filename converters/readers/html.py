@@ -76,7 +76,7 @@ class _Walker:
             pending.append(model.Span(text=el.text))
         for child in el:
             tag = child.tag if isinstance(child.tag, str) else ""
-            if tag in DROP:
+            if tag in DROP or is_navigation(child):
                 pass
             elif tag in BLOCK_TAGS or tag in ("li", "dt", "dd"):
                 flush()
@@ -206,6 +206,15 @@ class _Walker:
             else 0
         return model.Table(rows=rows, header_rows=header_rows, header_cols=header_cols,
                            caption=" ".join(cap.text_content().split()) if cap is not None else None)
+
+
+NAVIGATION_CLASS = re.compile(r"\bnav(?:header|footer|bar|igation|-links)?\b|\bbreadcrumbs?\b", re.I)
+
+
+def is_navigation(el: Any) -> bool:
+    """Page navigation that is not content: role="navigation", or a class such as DocBook's
+    navheader/navfooter (its "Previous / Next / Home" tables)."""
+    return el.get("role") == "navigation" or bool(NAVIGATION_CLASS.search(el.get("class") or ""))
 
 
 def svg_figure(svg: Any, caption: str | None) -> model.Figure:

@@ -104,7 +104,7 @@ def same_language(a: str | None, b: str | None) -> bool:
 
 def contradicts(declared: str | None, found: Detection | None, letters: int) -> bool:
     """True when the text is, with high confidence, in another language than the one declared."""
-    if not declared or found is None or letters < 4 * MIN_LETTERS:
+    if not declared or found is None or letters < 2 * MIN_LETTERS:
         return False
     return found.confidence >= CONTRADICTION_CONFIDENCE and not same_language(declared, found.language)
 
