@@ -261,6 +261,9 @@ class _DocxReader:
             rows.append(model.Row(cells=cells))
         if header_rows == 0 and first_row_flag and len(rows) > 1:
             header_rows = 1
+        if header_rows:                        # header cells that span rows make those rows header rows too
+            header_rows = min(len(rows), max([header_rows] + [k + c.rowspan for k, r in enumerate(rows[:header_rows])
+                                                              for c in r.cells]))
         for r in rows[:header_rows]:
             for c in r.cells:
                 c.header, c.scope = True, "col"

@@ -40,6 +40,15 @@ def plain(text: str) -> str:
     return ANY_MARK.sub("", re.sub(f"{NOTE}[^{NOTE_END}]*{NOTE_END}", "", text))
 
 
+INSIDE_WORD = re.compile(f"(?<=[^\\W\\d_])[{SUP}{SUB}]([^\\W\\d_]{{1,2}})[{SUP_END}{SUB_END}](?=[^\\W\\d_{SUP}{SUB}])")
+
+
+def unmark_inside_words(text: str) -> str:
+    """Raised or lowered letters between two letters of one word are a logo's kerning (the LaTeX
+    and TeX logos: L, raised A, T, lowered E, X), not a superscript."""
+    return INSIDE_WORD.sub(lambda m: m.group(1), text)
+
+
 def merge_adjacent(text: str) -> str:
     """``\\x0e1\\x0f\\x0e2\\x0f`` (one raised run split by the PDF) → ``\\x0e12\\x0f``."""
     return text.replace(SUP_END + SUP, "").replace(SUB_END + SUB, "")

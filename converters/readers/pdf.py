@@ -247,7 +247,10 @@ def extract_pages(pdf: Any, options: ConvertOptions, ctx: Context, ocr: OcrRun, 
         rect = page.rect
         items = PageItems(number=n + 1, label=labels[n] if labels else str(n + 1),
                           width=rect.width, height=rect.height)
-        data = page.get_text("dict", flags=pymupdf.TEXT_PRESERVE_IMAGES | pymupdf.TEXT_MEDIABOX_CLIP)
+        # ligatures kept as the font maps them (ﬁ, ﳋ) and expanded by normalise_text: MuPDF's own expansion
+        # puts the letters of an Arabic ligature in visual order
+        data = page.get_text("dict", flags=pymupdf.TEXT_PRESERVE_IMAGES | pymupdf.TEXT_MEDIABOX_CLIP
+                             | pymupdf.TEXT_PRESERVE_LIGATURES)
         text_chars = 0
         big_image = False
         scan_dpi = OCR_DPI_RANGE[0]

@@ -114,7 +114,8 @@ def furniture(pages: list[PageItems], body: float) -> set[tuple[int, int]]:
                 drop.add((p, i))
     # running section titles: a small line at the same height at the top of most pages
     for slot in top_slots.values():
-        if len({p for p, _, _ in slot}) >= max(4, 0.5 * len(pages)):
+        covered = len({p for p, _, _ in slot})
+        if (len(pages) >= 4 and covered >= max(4, 0.5 * len(pages))) or (2 <= len(pages) < 4 and covered == len(pages)):
             drop.update((p, i) for p, i, _ in slot)
     return drop
 
@@ -217,11 +218,14 @@ def gutter(page: PageItems, items: list[tuple[float, float, float, float, Any]])
     best: tuple[int, float] | None = None
     x = page.width * 0.3
     while x <= page.width * 0.7:
-        if not any(b[0] < x < b[2] for b in narrow):
-            left = sum(1 for b in narrow if b[2] <= x)
-            right = sum(1 for b in narrow if b[0] >= x)
-            if left >= 2 and right >= 2 and (best is None or min(left, right) > best[0]):
-                best = (min(left, right), x)
+        left = [b for b in narrow if b[2] <= x]
+        right = [b for b in narrow if b[0] >= x]
+        sides = left + right
+        # text crossing the gutter is allowed only where no column runs beside it (centred title lines)
+        blocked = any(b[0] < x < b[2] and any(o[1] < b[3] and b[1] < o[3] for o in sides) for b in narrow)
+        balance = min(len(left), len(right))
+        if not blocked and balance >= 2 and (best is None or balance > best[0]):
+            best = (balance, x)
         x += 2
     return best[1] if best else None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from converters.readers.marks import mark, plain
+from converters.readers.marks import mark, plain, unmark_inside_words
 from converters.readers.pdf_layout import Line
 from converters.readers.textnorm import normalise_text
 
@@ -22,7 +22,7 @@ def line_of(line: dict[str, Any], block_no: int) -> Line | None:
     for s in line["spans"]:
         text = normalise_text(s.get("text", ""), s.get("font", ""))
         parts.append(mark(text, span_position(s, main)) if text.strip() else text)
-    text = "".join(parts).strip()
+    text = unmark_inside_words("".join(parts).strip())
     if not plain(text).strip():
         return None
     bold = all((s.get("flags", 0) & 16) or "bold" in s.get("font", "").lower() for s in spans)
