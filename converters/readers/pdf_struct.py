@@ -23,12 +23,12 @@ from access import document as model
 from access.context import Context
 from converters.readers.marks import SUB, SUP, continue_paragraph, mark, marked_paragraph, plain
 from converters.readers.pdf_layout import Layout
+from converters.readers.pdf_tagged import add_nested, headed_table, labelled_list
 from converters.readers.reflow import join_lines
 from converters.readers.textnorm import SOFT_HYPHEN, normalise_text
 
 MAX_NODES = 200_000
 HEADING = re.compile(r"^H([1-6])?$")
-NUMBER_LABEL = re.compile(r"^\(?\d{1,3}[.)]?$|^[a-zA-Z][.)]$")
 NOTE_LABEL = re.compile(r"^(\d{1,3}|[*†‡§¶])$")
 CONTAINERS = {"Document", "DocumentFragment", "Part", "Art", "Sect", "Div", "NonStruct", "Private", "Form", "Index",
               "Quote", "Reference", "BibEntry", "Annot", "Ruby", "Warichu", "Title", "Sub", "Artifact"}
@@ -489,11 +489,7 @@ class StructBuilder:
             if not isinstance(li, Node):
                 continue
             if li.role in ("L", "TOC"):
-                nested = self.list_block(li)
-                if items:
-                    items[-1].blocks.append(nested)
-                else:
-                    items.append(model.ListItem(blocks=[nested]))
+                add_nested(items, self.list_block(li))
                 continue
             blocks: list[Any] = []
             for part in li.kids if li.role in ("LI", "TOCI") else [li]:
@@ -508,11 +504,7 @@ class StructBuilder:
             content = [b for b in blocks if not isinstance(b, model.PageBreak)]
             if content:
                 items.append(model.ListItem(blocks=content))
-        ordered = bool(labels) and all(NUMBER_LABEL.match(lbl.strip()) for lbl in labels if lbl.strip())
-        start = 1
-        if ordered and labels and labels[0].strip().strip("().").isdigit():
-            start = int(labels[0].strip().strip("()."))
-        return model.ListBlock(ordered=ordered, start=start, items=items)
+        return labelled_list(items, labels)
 
     def table(self, node: Node) -> model.Table:
         rows: list[model.Row] = []
@@ -545,17 +537,7 @@ class StructBuilder:
                     rows.append(model.Row(cells=cells))
 
         collect(node, False)
-        for row in rows[:head_rows]:
-            for c in row.cells:
-                c.header = True
-                c.scope = c.scope or "col"
-        header_cols = 0
-        body = rows[head_rows:]
-        if body and all(r.cells and r.cells[0].header for r in body):
-            header_cols = 1
-            for r in body:
-                r.cells[0].scope = r.cells[0].scope or "row"
-        return model.Table(rows=rows, caption=caption, header_rows=head_rows, header_cols=header_cols)
+        return headed_table(rows, head_rows, caption)
 
     def figure(self, node: Node) -> model.Figure:
         """The figure's picture is what its marked content covers on the page, rendered; its alt text

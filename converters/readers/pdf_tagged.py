@@ -79,6 +79,37 @@ def _has_figure_child(block: dict[str, Any]) -> bool:
     return any(c.get("type") == 2 and (role(c) == "Figure" or _has_figure_child(c)) for c in block.get("blocks", []))
 
 
+def add_nested(items: list[model.ListItem], nested: model.ListBlock) -> None:
+    """A list tagged directly inside a list belongs to the item before it."""
+    if items:
+        items[-1].blocks.append(nested)
+    else:
+        items.append(model.ListItem(blocks=[nested]))
+
+
+def labelled_list(items: list[model.ListItem], labels: list[str]) -> model.ListBlock:
+    """Ordered when every label (Lbl) is a number or a letter; numbering starts at the first label."""
+    ordered = bool(labels) and all(NUMBER_LABEL.match(lbl.strip()) for lbl in labels if lbl.strip())
+    start = 1
+    if ordered and labels and labels[0].strip().strip("().").isdigit():
+        start = int(labels[0].strip().strip("()."))
+    return model.ListBlock(ordered=ordered, start=start, items=items)
+
+
+def headed_table(rows: list[model.Row], header_rows: int, caption: str | None) -> model.Table:
+    """A tagged table: its leading header rows are column headers; when every body row starts with a
+    header cell, the first column is row headers. Scopes the tags gave are kept."""
+    for row in rows[:header_rows]:
+        for c in row.cells:
+            c.header, c.scope = True, c.scope or "col"
+    body = rows[header_rows:]
+    header_cols = 1 if body and all(r.cells and r.cells[0].header for r in body) else 0
+    for row in body:
+        if row.cells and row.cells[0].header:
+            row.cells[0].scope = row.cells[0].scope or "row"
+    return model.Table(rows=rows, caption=caption, header_rows=header_rows, header_cols=header_cols)
+
+
 class TaggedBuilder:
     """Walks each page's structure blocks and appends Document blocks to ``out``."""
 
@@ -173,11 +204,7 @@ class TaggedBuilder:
             if li.get("type") != 2:
                 continue
             if role(li) == "L":              # a nested list directly in L
-                nested = self.list_block(li)
-                if items:
-                    items[-1].blocks.append(nested)
-                else:
-                    items.append(model.ListItem(blocks=[nested]))
+                add_nested(items, self.list_block(li))
                 continue
             blocks: list[Any] = []
             for part in li.get("blocks", []):
@@ -197,11 +224,7 @@ class TaggedBuilder:
                     self.paragraph(text_of(part, self.lang), blocks)
             if blocks:
                 items.append(model.ListItem(blocks=blocks))
-        ordered = bool(labels) and all(NUMBER_LABEL.match(lbl.strip()) for lbl in labels if lbl.strip())
-        start = 1
-        if ordered and labels and labels[0].strip().strip("().").isdigit():
-            start = int(labels[0].strip().strip("()."))
-        return model.ListBlock(ordered=ordered, start=start, items=items)
+        return labelled_list(items, labels)
 
     def table(self, b: dict[str, Any]) -> model.Table:
         rows: list[model.Row] = []
@@ -230,10 +253,4 @@ class TaggedBuilder:
                     rows.append(model.Row(cells=cells))
 
         collect(b, False)
-        for row in rows[:header_rows]:
-            for c in row.cells:
-                c.header, c.scope = True, "col"
-        for row in rows[header_rows:]:
-            if row.cells and row.cells[0].header:
-                row.cells[0].scope = "row"
-        return model.Table(rows=rows, caption=caption, header_rows=header_rows)
+        return headed_table(rows, header_rows, caption)
