@@ -359,7 +359,9 @@ def _tables(page: Any) -> list[tuple[float, float, float, float, Any]]:
         if header_rows == 0 and tab.header is not None and tab.header.names:
             header_rows = 1
         x0, y0, x1, y1 = tab.bbox
-        out.append((x0, y0, x1, y1, table_from_rows(rows, header_rows)))
+        grid = [list(getattr(row, "cells", [])) for row in getattr(tab, "rows", [])]
+        table = table_from_rows(rows, header_rows, grid if len(grid) == len(rows) else None)
+        out.append((x0, y0, x1, y1, table))
     return out
 
 

@@ -462,10 +462,55 @@ def _merge_lone_bullets(lines: list[Line]) -> list[Line]:
     return out
 
 
-def table_from_rows(rows: list[list[str | None]], header_rows: int) -> model.Table:
+def table_from_rows(rows: list[list[str | None]], header_rows: int,
+                    grid: list[list[tuple[float, float, float, float] | None]] | None = None) -> model.Table:
+    """A table from the table finder's rows. With its cell boxes (``grid``: a box per grid position,
+    None where a merged cell covers it) merged cells keep their extent (colspan, rowspan) instead of
+    leaving empty cells; header rows that span rows extend the header; an empty top-left cell over a
+    header row makes the first column row headers."""
+    spans = _spans(grid) if grid else None
     out_rows = []
     for r, row in enumerate(rows):
         header = r < header_rows
-        cells = [text_cell(" ".join((c or "").split()), header, "col" if header else None) for c in row]
+        cells = []
+        for c, text in enumerate(row):
+            if spans is not None and spans[r][c] is None:
+                continue                              # covered by a merged cell to the left or above
+            cell = text_cell(" ".join((text or "").split()), header, "col" if header else None)
+            if spans is not None:
+                cell.colspan, cell.rowspan = spans[r][c]   # type: ignore[misc]
+            cells.append(cell)
         out_rows.append(model.Row(cells=cells))
-    return model.Table(rows=out_rows, header_rows=header_rows)
+    if header_rows and spans is not None:
+        header_rows = max([header_rows] + [r + s[1] for r in range(header_rows) for s in spans[r] if s])
+        for row in out_rows[:header_rows]:
+            for cell in row.cells:
+                cell.header, cell.scope = True, "col"
+    header_cols = 0
+    if header_rows and out_rows and out_rows[0].cells and not out_rows[0].cells[0].text \
+            and all(r.cells for r in out_rows[header_rows:]):
+        header_cols = 1
+        for row in out_rows[header_rows:]:
+            row.cells[0].header, row.cells[0].scope = True, "row"
+    return model.Table(rows=out_rows, header_rows=header_rows, header_cols=header_cols)
+
+
+def _spans(grid: list[list[tuple[float, float, float, float] | None]]) -> list[list[tuple[int, int] | None]]:
+    """(colspan, rowspan) of each cell that starts at a grid position, None where one is covered."""
+    cols = max((len(r) for r in grid), default=0)
+    col_x = [min((r[c][0] for r in grid if c < len(r) and r[c]), default=0.0) for c in range(cols)]
+    row_y = [min((b[1] for b in r if b), default=0.0) for r in grid]
+    out: list[list[tuple[int, int] | None]] = [[None] * len(r) for r in grid]
+    for r, row in enumerate(grid):
+        for c, b in enumerate(row):
+            if b is None:
+                continue
+            colspan = 1
+            while c + colspan < len(row) and row[c + colspan] is None and b[2] > col_x[c + colspan] + 1:
+                colspan += 1
+            rowspan = 1
+            while r + rowspan < len(grid) and c < len(grid[r + rowspan]) and grid[r + rowspan][c] is None \
+                    and b[3] > row_y[r + rowspan] + 1:
+                rowspan += 1
+            out[r][c] = (colspan, rowspan)
+    return out
