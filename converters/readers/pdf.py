@@ -1,6 +1,12 @@
-"""PDF → Document (pymupdf for text, images and tables; pikepdf for the structure tree; Tesseract
-for scanned pages). Structure is inferred from the layout (see pdf_layout.py); when the PDF is
-tagged, the text alternatives of its Figure elements are kept with the images, in order."""
+"""PDF → Document (pymupdf for text, images and tables; pikepdf + pdfplumber for structure trees
+MuPDF does not report; Tesseract for scanned pages and pages whose fonts have no Unicode mapping).
+
+Tagged content first: a tagged PDF is read from its structure tree (pdf_tagged.py through MuPDF,
+else pdf_struct.py straight from the tree). Otherwise the structure is inferred from the layout
+(pdf_layout.py) from lines whose raised and lowered runs are marked (pdf_text.py). Every reader
+fills ``metadata.quality``: unmapped and OCR'd pages, the OCR packs and confidence, the declared
+language, the furniture removed and the source's own text layer.
+"""
 
 from __future__ import annotations
 
