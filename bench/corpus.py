@@ -83,7 +83,7 @@ def document(entry: Entry) -> Path | None:
     if entry.pages is None and entry.scan is None:
         return entry.original
     recipe = hashlib.sha256(repr((entry.pages, entry.scan)).encode()).hexdigest()[:8]
-    derived = cache_dir() / "derived" / f"{entry.id}-{recipe}{entry.suffix}"
+    derived = cache_dir() / "derived" / recipe / f"{entry.id}{entry.suffix}"
     if not derived.exists() or derived.stat().st_mtime < entry.original.stat().st_mtime:
         derived.parent.mkdir(parents=True, exist_ok=True)
         _derive(entry, derived)

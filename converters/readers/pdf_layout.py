@@ -92,6 +92,7 @@ def furniture(pages: list[PageItems], body: float) -> set[tuple[int, int]]:
     top_slots: dict[tuple[int, int], list[tuple[int, int, Line]]] = defaultdict(list)
     for p, page in enumerate(pages):
         seen: set[str] = set()
+        topmost = min(range(len(page.lines)), key=lambda k: page.lines[k].y0, default=None)
         for i, ln in enumerate(page.lines):
             top = ln.y1 <= page.height * FURNITURE_BAND
             bottom = ln.y0 >= page.height * (1 - FURNITURE_BAND)
@@ -105,14 +106,14 @@ def furniture(pages: list[PageItems], body: float) -> set[tuple[int, int]]:
             if key not in seen:
                 pages_with[key] += 1
                 seen.add(key)
-            if top and ln.size <= body * 1.05 and len(plain(ln.text)) <= 90:
+            if top and i == topmost and ln.size <= body * 1.05 and len(plain(ln.text)) <= 90:
                 top_slots[(round(ln.y0 / 3), round(ln.size))].append((p, i, ln))
     repeat = 2 if len(pages) <= 6 else 3
     if len(pages) >= 2:
         for p, i, key in band_lines:
             if pages_with[key] >= repeat:
                 drop.add((p, i))
-    # running section titles: a small line at the same height at the top of most pages
+    # running section titles: the topmost line of most pages, small, at the same height
     for slot in top_slots.values():
         covered = len({p for p, _, _ in slot})
         if (len(pages) >= 4 and covered >= max(4, 0.5 * len(pages))) or (2 <= len(pages) < 4 and covered == len(pages)):

@@ -74,7 +74,7 @@ def test_wikipedia_infobox_kept_apart_from_the_body() -> None:
 def test_scan_in_russian_read_with_the_russian_model() -> None:
     doc = read_entry("scan-ru")
     q = doc.metadata.quality
-    assert q.ocr_pages == [1] and q.ocr_languages[0] == "rus" and (q.ocr_confidence or 0) > 80
+    assert q.ocr_pages == [1, 2] and q.ocr_languages[0] == "rus" and (q.ocr_confidence or 0) > 80
     assert "операционной системы" in doc.plain_text()
 
 
