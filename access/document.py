@@ -170,10 +170,11 @@ class Notes(BaseModel):
 
 
 class Section(BaseModel):
-    """A slide or a chapter; sections may hold headings and nest."""
+    """A slide or a chapter; sections may hold headings and nest. ``aside``: a margin note, sidebar
+    or infobox kept apart from the body, placed after the paragraph it sits beside."""
 
     type: Literal["section"] = "section"
-    kind: Literal["chapter", "slide", "part"] = "part"
+    kind: Literal["chapter", "slide", "part", "aside"] = "part"
     label: str | None = None          # "Slide 3"
     blocks: list[Block]
 

@@ -80,4 +80,7 @@ if [ -f package.json ]; then
     echo "$want" > node_modules/.access-installed
   fi
 fi
+# 4. real-world corpus documents that Debian's packages provide (tests/corpus/SOURCES.md), into a cache
+#    outside the work tree; only missing ones are fetched (apt-get download, one member per package)
+.venv/bin/python bench/corpus.py --install || say "corpus: some Debian documents could not be fetched"
 say "ready ($ROOT)"

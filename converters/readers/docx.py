@@ -183,13 +183,17 @@ class _DocxReader:
         rpr = r.find("w:rPr", NS)
         strong = rpr is not None and _on(rpr.find("w:b", NS))
         emphasis = rpr is not None and _on(rpr.find("w:i", NS))
+        align = rpr.find("w:vertAlign", NS) if rpr is not None else None
+        position = {"superscript": "super", "subscript": "sub"}.get(align.get(q("w:val"), "")) \
+            if align is not None else None
         lang_el = rpr.find("w:lang", NS) if rpr is not None else None
         lang = lang_el.get(q("w:val")) if lang_el is not None else None
         if lang and self.default_lang and lang.split("-")[0].lower() == self.default_lang.split("-")[0].lower():
             lang = None                          # only a change of language is worth marking
         for el in r.iterchildren():
             if el.tag == q("w:t"):
-                inlines.append(model.Span(text=el.text or "", strong=strong, emphasis=emphasis, href=href, lang=lang))
+                inlines.append(model.Span(text=el.text or "", strong=strong, emphasis=emphasis, href=href, lang=lang,
+                                          position=position))
             elif el.tag == q("w:tab") or el.tag in (q("w:br"), q("w:cr")):
                 inlines.append(model.Span(text=" "))
             elif el.tag == q("w:footnoteReference"):
@@ -237,16 +241,29 @@ class _DocxReader:
             if is_header and k == header_rows:
                 header_rows += 1
             cells = []
+            col = 0
             for tc in tr.findall("w:tc", NS):
                 blocks: list[Any] = []
                 for p in tc.findall("w:p", NS):
                     self._paragraph(p, blocks)
                 span = tc.find("w:tcPr/w:gridSpan", NS)
-                colspan = int(span.get(q("w:val"), "1")) if span is not None else 1
+                colspan = int(span.get(q("w:val"), "1")) if span is not None and \
+                    span.get(q("w:val"), "1").isdigit() else 1
+                merge = tc.find("w:tcPr/w:vMerge", NS)
+                if merge is not None and merge.get(q("w:val"), "continue") != "restart":
+                    above = _cell_at(rows, col)             # continues the merged cell above: one taller cell
+                    if above is not None:
+                        above.rowspan += 1
+                        col += colspan
+                        continue
                 cells.append(model.Cell(blocks=blocks, colspan=colspan))
+                col += colspan
             rows.append(model.Row(cells=cells))
         if header_rows == 0 and first_row_flag and len(rows) > 1:
             header_rows = 1
+        if header_rows:                        # header cells that span rows make those rows header rows too
+            header_rows = min(len(rows), max([header_rows] + [k + c.rowspan for k, r in enumerate(rows[:header_rows])
+                                                              for c in r.cells]))
         for r in rows[:header_rows]:
             for c in r.cells:
                 c.header, c.scope = True, "col"
@@ -275,6 +292,17 @@ class _DocxReader:
                 doc.footnotes[key] = blocks
 
 
+def _cell_at(rows: list[model.Row], col: int) -> model.Cell | None:
+    """The cell that covers grid column ``col`` in the nearest row above that has one starting there."""
+    for row in reversed(rows):
+        start = 0
+        for cell in row.cells:
+            if start == col:
+                return cell
+            start += cell.colspan
+    return None
+
+
 def _on(el: Any) -> bool:
     return el is not None and el.get(q("w:val"), "true") not in ("0", "false", "none")
 
@@ -284,9 +312,9 @@ def _merge(inlines: list[Any]) -> list[Any]:
     for i in inlines:
         prev = out[-1] if out else None
         if isinstance(i, model.Span) and isinstance(prev, model.Span) and \
-                (i.strong, i.emphasis, i.href, i.lang) == (prev.strong, prev.emphasis, prev.href, prev.lang):
-            out[-1] = model.Span(text=out[-1].text + i.text, strong=i.strong, emphasis=i.emphasis, href=i.href,
-                                 lang=i.lang)
+                (i.strong, i.emphasis, i.href, i.lang, i.position) == (prev.strong, prev.emphasis, prev.href,
+                                                                       prev.lang, prev.position):
+            out[-1] = prev.model_copy(update={"text": prev.text + i.text})
         else:
             out.append(i)
     return out

@@ -20,10 +20,17 @@ from converters.readers.common import finish, read_bytes
 from converters.readers.text import decode
 
 DROP = {"script", "style", "noscript", "template", "iframe", "object", "embed", "form", "button", "input",
-        "select", "textarea", "svg", "canvas", "video", "audio", "nav", "header", "footer", "aside", "head"}
+        "select", "textarea", "canvas", "video", "audio", "nav", "header", "footer", "head"}
 BLOCK_TAGS = {"p", "div", "section", "article", "main", "ul", "ol", "table", "figure", "blockquote", "pre",
-              "h1", "h2", "h3", "h4", "h5", "h6", "img", "dl", "hr", "address", "details", "summary"}
-DATA_URI = re.compile(r"^data:(image/(png|jpeg|gif|webp));base64,(.+)$", re.S)
+              "h1", "h2", "h3", "h4", "h5", "h6", "img", "dl", "hr", "address", "details", "summary", "svg", "aside"}
+DATA_URI = re.compile(r"^data:(image/(png|jpeg|gif|webp|svg\+xml));base64,(.+)$", re.S)
+SVG_NS = "http://www.w3.org/2000/svg"
+SVG_UNSAFE = {"script", "foreignObject", "iframe", "object", "embed", "handler", "listener"}
+# the HTML parser lower-cases attribute names; SVG's are case-sensitive
+SVG_CASE = {n.lower(): n for n in ("viewBox", "preserveAspectRatio", "gradientUnits", "gradientTransform",
+                                   "patternUnits", "patternTransform", "clipPathUnits", "markerWidth",
+                                   "markerHeight", "refX", "refY", "textLength", "lengthAdjust", "stdDeviation",
+                                   "baseFrequency", "numOctaves", "pathLength", "markerUnits", "maskUnits")}
 
 
 def read_html(source: SourceFile, options: ConvertOptions, ctx: Context) -> model.Document:
@@ -69,13 +76,17 @@ class _Walker:
             pending.append(model.Span(text=el.text))
         for child in el:
             tag = child.tag if isinstance(child.tag, str) else ""
-            if tag in DROP:
+            if tag in DROP or is_navigation(child):
                 pass
             elif tag in BLOCK_TAGS or tag in ("li", "dt", "dd"):
                 flush()
                 out.extend(self.block(child, tag))
             elif tag:
                 pending.extend(self.inlines(child))
+                pictures = self.pictures(child)
+                if pictures:                    # an image inside a link or a span: a figure of its own
+                    flush()
+                    out.extend(pictures)
             if child.tail and child.tail.strip():
                 pending.append(model.Span(text=child.tail))
         flush()
@@ -87,7 +98,8 @@ class _Walker:
             return [model.Heading(level=int(tag[1]), inlines=spans)] if spans else []
         if tag == "p":
             spans = _clean(self.inlines(el, top=True))
-            return [model.Paragraph(inlines=spans, lang=el.get("lang"))] if spans else []
+            para = [model.Paragraph(inlines=spans, lang=el.get("lang"))] if spans else []
+            return para + self.pictures(el)
         if tag in ("ul", "ol"):
             items = [model.ListItem(blocks=self.blocks(li)) for li in el if getattr(li, "tag", "") == "li"]
             start = el.get("start", "1")
@@ -97,12 +109,18 @@ class _Walker:
             return [self.table(el)]
         if tag == "img":
             return [self.image(el, None)]
+        if tag == "svg":
+            return [svg_figure(el, None)]
+        if tag == "aside":
+            inner = self.blocks(el)
+            return [model.Section(kind="aside", blocks=inner)] if inner else []
         if tag == "figure":
             cap = el.find(".//figcaption")
             caption = " ".join(cap.text_content().split()) if cap is not None else None
-            imgs = el.findall(".//img")
-            if imgs:
-                return [self.image(img, caption) for img in imgs]
+            pictures = [p for p in el.iter() if getattr(p, "tag", "") in ("img", "svg")
+                        and not any(getattr(a, "tag", "") == "svg" for a in p.iterancestors())]
+            if pictures:
+                return [self.image(p, caption) if p.tag == "img" else svg_figure(p, caption) for p in pictures]
             return self.blocks(el)
         if tag == "blockquote":
             return [model.Quote(blocks=self.blocks(el))]
@@ -112,9 +130,20 @@ class _Walker:
             return []
         return self.blocks(el)
 
+    def pictures(self, el: Any) -> list[model.Figure]:
+        """The images and inline SVGs inside an inline element or a paragraph, as figures."""
+        out: list[model.Figure] = []
+        for pic in el.iter():
+            tag = pic.tag if isinstance(pic.tag, str) else ""
+            if tag == "img":
+                out.append(self.image(pic, None))
+            elif tag == "svg" and not any(getattr(a, "tag", "") == "svg" for a in pic.iterancestors()):
+                out.append(svg_figure(pic, None))
+        return out
+
     def inlines(self, el: Any, top: bool = False, **flags: Any) -> list[Any]:
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in DROP:
+        if tag in DROP or tag == "svg":
             return []
         f = dict(flags)
         if tag in ("strong", "b"):
@@ -125,6 +154,8 @@ class _Walker:
             f["code"] = True
         elif tag == "a" and el.get("href"):
             f["href"] = el.get("href")
+        elif tag in ("sup", "sub"):
+            f["position"] = "super" if tag == "sup" else "sub"
         if el.get("lang") and not top:
             f["lang"] = el.get("lang")
         out: list[Any] = []
@@ -175,6 +206,43 @@ class _Walker:
             else 0
         return model.Table(rows=rows, header_rows=header_rows, header_cols=header_cols,
                            caption=" ".join(cap.text_content().split()) if cap is not None else None)
+
+
+NAVIGATION_CLASS = re.compile(r"\bnav(?:header|footer|bar|igation|-links)?\b|\bbreadcrumbs?\b", re.I)
+
+
+def is_navigation(el: Any) -> bool:
+    """Page navigation that is not content: role="navigation", or a class such as DocBook's
+    navheader/navfooter (its "Previous / Next / Home" tables)."""
+    return el.get("role") == "navigation" or bool(NAVIGATION_CLASS.search(el.get("class") or ""))
+
+
+def svg_figure(svg: Any, caption: str | None) -> model.Figure:
+    """An inline SVG kept as an image/svg+xml figure (scripts, event handlers and foreign content
+    removed); its text alternative is its aria-label or <title>, else None."""
+    from copy import deepcopy
+
+    clean = deepcopy(svg)
+    for el in list(clean.iter()):
+        local = etree.QName(el).localname if isinstance(el.tag, str) else ""
+        if local in SVG_UNSAFE:
+            parent = el.getparent()
+            if parent is not None:
+                parent.remove(el)
+            continue
+        for name in list(el.attrib):
+            value = el.attrib[name].strip().lower()
+            if name.lower().startswith("on") or (name.endswith("href") and not value.startswith("#")):
+                del el.attrib[name]
+            elif name in SVG_CASE:
+                el.attrib[SVG_CASE[name]] = el.attrib.pop(name)
+    title = next((t for t in svg.iter() if isinstance(t.tag, str) and etree.QName(t).localname == "title"), None)
+    alt = svg.get("aria-label") or (" ".join(title.text_content().split()) if title is not None else None)
+    decorative = svg.get("aria-hidden") == "true" or svg.get("role") in ("presentation", "none")
+    clean.set("xmlns", SVG_NS)
+    data = etree.tostring(clean, encoding="utf-8", method="xml")
+    return model.Figure(image=data, media_type="image/svg+xml", alt=alt or None, decorative=decorative,
+                        caption=caption, source_ref="inline svg")
 
 
 def _int(value: str | None) -> int:

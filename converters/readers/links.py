@@ -10,15 +10,21 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def page_links(page: Any) -> list[tuple[str, str]]:
-    """(anchor text, URI) of a page's external links, in reading order."""
+    """(anchor text, URI) of a page's external links, in reading order: the words whose middle lies
+    in the link's rectangle (the page's words are read once, not once per link)."""
     out: list[tuple[str, str]] = []
-    for link in page.get_links():
-        uri = link.get("uri")
-        if not uri or not uri.strip().lower().startswith(SAFE_SCHEMES):
-            continue
-        text = " ".join(page.get_textbox(link["from"]).split())
+    links = [link for link in page.get_links()
+             if (link.get("uri") or "").strip().lower().startswith(SAFE_SCHEMES)]
+    if not links:
+        return out
+    words = page.get_text("words")
+    for link in links:
+        r = link["from"]
+        inside = [w[4] for w in words if r.x0 - 1 <= (w[0] + w[2]) / 2 <= r.x1 + 1
+                  and r.y0 - 1 <= (w[1] + w[3]) / 2 <= r.y1 + 1]
+        text = " ".join(inside)
         if 2 <= len(text) <= 300:
-            out.append((text, uri))
+            out.append((text, link["uri"]))
     return out
 
 

@@ -1,6 +1,12 @@
-"""PDF → Document (pymupdf for text, images and tables; pikepdf for the structure tree; Tesseract
-for scanned pages). Structure is inferred from the layout (see pdf_layout.py); when the PDF is
-tagged, the text alternatives of its Figure elements are kept with the images, in order."""
+"""PDF → Document (pymupdf for text, images and tables; pikepdf + pdfplumber for structure trees
+MuPDF does not report; Tesseract for scanned pages and pages whose fonts have no Unicode mapping).
+
+Tagged content first: a tagged PDF is read from its structure tree (pdf_tagged.py through MuPDF,
+else pdf_struct.py straight from the tree). Otherwise the structure is inferred from the layout
+(pdf_layout.py) from lines whose raised and lowered runs are marked (pdf_text.py). Every reader
+fills ``metadata.quality``: unmapped and OCR'd pages, the OCR packs and confidence, the declared
+language, the furniture removed and the source's own text layer.
+"""
 
 from __future__ import annotations
 
@@ -11,17 +17,24 @@ from typing import Any
 
 from access.context import Context
 from access.conversion import ReaderSpec
-from access.document import Document, Figure, Metadata
+from access.document import Document, Figure, Metadata, SourceQuality
 from access.errors import EmptyFile, EncryptedDocument, InvalidDocument
 from access.models import ConvertOptions, SourceFile
-from converters.readers.common import check_page_limit, clean_language, display_name, finish
+from converters.readers.common import SOURCE_TEXT_CAP, check_page_limit, clean_language, display_name, finish
+from converters.readers.language import contradicts, identify
 from converters.readers.links import apply_links, page_links
-from converters.readers.pdf_layout import Line, PageItems, build_blocks, table_from_rows
+from converters.readers.ocr import OcrRun
+from converters.readers.pdf_layout import Layout, Line, PageItems, build_blocks, table_from_rows
+from converters.readers.pdf_text import line_of
+from converters.readers.textnorm import looks_mis_mapped, normalise_text, unreadable_count
 
 MIN_IMAGE_SIDE = 24          # points: smaller images are decoration (bullets, rules)
 OCR_DPI_RANGE = (200, 300)     # render scans at their own resolution, within this range
 SCANNED_TEXT_CHARS = 20      # a page with less text than this and a page-sized image is scanned
 BOLD_STROKE_RATIO = 1.25     # an OCR line whose strokes are this much wider than the median line's is bold
+UNMAPPED_MIN_GLYPHS = 20     # a page with at least this many unreadable glyphs,
+UNMAPPED_SHARE = 0.1         # making up this share of its text, is OCR'd
+MAX_DRAWINGS = 2000          # pages drawn with more vector paths (charts, maps) are not searched for infoboxes
 IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif"}
 
 
@@ -42,37 +55,98 @@ def read_pdf(source: SourceFile, options: ConvertOptions, ctx: Context) -> Docum
             raise InvalidDocument("The PDF has no pages.")
         check_page_limit(pdf.page_count, ctx)
         meta = pdf.metadata or {}
-        language = clean_language(_catalog_string(pdf, "Lang")) or options.language
+        declared = clean_language(_catalog_string(pdf, "Lang"))
         tagged = _is_tagged(pdf)
-        alts = figure_alts(path) if tagged else []
+        unmapped = unmapped_pages(pdf)
+        language = working_language(pdf, options.language or declared, set(unmapped))
         warnings: list[str] = []
-        ocr_pages: list[int] = []
-        blocks = read_structure(pdf, ctx, alts, warnings) if tagged else None
+        quality = SourceQuality(declared_language=declared, unmapped_pages=unmapped)
+        layout: Layout | None = None
+        blocks = read_structure(pdf, ctx, figure_alts(path), warnings, language) if tagged and not unmapped \
+            else None
         structure = "tags" if blocks is not None else "inferred"
+        if blocks is None and tagged and not unmapped:
+            from converters.readers.pdf_struct import read_struct_tree
+
+            layout = read_struct_tree(path, pdf, ctx, language, warnings)
+            if layout is not None:
+                blocks, structure = layout.blocks, "tags (structure tree)"
+                quality.furniture_removed = layout.furniture
         if blocks is None:
-            pages, ocr_pages, warnings = extract_pages(pdf, options, ctx, language, alts)
-            blocks = build_blocks(pages)
+            ocr = OcrRun(language)
+            pages = extract_pages(pdf, options, ctx, ocr, set(unmapped), warnings, quality)
+            layout = build_blocks(pages, language or "en")
+            blocks = layout.blocks
+            quality.furniture_removed = layout.furniture
+            quality.ocr_languages = ocr.packs_used
+            quality.ocr_confidence = ocr.confidence
+        else:
+            quality.source_text = normalise_text("\n".join(pdf[n].get_text("text")
+                                                           for n in range(pdf.page_count)))[:SOURCE_TEXT_CAP]
+        if unmapped:
+            pages_text = _page_list(unmapped)
+            warnings.append(f"Page(s) {pages_text} use fonts without a Unicode mapping: their text layer is "
+                            + ("unreadable, so they were recognised by OCR." if options.ocr else
+                               "unreadable and OCR is switched off, so their text is missing or garbled."))
         page_count = pdf.page_count
         apply_links(blocks, [link for page in pdf for link in page_links(page)])
-    doc = Document(metadata=Metadata(title=_good_title(meta.get("title")), language=language,
+    doc = Document(metadata=Metadata(title=_good_title(meta.get("title")), language=declared,
                                      authors=[a for a in [meta.get("author", "").strip()] if a],
-                                     subject=meta.get("subject") or None, page_count=page_count))
+                                     subject=meta.get("subject") or None, page_count=page_count,
+                                     quality=quality))
     doc.blocks = blocks
-    doc.metadata.extra.update({"tagged": tagged, "structure": structure, "ocr_pages": ocr_pages})
+    if layout is not None:
+        doc.footnotes.update(layout.footnotes)
+    doc.metadata.extra.update({"tagged": tagged, "structure": structure, "ocr_pages": quality.ocr_pages})
     doc.warnings.extend(warnings)
     return finish(doc, source, options, "pdf")
 
 
-def read_structure(pdf: Any, ctx: Context, alts: list[str | None], warnings: list[str]) -> list[Any] | None:
+def working_language(pdf: Any, given: str | None, unmapped: set[int]) -> str | None:
+    """The language to hyphenate and OCR with before the document is read: the one given or declared,
+    unless the readable text layer of the first pages clearly says otherwise; else that text's."""
+    sample = "".join(pdf[n].get_text("text") for n in range(min(pdf.page_count, 12)) if n + 1 not in unmapped)
+    letters = sum(c.isalpha() for c in sample[:20_000])
+    found = identify(normalise_text(sample))
+    if given and not contradicts(given, found, letters):
+        return given
+    return found.language if found is not None else given
+
+
+def unmapped_pages(pdf: Any) -> list[int]:
+    """1-based pages whose text layer is mostly glyphs without Unicode (U+FFFD, unmapped private use,
+    control characters: a font without a ToUnicode map) or mapped to the wrong code page (Cyrillic
+    that reads as Latin-1 letters). Those pages are OCR'd instead."""
+    out = []
+    for n in range(pdf.page_count):
+        text = normalise_text("".join(pdf[n].get_text("text").split()))
+        bad = unreadable_count(text)
+        if (bad >= UNMAPPED_MIN_GLYPHS and bad >= UNMAPPED_SHARE * len(text)) or looks_mis_mapped(text):
+            out.append(n + 1)
+    return out
+
+
+def _page_list(pages: list[int]) -> str:
+    """1, 2, 3, 7 → "1-3, 7"."""
+    runs: list[list[int]] = []
+    for p in pages:
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def read_structure(pdf: Any, ctx: Context, alts: list[str | None], warnings: list[str],
+                   language: str | None = None) -> list[Any] | None:
     """Blocks from the structure tree, or None when the tags do not cover the text (then the
     layout is inferred instead): a page with text but no structure elements, or a scanned page."""
     import pymupdf
 
     from converters.readers.pdf_tagged import TaggedBuilder, has_structure
 
-    flags = (pymupdf.TEXT_COLLECT_STRUCTURE | pymupdf.TEXT_PRESERVE_IMAGES | pymupdf.TEXT_PRESERVE_LIGATURES
-             | pymupdf.TEXT_MEDIABOX_CLIP)
-    builder = TaggedBuilder(lambda img, page_no, alt: _figure(img, page_no, alt, warnings), alts)
+    flags = pymupdf.TEXT_COLLECT_STRUCTURE | pymupdf.TEXT_PRESERVE_IMAGES | pymupdf.TEXT_MEDIABOX_CLIP
+    builder = TaggedBuilder(lambda img, page_no, alt: _figure(img, page_no, alt, warnings), alts, language or "en")
     labels = _labels(pdf)
     for n, page in enumerate(pdf):
         ctx.check_cancelled()
@@ -163,14 +237,15 @@ def _has_figure_kid(node: Any, depth: int = 0) -> bool:
     return False
 
 
-def extract_pages(pdf: Any, options: ConvertOptions, ctx: Context, language: str | None,
-                  alts: list[str | None]) -> tuple[list[PageItems], list[int], list[str]]:
+def extract_pages(pdf: Any, options: ConvertOptions, ctx: Context, ocr: OcrRun, unmapped: set[int],
+                  warnings: list[str], quality: SourceQuality) -> list[PageItems]:
+    """Every page's lines (with raised/lowered runs marked), figures, ruled tables and filled boxes;
+    scanned pages and pages whose fonts have no Unicode mapping are recognised by OCR. Fills the
+    OCR pages and the text layer in ``quality``."""
     import pymupdf
 
     pages: list[PageItems] = []
-    ocr_pages: list[int] = []
-    warnings: list[str] = []
-    alt_iter = iter(alts)
+    text_layer: list[str] = []
     labels = _labels(pdf)
     for n, page in enumerate(pdf):
         ctx.check_cancelled()
@@ -178,8 +253,10 @@ def extract_pages(pdf: Any, options: ConvertOptions, ctx: Context, language: str
         rect = page.rect
         items = PageItems(number=n + 1, label=labels[n] if labels else str(n + 1),
                           width=rect.width, height=rect.height)
-        data = page.get_text("dict", flags=pymupdf.TEXT_PRESERVE_IMAGES | pymupdf.TEXT_PRESERVE_LIGATURES
-                             | pymupdf.TEXT_MEDIABOX_CLIP)
+        # ligatures kept as the font maps them (ﬁ, ﳋ) and expanded by normalise_text: MuPDF's own expansion
+        # puts the letters of an Arabic ligature in visual order
+        data = page.get_text("dict", flags=pymupdf.TEXT_PRESERVE_IMAGES | pymupdf.TEXT_MEDIABOX_CLIP
+                             | pymupdf.TEXT_PRESERVE_LIGATURES)
         text_chars = 0
         big_image = False
         scan_dpi = OCR_DPI_RANGE[0]
@@ -192,34 +269,36 @@ def extract_pages(pdf: Any, options: ConvertOptions, ctx: Context, language: str
                     scan_dpi = int(min(max(native, OCR_DPI_RANGE[0]), OCR_DPI_RANGE[1]))
                 if min(x1 - x0, y1 - y0) < MIN_IMAGE_SIDE:
                     continue
-                items.figures.append((x0, y0, x1, y1, _figure(block, n + 1, next(alt_iter, None), warnings)))
+                items.figures.append((x0, y0, x1, y1, _figure(block, n + 1, None, warnings)))
                 continue
             for line in block.get("lines", []):
-                spans = [s for s in line.get("spans", []) if s.get("text", "").strip()]
-                if not spans:
-                    continue
-                text = "".join(s["text"] for s in line["spans"]).strip()
-                text_chars += len(text)
-                main = max(spans, key=lambda s: len(s["text"].strip()))
-                bold = all((s.get("flags", 0) & 16) or "bold" in s.get("font", "").lower() for s in spans)
-                x0, y0, x1, y1 = line["bbox"]
-                items.lines.append(Line(text, x0, y0, x1, y1, round(main["size"], 1), bool(bold), b_no))
-        if text_chars < SCANNED_TEXT_CHARS and (big_image or not items.lines):
-            if options.ocr and (big_image or items.figures or _has_images(page)):
-                _ocr_page(page, items, language, scan_dpi)
-                if big_image:
-                    items.figures = [f for f in items.figures
-                                     if (f[2] - f[0]) * (f[3] - f[1]) <= 0.5 * rect.width * rect.height]
-                ocr_pages.append(n + 1)
-            elif big_image and not options.ocr:
+                made = line_of(line, b_no)
+                if made is not None:
+                    text_chars += len(made.text)
+                    items.lines.append(made)
+        scanned = text_chars < SCANNED_TEXT_CHARS and (big_image or not items.lines)
+        if (scanned or n + 1 in unmapped) and options.ocr and (big_image or items.figures or _has_images(page)
+                                                               or n + 1 in unmapped):
+            items.lines = []
+            _ocr_page(page, items, ocr, scan_dpi)
+            if big_image:
+                items.figures = [f for f in items.figures
+                                 if (f[2] - f[0]) * (f[3] - f[1]) <= 0.5 * rect.width * rect.height]
+            quality.ocr_pages.append(n + 1)
+        else:
+            if scanned and big_image and not options.ocr:
                 warnings.append(f"Page {n + 1} is a scanned image and OCR is switched off: its text is missing.")
-        elif _has_rules(page):
-            items.tables = _tables(page)
+            text_layer.append(page.get_text("text"))
+            if _has_rules(page):
+                items.tables = _tables(page)
+            items.boxes = _filled_boxes(page)
         pages.append(items)
-    if ocr_pages:
-        warnings.append(f"Text of {len(ocr_pages)} scanned page(s) was recognised by OCR; check it against the "
-                        "original.")
-    return pages, ocr_pages, warnings
+    if quality.ocr_pages:
+        warnings.append(f"Text of {len(quality.ocr_pages)} page(s) was recognised by OCR "
+                        f"({'+'.join(ocr.packs_used) or 'no text found'}, mean confidence "
+                        f"{ocr.confidence if ocr.confidence is not None else 0:.0f} %); check it against the original.")
+    quality.source_text = normalise_text("\n".join(text_layer))[:SOURCE_TEXT_CAP] or None
+    return pages
 
 
 def _labels(pdf: Any) -> list[str] | None:
@@ -286,19 +365,20 @@ def _tables(page: Any) -> list[tuple[float, float, float, float, Any]]:
         if header_rows == 0 and tab.header is not None and tab.header.names:
             header_rows = 1
         x0, y0, x1, y1 = tab.bbox
-        out.append((x0, y0, x1, y1, table_from_rows(rows, header_rows)))
+        grid = [list(getattr(row, "cells", [])) for row in getattr(tab, "rows", [])]
+        table = table_from_rows(rows, header_rows, grid if len(grid) == len(rows) else None)
+        out.append((x0, y0, x1, y1, table))
     return out
 
 
-def _ocr_page(page: Any, items: PageItems, language: str | None, dpi: int) -> None:
+def _ocr_page(page: Any, items: PageItems, ocr: OcrRun, dpi: int) -> None:
     import pymupdf
 
-    from converters.readers.ocr import ocr_png, stroke_width
+    from converters.readers.ocr import stroke_width
 
     zoom = dpi / 72
     pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY)
-    lines, _pack = ocr_png(pix.tobytes("png"), language)
-    lines = [ln for ln in lines if ln.text.strip()]
+    lines = [ln for ln in ocr.recognise(pix.tobytes("png")) if ln.text.strip()]
     # bold type has wider strokes: compare each line with the page's typical (median) line
     strokes = [stroke_width(pix.samples, pix.stride, ln) for ln in lines]
     typical = sorted(strokes)[len(strokes) // 2] if strokes else 0.0
@@ -306,8 +386,30 @@ def _ocr_page(page: Any, items: PageItems, language: str | None, dpi: int) -> No
         # pixels → points; height of capital letters ≈ 0.7 of the font size
         size = round(ln.height / zoom / 0.7)
         bold = typical > 0 and stroke > BOLD_STROKE_RATIO * typical
-        items.lines.append(Line(ln.text, ln.x0 / zoom, ln.y0 / zoom, ln.x1 / zoom, ln.y1 / zoom, float(size),
-                                bold, ln.block * 1000 + ln.par))
+        items.lines.append(Line(normalise_text(ln.text), ln.x0 / zoom, ln.y0 / zoom, ln.x1 / zoom, ln.y1 / zoom,
+                                float(size), bold, ln.block * 1000 + ln.par))
+
+
+def _filled_boxes(page: Any) -> list[tuple[float, float, float, float]]:
+    """Rectangles filled with a colour that is not white, smaller than the page: where infoboxes and
+    sidebars sit."""
+    try:
+        drawings = page.get_drawings()
+    except Exception:
+        return []
+    if len(drawings) > MAX_DRAWINGS:
+        return []
+    area = page.rect.width * page.rect.height
+    out = []
+    for d in drawings:
+        fill = d.get("fill")
+        r = d.get("rect")
+        if fill is None or r is None or sum(fill) >= 2.9 or d.get("fill_opacity", 1) < 0.2:
+            continue
+        share = r.width * r.height / area
+        if 0.02 <= share <= 0.6 and r.width >= 0.2 * page.rect.width and r.height >= 24:
+            out.append((r.x0, r.y0, r.x1, r.y1))
+    return out
 
 
 READER = ReaderSpec("pdf", read_pdf, "PDF: structure tree when tagged, layout otherwise; OCR of scanned pages")

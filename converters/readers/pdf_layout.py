@@ -1,37 +1,52 @@
 """Structure inference for PDFs without a usable structure tree (pure functions, no I/O).
 
-Input: per page, text lines with their box, font size and weight (from pymupdf, or from OCR), plus
-images and tables placed on the page. Output: Document blocks.
+Input: per page, text lines with their box, font size and weight (from pymupdf, or from OCR), with
+raised/lowered runs marked (see marks.py), plus images, tables and filled boxes placed on the page.
+Output: Document blocks, footnotes and how much page furniture was taken out.
 
+- page furniture: lines in the top or bottom band of the page whose text (digits ignored) repeats on
+  several pages — running headers and footers, whatever their exact position — small lines at the
+  same height at the top of most pages (running section titles), and page numbers in any form
+  ("12", "- 12 -", "Page 3 of 10", "iv") are dropped and counted;
+- footnotes: small lines at the foot of a page that start with the label of a raised mark found in
+  the page's body become the note's text; the mark becomes a NoteRef. Raised marks without a note
+  stay superscripts — never glued into the number before them;
 - body size = the most common font size (weighted by characters); sizes clearly above it become
   heading levels (largest = 1); bold short lines at body size become the lowest heading level;
-- running headers/footers = lines in the top/bottom margin whose text (digits ignored) repeats on
-  at least half of the pages, and bare page numbers there; both are dropped;
-- reading order: per page, regions spanning the width cut the page into bands; in each band the
-  left column is read before the right one;
-- paragraphs: lines of one text block are joined (soft hyphens undone, see reflow.join_lines); a
-  paragraph cut by a column or page break continues when the next text starts in lower case;
+- reading order: the column gutter is found where no text crosses; regions spanning the width cut
+  the page into bands and in each band the left column is read before the right one; text inside
+  a filled box (an infobox) is read as one unit, and narrow notes in the outer margin are placed as
+  asides after the paragraph they sit beside;
+- paragraphs: lines of one text block are joined (line-end hyphenation undone by dictionary, see
+  reflow.join_lines); a paragraph cut by a column or page break continues when the next text
+  starts in lower case;
 - lists: lines starting with a bullet or a number start list items.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from access import document as model
-from converters.blocks import text_cell, text_paragraph
+from converters.blocks import text_cell
+from converters.readers.marks import SUP, SUP_END, marked_paragraph, note_mark, plain
 from converters.readers.reflow import BULLET, NUMBERED, ends_sentence, join_lines
 
-MARGIN = 0.08
-PAGE_NUMBER = re.compile(r"^\s*(page\s+)?[-–—]?\s*(\d{1,4}|[ivxlc]{1,6})\s*[-–—]?(\s*(of|/)\s*\d+)?\s*$", re.I)
+FURNITURE_BAND = 0.12          # top and bottom share of the page where running headers/footers live
+PAGE_NUMBER = re.compile(r"^\s*(page|seite|страница|стр\.?|p\.)?\s*[-–—|]?\s*(\d{1,4}|[ivxlcdm]{1,7})\s*[-–—|]?"
+                         r"(\s*(of|/|von|из)\s*\d+)?\s*$", re.I)
+NOTE_LABEL = re.compile(r"^(\d{1,3}|[*†‡§¶])$")
+FOOTNOTE_START = re.compile(f"^(?:{SUP}(\\d{{1,3}}|[*†‡§¶]){SUP_END}|(\\d{{1,3}}|[*†‡§¶])(?=[\\s.)]))\\s*[.)]?\\s*")
+MARGIN_NOTE_WIDTH = 0.22       # a margin note is narrower than this share of the page
+Box = tuple[float, float, float, float]
 
 
 @dataclass
 class Line:
-    text: str
+    text: str                         # with raised/lowered runs marked (marks.py)
     x0: float
     y0: float
     x1: float
@@ -50,35 +65,59 @@ class PageItems:
     lines: list[Line] = field(default_factory=list)
     figures: list[tuple[float, float, float, float, model.Figure]] = field(default_factory=list)
     tables: list[tuple[float, float, float, float, model.Table]] = field(default_factory=list)
+    boxes: list[Box] = field(default_factory=list)       # filled rectangles: infobox candidates
+
+
+@dataclass
+class Layout:
+    blocks: list[Any]
+    footnotes: dict[str, list[Any]]
+    furniture: int
 
 
 def norm_key(text: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+    return re.sub(r"\d+", "#", " ".join(plain(text).lower().split()))
 
 
-def running_lines(pages: list[PageItems]) -> set[tuple[int, int]]:
+def is_page_number(text: str, label: str = "") -> bool:
+    bare = plain(text).strip()
+    return bool(PAGE_NUMBER.match(bare)) or (bool(label) and bare == label)
+
+
+def furniture(pages: list[PageItems], body: float) -> set[tuple[int, int]]:
     """(page index, line index) of running headers/footers and page numbers."""
     drop: set[tuple[int, int]] = set()
-    counts: Counter[str] = Counter()
-    margin_lines: list[tuple[int, int, str]] = []
+    pages_with: Counter[str] = Counter()
+    band_lines: list[tuple[int, int, str]] = []
+    top_slots: dict[tuple[int, int], list[tuple[int, int, Line]]] = defaultdict(list)
     for p, page in enumerate(pages):
         seen: set[str] = set()
+        topmost = min(range(len(page.lines)), key=lambda k: page.lines[k].y0, default=None)
         for i, ln in enumerate(page.lines):
-            in_margin = ln.y1 <= page.height * MARGIN or ln.y0 >= page.height * (1 - MARGIN)
-            if not in_margin:
+            top = ln.y1 <= page.height * FURNITURE_BAND
+            bottom = ln.y0 >= page.height * (1 - FURNITURE_BAND)
+            if not (top or bottom):
                 continue
-            if PAGE_NUMBER.match(ln.text):
+            if is_page_number(ln.text, page.label):
                 drop.add((p, i))
                 continue
-            key = norm_key(ln.text)
-            margin_lines.append((p, i, key))
+            key = ("t:" if top else "b:") + norm_key(ln.text)
+            band_lines.append((p, i, key))
             if key not in seen:
-                counts[key] += 1
+                pages_with[key] += 1
                 seen.add(key)
-    if len(pages) >= 3:
-        for p, i, key in margin_lines:
-            if counts[key] >= max(2, len(pages) // 2):
+            if top and i == topmost and ln.size <= body * 1.05 and len(plain(ln.text)) <= 90:
+                top_slots[(round(ln.y0 / 3), round(ln.size))].append((p, i, ln))
+    repeat = 2 if len(pages) <= 6 else 3
+    if len(pages) >= 2:
+        for p, i, key in band_lines:
+            if pages_with[key] >= repeat:
                 drop.add((p, i))
+    # running section titles: the topmost line of most pages, small, at the same height
+    for slot in top_slots.values():
+        covered = len({p for p, _, _ in slot})
+        if (len(pages) >= 4 and covered >= max(4, 0.5 * len(pages))) or (2 <= len(pages) < 4 and covered == len(pages)):
+            drop.update((p, i) for p, i, _ in slot)
     return drop
 
 
@@ -104,22 +143,109 @@ def size_levels(pages: list[PageItems]) -> tuple[float, dict[float, int]]:
     return body, levels
 
 
+def footnotes_of(page: PageItems, body: float, dropped: set[int]) -> tuple[set[int], dict[str, str]]:
+    """Lines of the page's footnotes and the note text per label: small lines in the lower half that
+    start with the label of a raised mark in the page's body."""
+    labels = {m.strip() for ln in page.lines for m in re.findall(f"{SUP}([^{SUP_END}]*){SUP_END}", ln.text)
+              if NOTE_LABEL.match(m.strip())}
+    if not labels:
+        return set(), {}
+    notes: dict[str, str] = {}
+    used: set[int] = set()
+    current: str | None = None
+    order = sorted((i for i in range(len(page.lines)) if i not in dropped), key=lambda i: page.lines[i].y0)
+    for i in order:
+        ln = page.lines[i]
+        small = ln.size <= body * 0.93
+        if ln.y0 < page.height * 0.45 or not small:
+            current = None
+            continue
+        m = FOOTNOTE_START.match(ln.text)
+        label = (m.group(1) or m.group(2)) if m else None
+        if label in labels and label not in notes:
+            current = label
+            notes[label] = ln.text[m.end():].strip() if m else ""
+            used.add(i)
+        elif current is not None:
+            notes[current] = join_lines(notes[current], ln.text)
+            used.add(i)
+    return used, notes
+
+
+def link_notes(text: str, page: int, notes: dict[str, str]) -> str:
+    """Raised marks whose note was found become note references."""
+    def repl(m: re.Match[str]) -> str:
+        label = m.group(1).strip()
+        return note_mark(f"fn{page}-{label}", label) if label in notes else m.group(0)
+
+    return re.sub(f"{SUP}([^{SUP_END}]*){SUP_END}", repl, text)
+
+
+@dataclass
+class TextBlock:
+    lines: list[Line]
+
+
+@dataclass
+class BoxGroup:
+    """Text blocks inside one filled box (an infobox): read together, kept apart as an aside."""
+
+    blocks: list[TextBlock]
+
+
+@dataclass
+class MarginNote:
+    block: TextBlock
+
+
+def group_blocks(lines: list[Line]) -> list[TextBlock]:
+    blocks: dict[int, list[Line]] = {}
+    for ln in lines:
+        blocks.setdefault(ln.block, []).append(ln)
+    return [TextBlock(v) for v in blocks.values()]
+
+
+def box(lines: list[Line]) -> Box:
+    return (min(ln.x0 for ln in lines), min(ln.y0 for ln in lines), max(ln.x1 for ln in lines),
+            max(ln.y1 for ln in lines))
+
+
+def gutter(page: PageItems, items: list[tuple[float, float, float, float, Any]]) -> float | None:
+    """The x of a column gutter: a vertical line in the middle of the page that no text crosses,
+    with text on both sides (at least two blocks each); None on a one-column page."""
+    narrow = [b for b in items if isinstance(b[4], TextBlock) and b[2] - b[0] < 0.6 * page.width]
+    if len(narrow) < 4:
+        return None
+    best: tuple[int, float] | None = None
+    x = page.width * 0.3
+    while x <= page.width * 0.7:
+        left = [b for b in narrow if b[2] <= x]
+        right = [b for b in narrow if b[0] >= x]
+        sides = left + right
+        # text crossing the gutter is allowed only where no column runs beside it (centred title lines)
+        blocked = any(b[0] < x < b[2] and any(o[1] < b[3] and b[1] < o[3] for o in sides) for b in narrow)
+        balance = min(len(left), len(right))
+        if not blocked and balance >= 2 and (best is None or balance > best[0]):
+            best = (balance, x)
+        x += 2
+    return best[1] if best else None
+
+
 def reading_order(page: PageItems, items: list[tuple[float, float, float, float, Any]]) -> list[Any]:
     """Order boxes (x0, y0, x1, y1, payload) top to bottom, left column before right column."""
-    mid = page.width / 2
-    tol = page.width * 0.04
+    ordered = sorted(items, key=lambda b: (round(b[1], 1), b[0]))
+    split = gutter(page, items)
+    if split is None:
+        return [b[4] for b in ordered]
+    tol = page.width * 0.01
 
     def column(b: tuple[float, float, float, float, Any]) -> int:
-        if b[2] <= mid + tol:
+        if b[2] <= split + tol:
             return 0
-        if b[0] >= mid - tol:
+        if b[0] >= split - tol:
             return 1
         return -1
 
-    ordered = sorted(items, key=lambda b: (round(b[1], 1), b[0]))
-    two_columns = sum(1 for b in ordered if column(b) == 1) >= 2 and sum(1 for b in ordered if column(b) == 0) >= 2
-    if not two_columns:
-        return [b[4] for b in ordered]
     out: list[Any] = []
     band: list[tuple[float, float, float, float, Any]] = []
     for b in ordered:
@@ -133,47 +259,75 @@ def reading_order(page: PageItems, items: list[tuple[float, float, float, float,
     return out
 
 
-@dataclass
-class TextBlock:
-    lines: list[Line]
+def _inside(inner: Box, outer: Box, slack: float = 2.0) -> bool:
+    return inner[0] >= outer[0] - slack and inner[1] >= outer[1] - slack and inner[2] <= outer[2] + slack \
+        and inner[3] <= outer[3] + slack
 
 
-def group_blocks(lines: list[Line]) -> list[TextBlock]:
-    blocks: dict[int, list[Line]] = {}
-    for ln in lines:
-        blocks.setdefault(ln.block, []).append(ln)
-    return [TextBlock(v) for v in blocks.values()]
+def page_items(page: PageItems, kept: list[Line]) -> list[tuple[float, float, float, float, Any]]:
+    """The page's text blocks, infoboxes, margin notes, figures and tables with their boxes."""
+    blocks = [(*box(tb.lines), tb) for tb in group_blocks(kept)]
+    items: list[tuple[float, float, float, float, Any]] = []
+    in_box: set[int] = set()
+    for rect in page.boxes:
+        inside = [k for k, b in enumerate(blocks) if k not in in_box and _inside(b[:4], rect)]
+        if inside and len(inside) < len(blocks):
+            in_box.update(inside)
+            items.append((*rect, BoxGroup([blocks[k][4] for k in inside])))
+    rest = [b for k, b in enumerate(blocks) if k not in in_box]
+    wide = [b for b in rest if b[2] - b[0] >= 0.35 * page.width]
+    if wide:
+        left = min(b[0] for b in wide)
+        right = max(b[2] for b in wide)
+        for b in rest:
+            narrow = b[2] - b[0] <= MARGIN_NOTE_WIDTH * page.width
+            if narrow and (b[2] <= left + 2 or b[0] >= right - 2):
+                items.append((*b[:4], MarginNote(b[4])))
+            else:
+                items.append(b)
+    else:
+        items.extend(rest)
+    items += [(x0, y0, x1, y1, fig) for x0, y0, x1, y1, fig in page.figures]
+    items += [(x0, y0, x1, y1, tab) for x0, y0, x1, y1, tab in page.tables]
+    return items
 
 
-def box(lines: list[Line]) -> tuple[float, float, float, float]:
-    return (min(ln.x0 for ln in lines), min(ln.y0 for ln in lines), max(ln.x1 for ln in lines),
-            max(ln.y1 for ln in lines))
-
-
-def build_blocks(pages: list[PageItems]) -> list[Any]:
-    """Pages → Document blocks (see the module docstring)."""
-    drop = running_lines(pages)
+def build_blocks(pages: list[PageItems], lang: str = "en") -> Layout:
+    """Pages → Document blocks, footnotes and the count of furniture lines removed."""
     body, levels = size_levels(pages)
+    drop = furniture(pages, body)
     out: list[Any] = []
-    builder = _Builder(out, body, levels)
+    notes: dict[str, list[Any]] = {}
+    builder = _Builder(out, body, levels, lang)
     for p, page in enumerate(pages):
-        kept = [ln for i, ln in enumerate(page.lines) if (p, i) not in drop and ln.text.strip()]
+        dropped = {i for (q, i) in drop if q == p}
+        note_lines, page_notes = footnotes_of(page, body, dropped)
+        for label, text in page_notes.items():
+            notes[f"fn{page.number}-{label}"] = [marked_paragraph(text)] if text else []
+        kept = [ln for i, ln in enumerate(page.lines)
+                if i not in dropped and i not in note_lines and plain(ln.text).strip()]
         kept = [ln for ln in kept if not _inside_table(ln, page.tables)]
+        if page_notes:
+            kept = [Line(link_notes(ln.text, page.number, page_notes), ln.x0, ln.y0, ln.x1, ln.y1, ln.size,
+                         ln.bold, ln.block) for ln in kept]
         builder.page_break(model.PageBreak(label=page.label))
-        items: list[tuple[float, float, float, float, Any]] = []
-        for tb in group_blocks(kept):
-            items.append((*box(tb.lines), tb))
-        items += [(x0, y0, x1, y1, fig) for x0, y0, x1, y1, fig in page.figures]
-        items += [(x0, y0, x1, y1, tab) for x0, y0, x1, y1, tab in page.tables]
-        for item in reading_order(page, items):
+        items = page_items(page, kept)
+        ordered = reading_order(page, [i for i in items if not isinstance(i[4], MarginNote)])
+        margin = sorted((i for i in items if isinstance(i[4], MarginNote)), key=lambda b: b[1])
+        for item in ordered:
             if isinstance(item, TextBlock):
                 builder.text_block(item)
+            elif isinstance(item, BoxGroup):
+                builder.aside(item.blocks)
             else:
                 builder.close_list()
                 builder.flush()
                 out.append(item)
+        for note in margin:                  # placed after the paragraph it sits beside
+            builder.aside([note[4].block])
+    builder.close_list()
     builder.flush()
-    return out
+    return Layout(out, notes, len(drop))
 
 
 def _inside_table(ln: Line, tables: list[tuple[float, float, float, float, model.Table]]) -> bool:
@@ -184,15 +338,17 @@ def _inside_table(ln: Line, tables: list[tuple[float, float, float, float, model
 class _Builder:
     """Accumulates paragraphs and list items across blocks, columns and pages."""
 
-    def __init__(self, out: list[Any], body: float, levels: dict[float, int]) -> None:
+    def __init__(self, out: list[Any], body: float, levels: dict[float, int], lang: str) -> None:
         self.out = out
         self.body = body
         self.levels = levels
+        self.lang = lang
         self.bold_level = min(6, (max(levels.values()) + 1) if levels else 2)
         self.para: str | None = None
         self.list: model.ListBlock | None = None
         self.item_text: str | None = None
         self.pending_breaks: list[model.PageBreak] = []
+        self.pending_asides: list[model.Section] = []
 
     def page_break(self, pb: model.PageBreak) -> None:
         if self.para is None and self.item_text is None:
@@ -200,8 +356,26 @@ class _Builder:
         else:
             self.pending_breaks.append(pb)   # placed after the paragraph the page cut
 
+    def aside(self, blocks: list[TextBlock]) -> None:
+        """An infobox or margin note: its own blocks in a Section(kind="aside"), after the paragraph
+        being read (which may continue after it on the page)."""
+        inner: list[Any] = []
+        sub = _Builder(inner, self.body, self.levels, self.lang)
+        for tb in blocks:
+            sub.text_block(tb)
+        sub.close_list()
+        sub.flush()
+        content = [b for b in inner if not isinstance(b, model.PageBreak)]
+        if not content:
+            return
+        section = model.Section(kind="aside", blocks=content)
+        if self.para is None and self.item_text is None and self.list is None:
+            self.out.append(section)
+        else:
+            self.pending_asides.append(section)
+
     def heading_level(self, lines: list[Line]) -> int | None:
-        text = " ".join(ln.text.strip() for ln in lines)
+        text = " ".join(plain(ln.text).strip() for ln in lines)
         if len(text) > 200 or len(lines) > 3 or not any(c.isalpha() for c in text):
             return None
         size = max(round(ln.size, 1) for ln in lines)
@@ -218,7 +392,7 @@ class _Builder:
             self.close_list()
             self.flush()
             text = " ".join(" ".join(ln.text.split()) for ln in tb.lines)
-            self.out.append(model.Heading(level=level, inlines=[model.Span(text=text)]))
+            self.out.append(model.Heading(level=level, inlines=marked_paragraph(text).inlines))
             return
         lines = _merge_lone_bullets(tb.lines)
         for k, ln in enumerate(lines):
@@ -231,14 +405,14 @@ class _Builder:
                 assert m is not None
                 self.start_item(text[m.end():], ordered=bullet is None, marker=m.group(1))
             elif self.item_text is not None and (k > 0 or text[:1].islower()):
-                self.item_text = join_lines(self.item_text, text)
-            elif self.para is not None and (k > 0 or (text[:1].islower() and not ends_sentence(self.para))):
-                self.para = join_lines(self.para, text)
+                self.item_text = join_lines(self.item_text, text, self.lang)
+            elif self.para is not None and (k > 0 or (text[:1].islower() and not ends_sentence(plain(self.para)))):
+                self.para = join_lines(self.para, text, self.lang)
             else:
                 self.close_list()
                 self.flush()
                 self.para = text
-        if self.para is not None and ends_sentence(self.para):
+        if self.para is not None and ends_sentence(plain(self.para)):
             self.flush()
 
     def start_item(self, text: str, *, ordered: bool, marker: str) -> None:
@@ -252,7 +426,7 @@ class _Builder:
 
     def _end_item(self) -> None:
         if self.list is not None and self.item_text is not None:
-            self.list.items.append(model.ListItem(blocks=[text_paragraph(self.item_text)]))
+            self.list.items.append(model.ListItem(blocks=[marked_paragraph(self.item_text)]))
         self.item_text = None
 
     def close_list(self) -> None:
@@ -260,18 +434,20 @@ class _Builder:
         if self.list is not None and self.list.items:
             self.out.append(self.list)
         self.list = None
-        self._emit_breaks()
+        self._emit_pending()
 
     def flush(self) -> None:
         if self.para:
-            self.out.append(text_paragraph(self.para))
+            self.out.append(marked_paragraph(self.para))
         self.para = None
         if self.list is None:
-            self._emit_breaks()
+            self._emit_pending()
 
-    def _emit_breaks(self) -> None:
+    def _emit_pending(self) -> None:
         if self.para is None and self.item_text is None and self.list is None:
+            self.out.extend(self.pending_asides)
             self.out.extend(self.pending_breaks)
+            self.pending_asides = []
             self.pending_breaks = []
 
 
@@ -287,10 +463,55 @@ def _merge_lone_bullets(lines: list[Line]) -> list[Line]:
     return out
 
 
-def table_from_rows(rows: list[list[str | None]], header_rows: int) -> model.Table:
+def table_from_rows(rows: list[list[str | None]], header_rows: int,
+                    grid: list[list[tuple[float, float, float, float] | None]] | None = None) -> model.Table:
+    """A table from the table finder's rows. With its cell boxes (``grid``: a box per grid position,
+    None where a merged cell covers it) merged cells keep their extent (colspan, rowspan) instead of
+    leaving empty cells; header rows that span rows extend the header; an empty top-left cell over a
+    header row makes the first column row headers."""
+    spans = _spans(grid) if grid else None
     out_rows = []
     for r, row in enumerate(rows):
         header = r < header_rows
-        cells = [text_cell(" ".join((c or "").split()), header, "col" if header else None) for c in row]
+        cells = []
+        for c, text in enumerate(row):
+            if spans is not None and spans[r][c] is None:
+                continue                              # covered by a merged cell to the left or above
+            cell = text_cell(" ".join((text or "").split()), header, "col" if header else None)
+            if spans is not None:
+                cell.colspan, cell.rowspan = spans[r][c]   # type: ignore[misc]
+            cells.append(cell)
         out_rows.append(model.Row(cells=cells))
-    return model.Table(rows=out_rows, header_rows=header_rows)
+    if header_rows and spans is not None:
+        header_rows = max([header_rows] + [r + s[1] for r in range(header_rows) for s in spans[r] if s])
+        for row in out_rows[:header_rows]:
+            for cell in row.cells:
+                cell.header, cell.scope = True, "col"
+    header_cols = 0
+    if header_rows and out_rows and out_rows[0].cells and not out_rows[0].cells[0].text \
+            and all(r.cells for r in out_rows[header_rows:]):
+        header_cols = 1
+        for row in out_rows[header_rows:]:
+            row.cells[0].header, row.cells[0].scope = True, "row"
+    return model.Table(rows=out_rows, header_rows=header_rows, header_cols=header_cols)
+
+
+def _spans(grid: list[list[tuple[float, float, float, float] | None]]) -> list[list[tuple[int, int] | None]]:
+    """(colspan, rowspan) of each cell that starts at a grid position, None where one is covered."""
+    cols = max((len(r) for r in grid), default=0)
+    col_x = [min((r[c][0] for r in grid if c < len(r) and r[c]), default=0.0) for c in range(cols)]
+    row_y = [min((b[1] for b in r if b), default=0.0) for r in grid]
+    out: list[list[tuple[int, int] | None]] = [[None] * len(r) for r in grid]
+    for r, row in enumerate(grid):
+        for c, b in enumerate(row):
+            if b is None:
+                continue
+            colspan = 1
+            while c + colspan < len(row) and row[c + colspan] is None and b[2] > col_x[c + colspan] + 1:
+                colspan += 1
+            rowspan = 1
+            while r + rowspan < len(grid) and c < len(grid[r + rowspan]) and grid[r + rowspan][c] is None \
+                    and b[3] > row_y[r + rowspan] + 1:
+                rowspan += 1
+            out[r][c] = (colspan, rowspan)
+    return out

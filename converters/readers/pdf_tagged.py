@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from access import document as model
-from converters.blocks import text_cell, text_paragraph
+from converters.blocks import text_cell
+from converters.readers.marks import continue_paragraph, marked_paragraph, plain
+from converters.readers.pdf_text import line_of
 from converters.readers.reflow import ends_sentence, join_lines
 
 CONTAINERS = {"Document", "Part", "Art", "Sect", "Div", "NonStruct", "Private", "Form", "TOC", "TOCI", "Index",
@@ -37,13 +39,23 @@ def has_structure(page_blocks: list[dict[str, Any]]) -> bool:
     return any(b.get("type") == 2 for b in page_blocks)
 
 
-def text_of(block: dict[str, Any]) -> str:
-    """All text owned by a block (structure element or text block), lines joined."""
+def text_of(block: dict[str, Any], lang: str = "en") -> str:
+    """All text owned by a block (structure element or text block), lines joined, raised and lowered
+    runs marked (marks.py)."""
     out = ""
+    prev = None
     for line in _lines(block):
-        text = "".join(s.get("text", "") for s in line.get("spans", [])).strip()
-        if text:
-            out = join_lines(out, text) if out else text
+        made = line_of(line, 0)
+        if made is None:
+            continue
+        same_line = prev is not None and abs(made.y1 - prev.y1) < 0.3 * made.size and made.x0 >= prev.x1 - 1
+        if not out:
+            out = made.text
+        elif same_line:           # one printed line split into runs (marked content, a change of font)
+            out += made.text if made.x0 - prev.x1 < 0.2 * made.size else " " + made.text
+        else:
+            out = join_lines(out, made.text, lang)
+        prev = made
     return " ".join(out.split())
 
 
@@ -67,11 +79,43 @@ def _has_figure_child(block: dict[str, Any]) -> bool:
     return any(c.get("type") == 2 and (role(c) == "Figure" or _has_figure_child(c)) for c in block.get("blocks", []))
 
 
+def add_nested(items: list[model.ListItem], nested: model.ListBlock) -> None:
+    """A list tagged directly inside a list belongs to the item before it."""
+    if items:
+        items[-1].blocks.append(nested)
+    else:
+        items.append(model.ListItem(blocks=[nested]))
+
+
+def labelled_list(items: list[model.ListItem], labels: list[str]) -> model.ListBlock:
+    """Ordered when every label (Lbl) is a number or a letter; numbering starts at the first label."""
+    ordered = bool(labels) and all(NUMBER_LABEL.match(lbl.strip()) for lbl in labels if lbl.strip())
+    start = 1
+    if ordered and labels and labels[0].strip().strip("().").isdigit():
+        start = int(labels[0].strip().strip("()."))
+    return model.ListBlock(ordered=ordered, start=start, items=items)
+
+
+def headed_table(rows: list[model.Row], header_rows: int, caption: str | None) -> model.Table:
+    """A tagged table: its leading header rows are column headers; when every body row starts with a
+    header cell, the first column is row headers. Scopes the tags gave are kept."""
+    for row in rows[:header_rows]:
+        for c in row.cells:
+            c.header, c.scope = True, c.scope or "col"
+    body = rows[header_rows:]
+    header_cols = 1 if body and all(r.cells and r.cells[0].header for r in body) else 0
+    for row in body:
+        if row.cells and row.cells[0].header:
+            row.cells[0].scope = row.cells[0].scope or "row"
+    return model.Table(rows=rows, caption=caption, header_rows=header_rows, header_cols=header_cols)
+
+
 class TaggedBuilder:
     """Walks each page's structure blocks and appends Document blocks to ``out``."""
 
-    def __init__(self, make_figure: Any, alts: list[str | None]) -> None:
+    def __init__(self, make_figure: Any, alts: list[str | None], lang: str = "en") -> None:
         self.out: list[Any] = []
+        self.lang = lang
         self.make_figure = make_figure          # (image block or None, page number, alt) -> Figure
         self.alts = iter(alts)                  # /Alt of the Figure elements, in structure order
         self.page = 0
@@ -88,12 +132,12 @@ class TaggedBuilder:
         r = role(b)
         m = HEADING.match(r)
         if m:
-            text = text_of(b)
-            if text:
-                out.append(model.Heading(level=int(m.group(1) or 2), inlines=[model.Span(text=text)]))
+            text = text_of(b, self.lang)
+            if plain(text).strip():
+                out.append(model.Heading(level=int(m.group(1) or 2), inlines=marked_paragraph(text).inlines))
             return
         if r in ("P", "Lbl", "LBody", "TOCI"):
-            self.paragraph(text_of(b), out)
+            self.paragraph(text_of(b, self.lang), out)
             return
         if r == "L":
             lst = self.list_block(b)
@@ -117,7 +161,7 @@ class TaggedBuilder:
                 out.append(self.make_figure(None, self.page, alt))
             return
         if r == "Caption":
-            caption = text_of(b)
+            caption = plain(text_of(b, self.lang))
             last = out[-1] if out else None
             if isinstance(last, model.Figure | model.Table) and not last.caption:
                 last.caption = caption
@@ -130,7 +174,7 @@ class TaggedBuilder:
             out.append(model.Quote(blocks=inner))
             return
         if r == "Code":
-            out.append(model.Code(text=text_of(b)))
+            out.append(model.Code(text=plain(text_of(b, self.lang))))
             return
         self.children(b, out)
 
@@ -139,20 +183,19 @@ class TaggedBuilder:
             if child.get("type") == 2:
                 self.element(child, out)
             elif child.get("type") == 0:
-                self.paragraph(text_of(child), out)
+                self.paragraph(text_of(child, self.lang), out)
             elif child.get("type") == 1:
                 out.append(self.make_figure(child, self.page, None))
 
     def paragraph(self, text: str, out: list[Any]) -> None:
-        if not text:
+        if not plain(text).strip():
             return
         # a paragraph the page cut: continue it (the PageBreak is moved after it)
         if len(out) >= 2 and isinstance(out[-1], model.PageBreak) and isinstance(out[-2], model.Paragraph) \
                 and text[:1].islower() and not ends_sentence(out[-2].text):
-            prev = out[-2]
-            prev.inlines = [model.Span(text=join_lines(prev.text, text))]
+            continue_paragraph(out[-2], text, self.lang)
             return
-        out.append(text_paragraph(text))
+        out.append(marked_paragraph(text))
 
     def list_block(self, b: dict[str, Any]) -> model.ListBlock:
         items: list[model.ListItem] = []
@@ -161,16 +204,12 @@ class TaggedBuilder:
             if li.get("type") != 2:
                 continue
             if role(li) == "L":              # a nested list directly in L
-                nested = self.list_block(li)
-                if items:
-                    items[-1].blocks.append(nested)
-                else:
-                    items.append(model.ListItem(blocks=[nested]))
+                add_nested(items, self.list_block(li))
                 continue
             blocks: list[Any] = []
             for part in li.get("blocks", []):
                 if part.get("type") == 2 and role(part) == "Lbl":
-                    labels.append(text_of(part))
+                    labels.append(plain(text_of(part, self.lang)))
                     continue
                 if part.get("type") == 2:
                     if role(part) in ("LBody", "NonStruct", "Span", "P", "Div"):
@@ -178,18 +217,14 @@ class TaggedBuilder:
                         if nested:
                             self.children(part, blocks)
                         else:
-                            self.paragraph(text_of(part), blocks)
+                            self.paragraph(text_of(part, self.lang), blocks)
                     else:
                         self.element(part, blocks)
                 elif part.get("type") == 0:
-                    self.paragraph(text_of(part), blocks)
+                    self.paragraph(text_of(part, self.lang), blocks)
             if blocks:
                 items.append(model.ListItem(blocks=blocks))
-        ordered = bool(labels) and all(NUMBER_LABEL.match(lbl.strip()) for lbl in labels if lbl.strip())
-        start = 1
-        if ordered and labels and labels[0].strip().strip("().").isdigit():
-            start = int(labels[0].strip().strip("()."))
-        return model.ListBlock(ordered=ordered, start=start, items=items)
+        return labelled_list(items, labels)
 
     def table(self, b: dict[str, Any]) -> model.Table:
         rows: list[model.Row] = []
@@ -205,12 +240,12 @@ class TaggedBuilder:
                 if r in ("THead", "TBody", "TFoot"):
                     collect(child, r == "THead")
                 elif r == "Caption":
-                    caption = text_of(child)
+                    caption = plain(text_of(child, self.lang))
                 elif r == "TR":
                     cells = []
                     for c in child.get("blocks", []):
                         if c.get("type") == 2 and role(c) in ("TH", "TD"):
-                            text = text_of(c)
+                            text = plain(text_of(c, self.lang))
                             header = role(c) == "TH"
                             cells.append(text_cell(text, header))
                     if cells and (in_head or all(c.header for c in cells)) and len(rows) == header_rows:
@@ -218,10 +253,4 @@ class TaggedBuilder:
                     rows.append(model.Row(cells=cells))
 
         collect(b, False)
-        for row in rows[:header_rows]:
-            for c in row.cells:
-                c.header, c.scope = True, "col"
-        for row in rows[header_rows:]:
-            if row.cells and row.cells[0].header:
-                row.cells[0].scope = "row"
-        return model.Table(rows=rows, caption=caption, header_rows=header_rows)
+        return headed_table(rows, header_rows, caption)

@@ -5,7 +5,7 @@ pictures with their alt text (cNvPr/@descr; never invented) and the speaker note
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from access import document as model
 from access.context import Context
@@ -92,7 +92,8 @@ def _text(frame: Any, blocks: list[Any]) -> None:
     current: model.ListBlock | None = None
     for para in frame.paragraphs:
         spans = [model.Span(text=r.text, strong=bool(r.font.bold), emphasis=bool(r.font.italic),
-                            href=r.hyperlink.address if r.hyperlink and r.hyperlink.address else None)
+                            href=r.hyperlink.address if r.hyperlink and r.hyperlink.address else None,
+                            position=_baseline(r))
                  for r in para.runs if r.text]
         if not "".join(s.text for s in spans).strip():
             continue
@@ -117,6 +118,15 @@ def _text(frame: Any, blocks: list[Any]) -> None:
         else:
             current = None
             blocks.append(p)
+
+
+def _baseline(run: Any) -> Literal["super", "sub"] | None:
+    """A run raised or lowered by its baseline offset (a:rPr/@baseline, in thousandths of a percent)."""
+    rpr = run._r.find("{http://schemas.openxmlformats.org/drawingml/2006/main}rPr")
+    value = rpr.get("baseline") if rpr is not None else None
+    if not value or not value.lstrip("-").isdigit() or int(value) == 0:
+        return None
+    return "super" if int(value) > 0 else "sub"
 
 
 def _inherits_bullets(frame: Any) -> bool:

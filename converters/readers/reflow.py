@@ -19,28 +19,71 @@ NUMBERED = re.compile(r"^\s*(\(?(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)])\s+(?=\S)")
 SUB_BULLETS = frozenset("o◦○-–—")
 
 
-@lru_cache(maxsize=4096)
-def _zipf(word: str) -> float:
+LETTERS_BEFORE_HYPHEN = re.compile(r"([^\W\d_]+)-$")
+LETTERS_AFTER = re.compile(r"[^\W\d_]+")
+COMMON_WORD = 3.0          # Zipf frequency of a word most readers know (wordfreq's scale: 3 = once per million)
+
+
+@lru_cache(maxsize=65536)
+def word_frequency(word: str, lang: str) -> float:
+    """How common a word is in a language, on wordfreq's Zipf scale (0 = unknown, 3 = once per million
+    words, 7 = "the"); 0 for a language wordfreq does not know."""
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "en")
+    try:
+        return zipf_frequency(word, lang)
+    except (LookupError, ValueError):
+        return 0.0
 
 
-def join_lines(left: str, right: str) -> str:
-    """Join two lines of one paragraph: undo soft hyphenation, keep real compounds."""
+_zipf = word_frequency
+
+
+@lru_cache(maxsize=64)
+def _hyphenator(lang: str) -> object | None:
+    import pyphen
+
+    code = pyphen.language_fallback(lang) if lang else None
+    return pyphen.Pyphen(lang=code) if code else None
+
+
+def legal_break(word: str, at: int, lang: str) -> bool:
+    """True when the hyphenation dictionary of ``lang`` (pyphen, LibreOffice's patterns) allows
+    ``word`` to be split after ``at`` characters."""
+    hyph = _hyphenator(lang)
+    return hyph is not None and at in hyph.positions(word.lower())      # type: ignore[attr-defined]
+
+
+def line_end_hyphen(head: str, tail: str, lang: str = "en") -> bool:
+    """Was ``head-`` / ``tail`` one word hyphenated at the line end (com-/pile → compile), rather
+    than a compound that keeps its hyphen (human-/centred)? Decided by word frequency in the text's
+    language (wordfreq) and by the language's hyphenation dictionary (pyphen)."""
+    lang = (lang or "en").split("-")[0].lower()
+    merged = (head + tail).lower()
+    known = _zipf(merged, lang)
+    if known >= 2.5:
+        return True
+    if not legal_break(merged, len(head), lang):
+        return False
+    both_words = _zipf(head.lower(), lang) >= COMMON_WORD and _zipf(tail.lower(), lang) >= COMMON_WORD
+    return known >= 1.0 or not both_words
+
+
+def join_lines(left: str, right: str, lang: str = "en") -> str:
+    """Join two lines of one paragraph: undo line-end hyphenation, keep real compounds."""
     left = left.rstrip()
     right = right.lstrip()
     if not left:
         return right
     if not right:
         return left
+    if left.endswith("\u00ad"):              # a soft hyphen at the line end: the author's own break
+        return left[:-1] + right
     if left.endswith("-") and not left.endswith(" -") and right[:1].islower():
-        head = re.search(r"([A-Za-z]+)-$", left)
-        tail = re.match(r"[a-z]+", right)
-        if head and tail:
-            merged = head.group(1) + tail.group(0)
-            if _zipf(merged.lower()) >= 2.5 and _zipf(head.group(1).lower()) < 3.5:
-                return left[:-1] + right
+        head = LETTERS_BEFORE_HYPHEN.search(left)
+        tail = LETTERS_AFTER.match(right)
+        if head and tail and line_end_hyphen(head.group(1), tail.group(0), lang):
+            return left[:-1] + right
         return left + right               # a compound split at its hyphen: human-centred
     return f"{left} {right}"
 
