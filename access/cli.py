@@ -86,6 +86,8 @@ def audit(
     audit_documents: Annotated[bool, typer.Option(help="Web: also audit linked PDF/Office files.")] = False,
     axe_only: Annotated[bool, typer.Option(help="Web: run axe-core only, without our own browser checks.")]
     = False,
+    sitemap: Annotated[str | None, typer.Option(help="Web: the sitemap to read (.xml or .xml.gz), instead of those "
+                                                     "robots.txt names.")] = None,
 ) -> None:
     """Audit a web page/site or a document and print the report."""
     from access import services
@@ -99,7 +101,7 @@ def audit(
         raise fail(f"Unknown report format {format!r} (available: {', '.join(services.report_formats(registry))}).")
     options = AuditOptions(standard=standard, max_pages=max_pages, max_depth=max_depth, include=include or [],
                            exclude=exclude or [], audit_documents=audit_documents, axe_only=axe_only,
-                           allow_private=True)
+                           sitemap=sitemap, allow_private=True)
     try:
         with _progress() as progress:
             ctx = _context(progress, settings)
@@ -119,6 +121,8 @@ def audit(
     _emit(body, output)
     s = report.summary
     err.print(f"{s.violations} violation(s), {s.needs_review} to review, in {len(report.parts) or 1} part(s).")
+    if report.crawl is not None:
+        err.print(f"Crawl: {escape(report.crawl.describe())}", highlight=False, soft_wrap=True)
     if fail_on is not None and report.worst_at_or_above(fail_on):
         raise typer.Exit(2)
 

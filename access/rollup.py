@@ -20,7 +20,8 @@ Findings without an element (a page-level finding, a PDF finding placed only by 
 rule and outcome, so "page has no language" is one problem on N pages too. One-page and document
 reports get groups of one where nothing repeats.
 
-Groups are sorted violations first, then by impact × pages affected (most first). Every report
+Groups are sorted violations first, then by impact × pages affected (most first), then by how
+often they occur; equal ones stay in report order. Every report
 format and the web app read ``Report.groups``; :meth:`access.models.Report.finish` fills it.
 """
 
@@ -41,6 +42,7 @@ DIGITS = re.compile(r"\d+")
 # a random-looking token: 12+ word characters mixing letters and digits (CSRF tokens, session
 # keys), or 8+ hex digits with a digit among them (hashes, timestamps)
 RANDOM = re.compile(r"\b(?=\w*\d)(?=\w*[A-Za-z])\w{12,}\b|\b(?=[A-Fa-f]*\d)[0-9A-Fa-f]{8,}\b", re.ASCII)
+MIXED = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{5,}(?![A-Za-z0-9])")
 SELECTOR_NAME = re.compile(r"([#.])(-?[A-Za-z_][\w-]*)")
 ATTRIBUTE = re.compile(r"""\s([^\s"'<>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 TAG = re.compile(r"<([A-Za-z][\w:-]*)((?:\s+[^<>]*?)?)(/?)>")
@@ -58,8 +60,8 @@ def _unrandom(text: str) -> str:
 
 
 def _name(text: str) -> str:
-    """An id or class name with its digits and random tokens taken out."""
-    return DIGITS.sub("#", _unrandom(text))
+    """An id or class name with its digits and generated parts (``css-1q2w3e``) taken out."""
+    return DIGITS.sub("#", MIXED.sub("#", _unrandom(text)))
 
 
 def _selector_name(match: re.Match[str]) -> str:
@@ -221,7 +223,7 @@ def roll_up(report: Report) -> list[FindingGroup]:
             pages_total=max(total, len(pages)),
             viewports=_named(f.location.viewport for f in findings),
             states=_named(f.location.state for f in findings)))
-    groups.sort(key=lambda g: (g.outcome is not Outcome.VIOLATION, -g.weight, -g.count, g.rule, g.fingerprint))
+    groups.sort(key=lambda g: (g.outcome is not Outcome.VIOLATION, -g.weight, -g.count))   # ties: report order
     return groups
 
 
@@ -235,6 +237,6 @@ def grouped(report: Report) -> list[tuple[FindingGroup, list[Finding]]]:
     rolled up again here."""
     found = members(report)
     groups = report.groups
-    if set(found) != {g.key() for g in groups}:
+    if {k: len(v) for k, v in found.items()} != {g.key(): g.count for g in groups}:
         groups = roll_up(report)
     return [(g, found[g.key()]) for g in groups]

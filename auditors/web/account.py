@@ -70,6 +70,8 @@ def crawl_account(discovery: Discovery, results: list[UnitResult], scope: CrawlS
     sorting = Sorting()
     urls = _urls_met(discovery, results)
     for r in results:
+        if normalize_url(r.key) is None:          # a unit that is not a page (a named state of one)
+            continue
         status = "audited" if any(p.status == "audited" for p in r.parts) else "failed"
         sorting.put(status, urls.get(r.key, r.key), r.key)
         sorting.placed.update(r.aliases)          # the same page under the address it redirected to

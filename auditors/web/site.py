@@ -19,6 +19,7 @@ Either way every page is loaded once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import version as package_version
@@ -88,13 +89,16 @@ def engines_of(session: BrowserSession | None) -> list[EngineInfo]:
     return engines
 
 
-def audit_in_browser(url: str, options: AuditOptions, settings: Settings) -> tuple[PageResult, list[EngineInfo]]:
+def audit_in_browser(url: str, options: AuditOptions, settings: Settings, crawl_delay: float = 0.0,
+                     check_cancelled: Callable[[], None] | None = None) -> tuple[PageResult, list[EngineInfo]]:
     """One page in a session of this process's pool; once more in a fresh browser when the
-    browser died under it (a page that timed out is not loaded again)."""
+    browser died under it (a page that timed out is not loaded again). Every load waits its turn
+    under the host's politeness limit (``crawl_delay``: what the site's robots.txt asks for)."""
     pool = get_pool(settings)
     guarded = not options.allow_private
     timeout = plugin_settings(WebSettings, settings).page_timeout
     for attempt in (0, 1):
+        wait_turn(url, settings, crawl_delay, check_cancelled)
         session = pool.acquire(guarded)
         broken = False
         try:
@@ -160,8 +164,8 @@ class WebAuditor:
     def audit_unit(self, unit: Unit, discovery: Discovery, options: AuditOptions, ctx: Context) -> UnitResult:
         ctx.check_cancelled()
         url = str(unit.data["url"])
-        wait_turn(url, ctx.settings, float(discovery.data.get("crawl_delay") or 0), ctx.check_cancelled)
-        page, engines = audit_in_browser(url, options, ctx.settings)
+        page, engines = audit_in_browser(url, options, ctx.settings, float(discovery.data.get("crawl_delay") or 0),
+                                         ctx.check_cancelled)
         base = page.final_url or url
         links = [u for u in dict.fromkeys(normalize_url(href, base) for href in page.links) if u]
         final = normalize_url(page.final_url) if page.final_url else None
