@@ -223,8 +223,8 @@ class CrawlAccount(BaseModel):
         bits = [f"{self.count('audited')} audited"]
         reasons = [("failed", "failed"),
                    ("skipped_limit", f"over the page limit{f' of {self.requested}' if self.requested else ''}"),
-                   ("skipped_depth", f"deeper than {self.max_depth} links" if self.max_depth is not None
-                    else "too deep"),
+                   ("skipped_depth", f"deeper than {self.max_depth} link{'s' if self.max_depth != 1 else ''}"
+                    if self.max_depth is not None else "too deep"),
                    ("skipped_robots", "disallowed by robots.txt"),
                    ("skipped_exclude", "excluded by the include/exclude patterns")]
         bits += [f"{self.count(name)} {why}" for name, why in reasons if self.count(name)]

@@ -2,7 +2,7 @@
 (:mod:`access.rollup`: each problem once, "on 40 of 40 pages", violations first, then by impact ×
 pages affected, each expanding to its pages, element, snippet and how to fix it), the crawl's
 account (site audits: every page found, audited or skipped and why), the summary by WCAG principle
-and impact with an accessible chart (an SVG bar chart plus the same numbers as a table), then each
+and impact (a bar chart in HTML, hidden from screen readers, above a table of the same numbers), then each
 page or part with its findings grouped by rule, with the place, the code snippet, and how to fix it.
 
 The page is self-contained (inline CSS, no script, no external resource) and everything taken from
@@ -26,7 +26,6 @@ from access.reports.wcag import principle_of, ref_url, sc_label, sc_url
 from access.rollup import grouped
 
 TEMPLATE = "report.html"
-BAR_WIDTH = 420
 PAGES_SHOWN = 100            # pages listed under one problem (the CSV and JSON reports have them all)
 CRAWL_LABELS = {"audited": "Audited", "failed": "Could not be audited",
                 "skipped_limit": "Not audited: over the page limit",
@@ -107,14 +106,11 @@ def _environment() -> Environment:
     return env
 
 
-def _chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _chart(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The bars of the chart: each row's violations and reviews as percentages of the longest bar."""
     top = max((r["violations"] + r["reviews"] for r in rows), default=0) or 1
-    bars = []
-    for i, r in enumerate(rows):
-        v = round(BAR_WIDTH * r["violations"] / top)
-        n = round(BAR_WIDTH * r["reviews"] / top)
-        bars.append({**r, "y": 10 + i * 40, "v_width": v, "r_width": n, "label_x": 130 + v + n + 8})
-    return {"bars": bars, "height": 20 + 40 * len(rows), "width": 130 + BAR_WIDTH + 190}
+    return [{**r, "v_pct": round(100 * r["violations"] / top, 1), "r_pct": round(100 * r["reviews"] / top, 1)}
+            for r in rows]
 
 
 def _groups(report: Report, rules: RuleTable | None, anchors: dict[str, str]) -> list[GroupView]:

@@ -2,10 +2,11 @@
 the plain fetches (robots.txt, sitemaps, linked documents), so an audit cannot hammer a school's
 server, however many workers its pages fan out to.
 
-Each request to a host first reserves the host's next free *slot*: slots are ``interval`` seconds
-apart, where the interval is ``1 / host_rate`` (a web setting, requests per second) or the pause the
-site's robots.txt asks for (``Crawl-delay``), whichever is longer; the caller sleeps until its slot.
-Reserving is one atomic step, so the limit holds for concurrent callers:
+Each request to a host first reserves its *slot*: at least ``interval`` seconds after the host's
+previous request, where the interval is ``1 / host_rate`` (a web setting, requests per second) or
+the pause the site's robots.txt asks for (``Crawl-delay``), whichever is longer; the caller sleeps
+until its slot. Every request is recorded, also one made before the Crawl-delay was known (the
+robots.txt fetch itself). Reserving is one atomic step, so the limit holds for concurrent callers:
 
 - with a Redis broker (distributed mode) the slots live in Redis (one key per host, set by a Lua
   script that reads the Redis server's clock), shared by every worker on every machine;
@@ -31,17 +32,18 @@ log = logging.getLogger(__name__)
 KEY = "access:polite:"             # + host, after the deployment's broker key prefix
 NAP = 0.25                         # seconds between cancellation checks while waiting
 
-# KEYS[1]: the host's key; ARGV[1]: the interval in microseconds. Returns the microseconds to wait.
+# KEYS[1]: the host's key (the time of its last request); ARGV[1]: the interval, ARGV[2]: how long
+# to remember the host, both in microseconds. Returns the microseconds to wait.
 RESERVE = """
 if redis.replicate_commands then pcall(redis.replicate_commands) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local interval = tonumber(ARGV[1])
-local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
-local ttl = math.ceil((slot + interval - now) / 1000) + 1000
-redis.call('SET', KEYS[1], string.format('%.0f', slot + interval), 'PX', ttl)
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+local slot = math.max(now, last + tonumber(ARGV[1]))
+redis.call('SET', KEYS[1], string.format('%.0f', slot), 'PX', math.ceil((slot - now + tonumber(ARGV[2])) / 1000))
 return slot - now
 """
+REMEMBER = 120.0                   # seconds a host's last request is kept (past the longest interval)
 
 
 class Slots(Protocol):
@@ -55,16 +57,17 @@ class LocalSlots:
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
-        self._next: dict[str, float] = {}
+        self._last: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def reserve(self, host: str, interval: float) -> float:
         with self._lock:
             now = self.clock()
-            slot = max(now, self._next.get(host, 0.0))
-            self._next[host] = slot + interval
-            if len(self._next) > 10_000:           # forget hosts whose slots are long past
-                self._next = {h: t for h, t in self._next.items() if t > now}
+            last = self._last.get(host)
+            slot = now if last is None else max(now, last + interval)
+            self._last[host] = slot
+            if len(self._last) > 10_000:           # forget hosts not asked for a while
+                self._last = {h: t for h, t in self._last.items() if t > now - REMEMBER}
             return slot - now
 
 
@@ -84,7 +87,8 @@ class RedisSlots:
         import redis
 
         try:
-            wait = self.script(keys=[self.prefix + host], args=[int(interval * 1_000_000)])
+            remember = max(REMEMBER, 2 * interval)
+            wait = self.script(keys=[self.prefix + host], args=[int(interval * 1_000_000), int(remember * 1_000_000)])
             return max(0.0, int(wait) / 1_000_000)
         except redis.RedisError as exc:
             log.warning("politeness limit: Redis unreachable (%s); limiting in this process", exc)
@@ -125,10 +129,7 @@ def wait_turn(url: str, settings: Settings, crawl_delay: float = 0.0,
               check_cancelled: Callable[[], None] | None = None) -> float:
     """Wait until this process may send one request to ``url``'s host; returns the seconds waited.
     ``check_cancelled`` is called while waiting (it raises to stop)."""
-    interval = interval_for(settings, crawl_delay)
-    if interval <= 0:
-        return 0.0
-    wait = slots_for(settings).reserve(host_of(url), interval)
+    wait = slots_for(settings).reserve(host_of(url), interval_for(settings, crawl_delay))
     end = time.monotonic() + wait
     while (left := end - time.monotonic()) > 0:
         if check_cancelled is not None:

@@ -98,10 +98,10 @@ def audit_in_browser(url: str, options: AuditOptions, settings: Settings, crawl_
     guarded = not options.allow_private
     timeout = plugin_settings(WebSettings, settings).page_timeout
     for attempt in (0, 1):
-        wait_turn(url, settings, crawl_delay, check_cancelled)
         session = pool.acquire(guarded)
         broken = False
         try:
+            wait_turn(url, settings, crawl_delay, check_cancelled)     # once the browser is ready to go
             result = audit_page(session, url, options, timeout)
             broken = result.session_broken
             engines = engines_of(session)

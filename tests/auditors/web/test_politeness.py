@@ -1,0 +1,116 @@
+"""The per-host politeness limit: slots reserved in this process or in Redis, the interval from
+the rate setting and robots.txt's Crawl-delay, and, measured by a local server's own clock, two
+worker processes sharing one limit through Redis (no timing assertions on our own speed)."""
+
+from __future__ import annotations
+
+import http.server
+import itertools
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from access.config import Settings
+from auditors.web.politeness import LocalSlots, RedisSlots, host_of, interval_for, slots_for
+from tests.conftest import REDIS_URL
+
+TOLERANCE = 0.05
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_local_slots_space_requests_to_one_host() -> None:
+    clock = Clock()
+    slots = LocalSlots(clock)
+    assert slots.reserve("a.org", 0.5) == 0                 # the first request goes at once
+    assert slots.reserve("a.org", 0.5) == 0.5               # the next waits for its slot
+    assert slots.reserve("a.org", 0.5) == 1.0               # and the one after that for the next
+    assert slots.reserve("b.org", 0.5) == 0                 # another host has its own slots
+    clock.now += 5
+    assert slots.reserve("a.org", 0.5) == 0                 # slots long past do not pile up
+
+
+def test_a_longer_interval_counts_from_the_last_request() -> None:
+    clock = Clock()
+    slots = LocalSlots(clock)
+    slots.reserve("a.org", 0.0)                              # robots.txt, before its Crawl-delay was known
+    assert slots.reserve("a.org", 2.0) == 2.0
+
+
+def test_interval_from_rate_and_crawl_delay() -> None:
+    settings = Settings(_env_file=None, host_rate=4.0, max_crawl_delay=10.0)
+    assert interval_for(settings) == 0.25
+    assert interval_for(settings, crawl_delay=1.5) == 1.5            # the site asks for more
+    assert interval_for(settings, crawl_delay=0.1) == 0.25
+    assert interval_for(settings, crawl_delay=600) == 10.0           # cut to max_crawl_delay
+    assert interval_for(Settings(_env_file=None, host_rate=0.0)) == 0.0
+    assert host_of("https://LMS.example.org:8443/course/") == "lms.example.org:8443"
+
+
+def test_the_limit_lives_in_redis_only_with_a_redis_broker() -> None:
+    assert isinstance(slots_for(Settings(_env_file=None)), LocalSlots)
+    assert isinstance(slots_for(Settings(_env_file=None, broker_url="amqp://guest@127.0.0.1//")), LocalSlots)
+    redis = slots_for(Settings(_env_file=None, broker_url="redis://127.0.0.1:1/0", broker_key_prefix="t:"))
+    assert isinstance(redis, RedisSlots)
+
+
+def test_unreachable_redis_falls_back_to_this_process() -> None:
+    slots = RedisSlots("redis://127.0.0.1:1/0", "t:")              # nothing listens on port 1
+    assert slots.reserve("a.org", 0.5) == 0 and slots.reserve("a.org", 0.5) == pytest.approx(0.5, abs=0.1)
+
+
+@pytest.fixture()
+def recording_server() -> Iterator[tuple[str, list[float]]]:
+    hits: list[float] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(time.monotonic())
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    server.shutdown()
+    server.server_close()
+
+
+WORKER = """
+import sys
+from access.config import Settings
+from auditors.web.fetch import fetch
+settings = Settings(_env_file=None)
+for i in range(int(sys.argv[2])):
+    fetch(sys.argv[1] + f"/w{i}", settings, allow_private=True, max_bytes=100)
+"""
+
+
+@pytest.mark.redis
+def test_two_worker_processes_share_one_limit_through_redis(recording_server, redis_prefix: str) -> None:
+    url, hits = recording_server
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ACCESS_")}, "ACCESS_BROKER_URL": REDIS_URL,
+           "ACCESS_BROKER_KEY_PREFIX": redis_prefix, "ACCESS_HOST_RATE": "5"}
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER, url, "4"], env=env) for _ in range(2)]
+    assert [w.wait(timeout=60) for w in workers] == [0, 0]
+    times = sorted(hits)
+    assert len(times) == 8
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= 0.2 - TOLERANCE, gaps
