@@ -119,19 +119,29 @@ def normalise_snippet(html: str) -> str:
     return TAG.sub(_tag, text)
 
 
+ELEMENT_FIELDS = tuple(sorted(set(Location.model_fields) - PLACE_FIELDS))
+NORMALISE = {"selector": normalise_selector, "html": normalise_snippet,
+             "excerpt": lambda text: " ".join(text.split())}
+
+
 def element_fingerprint(location: Location) -> str:
     """The fingerprint of the element a finding points at: the same template element on any page
     (any viewport, any state) has the same one. 16 hex digits."""
-    fields = location.model_dump(exclude_none=True, exclude=set(PLACE_FIELDS))
-    if "selector" in fields:
-        fields["selector"] = normalise_selector(fields["selector"])
-    if "html" in fields:
-        fields["html"] = normalise_snippet(fields["html"])
-    if "excerpt" in fields:
-        fields["excerpt"] = " ".join(fields["excerpt"].split())
-    if "bbox" in fields:
-        fields["bbox"] = [round(v, 1) for v in fields["bbox"].values()]
-    text = "\x1f".join(f"{k}={fields[k]}" for k in sorted(fields))
+    parts = []
+    for name in ELEMENT_FIELDS:
+        value = getattr(location, name)
+        if value is None:
+            continue
+        if name in NORMALISE:
+            value = NORMALISE[name](value)
+        elif name == "bbox":
+            value = [round(v, 1) for v in (value.x0, value.y0, value.x1, value.y1)]
+        parts.append(f"{name}={value}")
+    return _digest("\x1f".join(parts))
+
+
+@lru_cache(maxsize=65536)
+def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
