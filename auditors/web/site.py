@@ -176,8 +176,8 @@ class WebAuditor:
     def expand(self, unit: Unit, result: UnitResult, discovery: Discovery, options: AuditOptions) -> list[Unit]:
         if unit.depth >= options.max_depth:
             return []
-        crawl = Crawl.model_validate(discovery.data)
-        pages, _ = new_links(result.links, str(unit.data["url"]), crawl_scope(crawl.start, crawl.robots, options))
+        scope = crawl_scope(str(discovery.data["start"]), discovery.data.get("robots"), options)
+        pages, _ = new_links(result.links, str(unit.data["url"]), scope)
         return [page_unit(url, unit.depth + 1) for url in pages]
 
     def assemble(self, discovery: Discovery, results: list[UnitResult], options: AuditOptions,
