@@ -4,19 +4,16 @@ worker processes sharing one limit through Redis (no timing assertions on our ow
 
 from __future__ import annotations
 
-import http.server
 import itertools
 import os
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Iterator
 
 import pytest
 
 from access.config import Settings
 from auditors.web.politeness import LocalSlots, RedisSlots, host_of, interval_for, slots_for
+from tests.auditors.web.local_site import local_site
 from tests.conftest import REDIS_URL
 
 TOLERANCE = 0.05
@@ -70,29 +67,6 @@ def test_unreachable_redis_falls_back_to_this_process() -> None:
     assert slots.reserve("a.org", 0.5) == 0 and slots.reserve("a.org", 0.5) == pytest.approx(0.5, abs=0.1)
 
 
-@pytest.fixture()
-def recording_server() -> Iterator[tuple[str, list[float]]]:
-    hits: list[float] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            hits.append(time.monotonic())
-            self.send_response(200)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    server.shutdown()
-    server.server_close()
-
-
 WORKER = """
 import sys
 from access.config import Settings
@@ -104,13 +78,14 @@ for i in range(int(sys.argv[2])):
 
 
 @pytest.mark.redis
-def test_two_worker_processes_share_one_limit_through_redis(recording_server, redis_prefix: str) -> None:
-    url, hits = recording_server
+def test_two_worker_processes_share_one_limit_through_redis(redis_prefix: str) -> None:
+    """Two worker processes fetch four pages each under one limit of 5 requests/s kept in Redis."""
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("ACCESS_")}, "ACCESS_BROKER_URL": REDIS_URL,
            "ACCESS_BROKER_KEY_PREFIX": redis_prefix, "ACCESS_HOST_RATE": "5"}
-    workers = [subprocess.Popen([sys.executable, "-c", WORKER, url, "4"], env=env) for _ in range(2)]
-    assert [w.wait(timeout=60) for w in workers] == [0, 0]
-    times = sorted(hits)
+    with local_site({f"/w{i}": b"ok" for i in range(4)}) as site:
+        workers = [subprocess.Popen([sys.executable, "-c", WORKER, site.origin, "4"], env=env) for _ in range(2)]
+        assert [w.wait(timeout=60) for w in workers] == [0, 0]
+    times = site.times()
     assert len(times) == 8
     gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= 0.2 - TOLERANCE, gaps

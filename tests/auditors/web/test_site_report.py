@@ -7,12 +7,9 @@ auditor in the browser, keyboard included."""
 from __future__ import annotations
 
 import gzip
-import http.server
 import itertools
-import threading
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 
 import pytest
 from typer.testing import CliRunner
@@ -21,6 +18,7 @@ from access import services
 from access.config import Settings
 from access.context import Context
 from access.models import AuditOptions, Outcome, Report
+from tests.auditors.web.local_site import Served, local_site
 from tests.sarif import check_sarif
 
 pytestmark = pytest.mark.browser
@@ -41,59 +39,11 @@ def template_page(i: int, n: int = PAGES) -> bytes:
             f"<main><h1>Lesson {i}</h1><p>Plants turn light into food.</p>{own}</main></body></html>").encode()
 
 
-@dataclass
-class Served:
-    origin: str
-    pages: dict[str, bytes]
-    hits: list[tuple[float, str]] = field(default_factory=list)
-
-    def url(self, path: str) -> str:
-        return self.origin + path
-
-    def times(self, *, skip: tuple[str, ...] = ("/favicon.ico", "/logo.png")) -> list[float]:
-        return sorted(t for t, path in self.hits if path not in skip)
-
-
 @pytest.fixture()
-def serve() -> Iterator[type]:
-    servers: list[http.server.ThreadingHTTPServer] = []
-
-    def start(pages: dict[str, bytes]) -> Served:
-        served = Served("", pages)
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                served.hits.append((time.monotonic(), self.path))
-                body = served.pages.get(self.path)
-                if body is None:
-                    self.send_response(404)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                body = body.replace(b"{origin}", served.origin.encode())
-                self.send_response(200)
-                kind = ("application/gzip" if self.path.endswith(".gz") else "application/xml"
-                        if self.path.endswith(".xml") else "text/plain" if self.path.endswith(".txt")
-                        else "text/html; charset=utf-8")
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        served.origin = f"http://127.0.0.1:{server.server_address[1]}"
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return served
-
-    yield start                                                     # type: ignore[misc]
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+def serve() -> Iterator[Callable[[dict[str, bytes]], Served]]:
+    """Start a local site for the test (as many as it needs); all stop at its end."""
+    with ExitStack() as stack:
+        yield lambda pages: stack.enter_context(local_site(pages))
 
 
 def fast(web_settings: Settings, **values: object) -> Context:
