@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from access import access_version
 from access.models import Finding, FindingGroup, Impact, Outcome, Report
@@ -137,6 +137,13 @@ def _uri(finding: Finding, parts: PartIndex, report: Report) -> str:
     return quote(uri, safe=URI_SAFE)
 
 
+def automation_id(report: Report) -> str:
+    """The run's category for GitHub code scanning: the kind and the site's host or the file's name,
+    so the uploads of several sites or files in one workflow do not replace each other."""
+    name = urlsplit(report.target).netloc if report.target_kind == "web" else report.target.rsplit("/", 1)[-1]
+    return f"access/{report.target_kind}/{re.sub(r'[^A-Za-z0-9._-]+', '-', name).strip('-') or 'target'}/"
+
+
 def _utc(value: Any) -> str:
     return value.isoformat().replace("+00:00", "Z")
 
@@ -168,7 +175,7 @@ def render_sarif(report: Report, rules: RuleTable | None = None) -> bytes:
                   for e in report.engines]
     run: dict[str, Any] = {
         "tool": {"driver": driver, **({"extensions": extensions} if extensions else {})},
-        "automationDetails": {"id": f"access/{report.target_kind}/"},
+        "automationDetails": {"id": automation_id(report)},
         "invocations": [_invocation(report)],
         "results": results,
         "properties": {"target": report.target, "targetKind": report.target_kind,

@@ -54,6 +54,7 @@ def test_sarif_of_every_report_kind_validates(kind: str, reports: dict[str, Repo
     assert len(run["results"]) == len(report.groups)
     assert {e["name"] for e in run["tool"]["extensions"]} == {e.name for e in report.engines}
     assert run["artifacts"][0]["location"]["uri"] == report.target.replace(" ", "%20")
+    assert run["automationDetails"]["id"] == f"access/{report.target_kind}/{report.target.replace(' ', '-')}/"
 
 
 def test_html_findings_carry_their_source_line_into_the_region(reports: dict[str, Report]) -> None:
