@@ -4,7 +4,6 @@ worker processes sharing one limit through Redis (no timing assertions on our ow
 
 from __future__ import annotations
 
-import itertools
 import os
 import subprocess
 import sys
@@ -13,10 +12,8 @@ import pytest
 
 from access.config import Settings
 from auditors.web.politeness import LocalSlots, RedisSlots, host_of, interval_for, slots_for
-from tests.auditors.web.local_site import local_site
+from tests.auditors.web.local_site import assert_spaced, local_site
 from tests.conftest import REDIS_URL
-
-TOLERANCE = 0.05
 
 
 class Clock:
@@ -87,5 +84,4 @@ def test_two_worker_processes_share_one_limit_through_redis(redis_prefix: str) -
         assert [w.wait(timeout=60) for w in workers] == [0, 0]
     times = site.times()
     assert len(times) == 8
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 0.2 - TOLERANCE, gaps
+    assert_spaced(times, 0.2)

@@ -7,7 +7,6 @@ auditor in the browser, keyboard included."""
 from __future__ import annotations
 
 import gzip
-import itertools
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 
@@ -18,12 +17,11 @@ from access import services
 from access.config import Settings
 from access.context import Context
 from access.models import AuditOptions, Outcome, Report
-from tests.auditors.web.local_site import Served, local_site
+from tests.auditors.web.local_site import Served, assert_spaced, local_site
 from tests.sarif import check_sarif
 
 pytestmark = pytest.mark.browser
 PAGES = 6
-TOLERANCE = 0.05             # seconds: the server's clock against the limiter's
 
 
 def template_page(i: int, n: int = PAGES) -> bytes:
@@ -177,10 +175,6 @@ def test_a_named_sitemap_that_cannot_be_read_is_reported(serve, web_settings) ->
         assert "sitemap not read" in report.crawl.describe()
 
 
-def gaps(times: list[float]) -> list[float]:
-    return [b - a for a, b in itertools.pairwise(times)]
-
-
 def test_politeness_limit_spaces_every_request_to_the_host(serve, web_settings) -> None:
     site = serve({"/robots.txt": b"User-agent: *\nAllow: /\n", **site_of()})
     options = AuditOptions(max_pages=PAGES, axe_only=True, allow_private=True)
@@ -188,7 +182,7 @@ def test_politeness_limit_spaces_every_request_to_the_host(serve, web_settings) 
     assert report.crawl is not None and report.crawl.count("audited") == PAGES
     times = site.times()
     assert len(times) >= PAGES + 2                              # robots.txt, /sitemap.xml, the pages
-    assert min(gaps(times)) >= 0.25 - TOLERANCE, gaps(times)
+    assert_spaced(times, 0.25)
 
 
 def test_crawl_delay_holds_for_two_browsers_at_once(serve, web_settings) -> None:
@@ -200,7 +194,7 @@ def test_crawl_delay_holds_for_two_browsers_at_once(serve, web_settings) -> None
     assert "robots.txt asked for 0.6 s between requests" in report.crawl.describe()
     pages = sorted(t for t, path in site.hits if path.startswith("/p"))
     assert len(pages) == 4
-    assert min(gaps(site.times())) >= 0.6 - TOLERANCE, gaps(site.times())
+    assert_spaced(site.times(), 0.6)
 
 
 def test_cli_prints_the_crawl_account(serve, tmp_path, monkeypatch) -> None:
