@@ -13,17 +13,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 TYPES = {".gz": "application/gzip", ".xml": "application/xml", ".txt": "text/plain"}
-SPAN_TOLERANCE = 0.05        # seconds: the server's clock against the limiter's
-JITTER = 0.35                # a request may reach the server this share of an interval late (a loaded machine)
+JITTER = 0.2                 # seconds a request may take from its slot to the server on a loaded machine
 
 
 def assert_spaced(times: list[float], interval: float) -> None:
-    """The server saw the requests at most at the allowed rate: n requests span at least n - 1
-    intervals, and no two came closer than the interval less the jitter of a request on its way
-    (a slot is kept exactly; the request reaches the server a little after it)."""
-    gaps = [round(b - a, 3) for a, b in itertools.pairwise(sorted(times))]
-    assert times[-1] - times[0] >= (len(times) - 1) * interval - SPAN_TOLERANCE, gaps
-    assert min(gaps) >= interval * (1 - JITTER), gaps
+    """The server saw the requests at most at the allowed rate: any run of k + 1 requests spans at
+    least k intervals, less the time one request may take on its way (the limiter keeps its slots
+    exactly; a request reaches the server a little after its slot, more on a busy machine)."""
+    times = sorted(times)
+    gaps = [round(b - a, 3) for a, b in itertools.pairwise(times)]
+    for i, j in itertools.combinations(range(len(times)), 2):
+        assert times[j] - times[i] >= (j - i) * interval - JITTER, (i, j, gaps)
 
 
 @dataclass
