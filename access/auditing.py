@@ -179,6 +179,10 @@ class Ledger(Protocol):
 
     def counts(self) -> LedgerCounts: ...
 
+    def refused(self, most: int) -> list[str]:
+        """Keys of units the plan's limit kept out (at most ``most``, in the order they came)."""
+        ...
+
 
 @dataclass(frozen=True)
 class LedgerCounts:
@@ -199,7 +203,7 @@ class MemoryLedger:
     _pending: list[str] = field(default_factory=list)
     _results: dict[str, UnitResult] = field(default_factory=dict)
     _aliases: set[str] = field(default_factory=set)
-    _over: set[str] = field(default_factory=set)
+    _over: dict[str, None] = field(default_factory=dict)      # keys kept out by the limit, in order
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, units: Iterable[Unit]) -> list[Unit]:
@@ -212,7 +216,7 @@ class MemoryLedger:
             if unit.key in self._units or unit.key in self._aliases:
                 continue
             if len(self._order) >= self.limit:
-                self._over.add(unit.key)
+                self._over[unit.key] = None
                 continue
             self._units[unit.key] = unit
             self._order.append(unit.key)
@@ -229,7 +233,8 @@ class MemoryLedger:
         with self._lock:
             self._results[unit.key] = result
             self._aliases.update(a for a in result.aliases if a not in self._units)
-            self._over.difference_update(result.aliases)
+            for alias in result.aliases:
+                self._over.pop(alias, None)
             return self._add(found)
 
     def results(self) -> list[UnitResult]:
@@ -239,8 +244,14 @@ class MemoryLedger:
         with self._lock:
             return LedgerCounts(done=len(self._results), total=len(self._order), over_limit=len(self._over))
 
+    def refused(self, most: int) -> list[str]:
+        with self._lock:
+            return list(self._over)[:most]
+
 
 # ----------------------------------------------------------------------------- running a plan here
+
+REFUSED_KEPT = 5000          # keys kept out by the limit that an assembled plan is told about
 
 UnitAudit = Callable[[Unit], UnitResult]
 
@@ -293,8 +304,10 @@ def audit_units(auditor: Auditor, ledger: Ledger, take: Callable[[int], list[Uni
 
 def assemble_report(auditor: Auditor, discovery: Discovery, ledger: Ledger, options: AuditOptions,
                     ctx: Context) -> Report:
-    """The one Report from every completed unit (the plan's limit reached is in ``over_limit``)."""
+    """The one Report from every completed unit (the plan's limit reached is in ``over_limit``,
+    the first keys it kept out in ``over_limit_keys``)."""
     discovery.data["over_limit"] = ledger.counts().over_limit
+    discovery.data["over_limit_keys"] = ledger.refused(REFUSED_KEPT)
     ctx.progress(99, "assembling the report")
     report = auditor.assemble(discovery, ledger.results(), options, ctx)
     ctx.progress(100, "done")

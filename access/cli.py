@@ -238,6 +238,8 @@ def audit(
     screenshots: Annotated[Path | None, typer.Option("--screenshots", metavar="DIR", help=(
         "Web: folder for the screenshots of violations (default: the report's folder with -o)."))] = None,
     no_screenshots: Annotated[bool, typer.Option("--no-screenshots", help="Web: no screenshots.")] = False,
+    sitemap: Annotated[str | None, typer.Option("--sitemap", metavar="URL", help=(
+        "Web: the sitemap to read (.xml or .xml.gz), instead of those robots.txt names."))] = None,
 ) -> None:
     """Audit web pages/sites and documents (or every site of a config file) and write the reports.
 
@@ -259,7 +261,8 @@ def audit(
     try:
         options = AuditOptions(standard=standard, max_pages=max_pages, max_depth=max_depth, include=include or [],
                                exclude=exclude or [], audit_documents=audit_documents, axe_only=axe_only,
-                               viewports=viewport or [], screenshots=not no_screenshots, allow_private=True)
+                               viewports=viewport or [], screenshots=not no_screenshots, sitemap=sitemap,
+                               allow_private=True)
         loaded = load_config(config) if config is not None else None
     except ValidationError as exc:
         from access.submission import invalid
@@ -287,6 +290,8 @@ def audit(
         s = report.summary
         err.print(f"{escape(prefix)}{s.violations} violation(s), {s.needs_review} to review, "
                   f"in {len(report.parts) or 1} part(s).", highlight=False)
+        if report.crawl is not None:
+            err.print(f"{escape(prefix)}Crawl: {escape(report.crawl.describe())}", highlight=False, soft_wrap=True)
         lost = (report.metadata.get("sign_in") or {}).get("session_lost_pages") or []
         if lost:
             err.print(f"[yellow]warning:[/] {escape(prefix)}the site signed the audit out and it could not sign "

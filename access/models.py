@@ -159,24 +159,51 @@ class AuditedPart(BaseModel):
 
 
 class FindingGroup(BaseModel):
-    """One problem rolled up across pages: the findings of one rule on the same element (its
-    fingerprint: normalised selector and snippet), e.g. a site template's barrier "on 40 of 40 pages"."""
+    """One problem rolled up across pages: the findings of one rule, with one outcome, on the same
+    element (its fingerprint: normalised selector and snippet, :mod:`access.rollup`), e.g. a site
+    template's barrier "on 40 of 40 pages". A finding found nowhere else is a group of one."""
 
     rule: str
-    fingerprint: str
+    fingerprint: str                  # the element's fingerprint (the same element under several rules shares it)
     outcome: Outcome
-    impact: Impact | None = None
+    impact: Impact | None = None      # the worst impact in the group
     wcag: list[str] = Field(default_factory=list)
     message: str                      # the message of the first finding
-    selector: str | None = None
+    selector: str | None = None       # of the first finding, as found there
     html: str | None = None
     pages: list[str] = Field(default_factory=list)    # part ids (URLs) where it occurs, in report order
     count: int = 0                    # findings in the group
-    screenshot: str | None = None
+    screenshot: str | None = None     # the first screenshot of the group's findings
+    pages_total: int = 0              # pages (parts) the report audited: the "of N pages"
+    viewports: list[str] = Field(default_factory=list)   # the viewports it was found at (web), if any named
+    states: list[str] = Field(default_factory=list)      # the named page states it was found in (web)
+
+    def key(self) -> str:
+        """The group's identity across runs (SARIF partialFingerprints, history diffs)."""
+        return f"{self.rule}/{self.outcome.value}/{self.fingerprint}"
+
+    @property
+    def weight(self) -> int:
+        """Impact × pages affected: what the roll-up is sorted by (an unrated finding counts as minor)."""
+        return (self.impact.rank if self.impact else 1) * len(self.pages)
+
+
+class SitemapRead(BaseModel):
+    """A sitemap a site audit read: how many page URLs it listed, or why it could not be read."""
+
+    url: str
+    pages: int = 0
+    error: str | None = None
+
+
+CRAWL_LISTS = ("audited", "failed", "skipped_depth", "skipped_limit", "skipped_robots", "skipped_exclude")
 
 
 class CrawlAccount(BaseModel):
-    """Where every URL a site audit found ended up, so "20 requested, 5 audited" never happens silently."""
+    """Where every URL a site audit found ended up, so "20 requested, 5 audited" never happens silently.
+
+    Every same-site page URL the crawl met (start URLs, links, sitemaps) is in exactly one list.
+    A list keeps at most a few thousand URLs; ``totals`` has the full count of every list."""
 
     found: int = 0
     audited: list[str] = Field(default_factory=list)
@@ -185,6 +212,33 @@ class CrawlAccount(BaseModel):
     skipped_limit: list[str] = Field(default_factory=list)
     skipped_robots: list[str] = Field(default_factory=list)
     skipped_exclude: list[str] = Field(default_factory=list)
+    totals: dict[str, int] = Field(default_factory=dict)   # list name -> URLs it stands for (lists may be cut)
+    requested: int | None = None      # the most pages the audit asked for (max_pages)
+    max_depth: int | None = None
+    crawl_delay: float | None = None  # seconds between requests the site's robots.txt asked for, if any
+    sitemaps: list[SitemapRead] = Field(default_factory=list)
+
+    def count(self, name: str) -> int:
+        """How many URLs the list ``name`` stands for (more than it shows when it was cut)."""
+        return self.totals.get(name, len(getattr(self, name)))
+
+    def describe(self) -> str:
+        """One line for people: "12 pages found: 5 audited, 1 failed, 4 not audited (page limit of 5) ..." """
+        bits = [f"{self.count('audited')} audited"]
+        reasons = [("failed", "failed"),
+                   ("skipped_limit", f"over the page limit{f' of {self.requested}' if self.requested else ''}"),
+                   ("skipped_depth", f"deeper than {self.max_depth} link{'s' if self.max_depth != 1 else ''}"
+                    if self.max_depth is not None else "too deep"),
+                   ("skipped_robots", "disallowed by robots.txt"),
+                   ("skipped_exclude", "excluded by the include/exclude patterns")]
+        bits += [f"{self.count(name)} {why}" for name, why in reasons if self.count(name)]
+        line = f"{self.found} page{'s' if self.found != 1 else ''} found: " + ", ".join(bits)
+        if self.crawl_delay:
+            line += f"; robots.txt asked for {self.crawl_delay:g} s between requests"
+        unread = [s for s in self.sitemaps if s.error]
+        if unread:
+            line += "; sitemap not read: " + ", ".join(f"{s.url} ({s.error})" for s in unread)
+        return line + "."
 
 
 class Report(BaseModel):
@@ -203,9 +257,13 @@ class Report(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     def finish(self) -> Report:
-        """Stamp the finish time and recompute the summary; returns self."""
+        """Stamp the finish time, recompute the summary and roll the findings up into groups
+        (:func:`access.rollup.roll_up`); returns self."""
+        from access.rollup import roll_up  # the roll-up reads this model
+
         self.finished_at = utcnow()
         self.summary = Summary.of(self.findings)
+        self.groups = roll_up(self)
         return self
 
     def worst_at_or_above(self, threshold: Impact) -> list[Finding]:

@@ -933,6 +933,11 @@ class StoreLedger:
         return LedgerCounts(done=n.get(DONE, 0), total=sum(n.get(k, 0) for k in (PENDING, SENT, DONE)),
                             over_limit=n.get(OVER, 0))
 
+    def refused(self, most: int) -> list[str]:
+        with self.store.sessions() as s:
+            return list(s.scalars(self._where(JobUnit.status == OVER).order_by(JobUnit.id).limit(max(0, most))
+                                  .with_only_columns(JobUnit.key)))
+
     # for the job runner ----------------------------------------------------------------
 
     def unfinished(self, keys: list[str]) -> list[Unit]:

@@ -10,11 +10,11 @@ show what was tested. Findings whose WCAG criteria all lie outside the chosen st
 from __future__ import annotations
 
 import zipfile
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
+from access import access_version
 from access.auditing import FileAuditor
 from access.catalogue import Rule
 from access.context import Context
@@ -39,20 +39,15 @@ ENGINE = "access-html"
 
 
 def engine_info() -> list[EngineInfo]:
-    try:
-        ours = version("access")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        ours = "0+unknown"
-    return [EngineInfo(name=ENGINE, version=ours), EngineInfo(name="lxml", version=etree.__version__)]
+    return [EngineInfo(name=ENGINE, version=access_version()), EngineInfo(name="lxml", version=etree.__version__)]
 
 
 def audit_page(page: Page, standard: Standard = Standard.WCAG22AA, rules: list[Rule] | None = None) -> RuleRun:
     """The report findings of one parsed page (each flagged finding with its source line)."""
     run = run_rules(rules or RULES.rules(), page, standard=standard, where=Location(url=page.name))
     for f in run.findings:
-        line = page.line_of(f.location.selector) if f.location.selector else None
-        if line:
-            f.data.setdefault("line", line)
+        if f.location.line is None and f.location.selector:
+            f.location.line = page.line_of(f.location.selector)
     return run
 
 

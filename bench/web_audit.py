@@ -106,7 +106,8 @@ def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 
 def ours(base: str, pages: int, pool_size: int, axe_only: bool) -> dict[str, Any]:
-    settings = Settings(_env_file=None, browser_pool_size=pool_size, page_timeout=30)
+    # no politeness limit: this measures our own speed on a local site (a real site gets ACCESS_HOST_RATE)
+    settings = Settings(_env_file=None, browser_pool_size=pool_size, page_timeout=30, host_rate=0.0)
     pool = get_pool(settings)
     t = time.perf_counter()
     warm = [pool.acquire(False) for _ in range(pool_size)]           # long-lived worker browsers

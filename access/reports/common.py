@@ -1,4 +1,5 @@
-"""What every report renderer needs: which part a finding belongs to, and rule metadata."""
+"""What every report renderer needs: which part a finding belongs to (from :mod:`access.rollup`),
+rule metadata, and a finding's place in words."""
 
 from __future__ import annotations
 
@@ -6,41 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from access.catalogue import Rule
-from access.models import Finding, Outcome, Report
+from access.models import Finding, Outcome
+from access.rollup import PartIndex, part_of, part_order
+
+__all__ = ["PROBLEMS", "PartIndex", "RuleInfo", "RuleTable", "part_of", "part_order", "rule_info", "where"]
 
 RuleTable = Mapping[str, Rule]
 PROBLEMS = (Outcome.VIOLATION, Outcome.NEEDS_REVIEW)
-
-
-def part_of(finding: Finding, report: Report) -> str:
-    """The id of the page/slide/part a finding belongs to (a part id of the report when one fits)."""
-    ids = [p.id for p in report.parts]
-    loc = finding.location
-    candidates = [loc.url,
-                  f"page {loc.page}" if loc.page is not None else None,
-                  f"slide {loc.slide}" if loc.slide is not None else None]
-    for c in candidates:
-        if c and c in ids:
-            return c
-    if loc.url:
-        return loc.url
-    if len(ids) == 1:
-        return ids[0]
-    if loc.page is not None:
-        return f"page {loc.page}"
-    if loc.slide is not None:
-        return f"slide {loc.slide}"
-    return report.target
-
-
-def part_order(report: Report) -> list[str]:
-    """Part ids in report order, then any part a finding names that the report does not list."""
-    order = [p.id for p in report.parts]
-    for f in report.findings:
-        pid = part_of(f, report)
-        if pid not in order:
-            order.append(pid)
-    return order
 
 
 @dataclass
@@ -87,6 +60,10 @@ def where(finding: Finding) -> str:
         bits.append(loc.path)
     if loc.selector:
         bits.append(loc.selector)
-    if "line" in finding.data:
-        bits.append(f"line {finding.data['line']}")
+    if loc.line is not None:
+        bits.append(f"line {loc.line}")
+    if loc.viewport:
+        bits.append(f"viewport {loc.viewport}")
+    if loc.state:
+        bits.append(f"state “{loc.state}”")
     return ", ".join(bits)

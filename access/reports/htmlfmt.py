@@ -1,6 +1,9 @@
-"""The HTML report, for people: summary by WCAG principle and impact with an accessible chart (an
-SVG bar chart plus the same numbers as a table), then each page or part with its findings grouped
-by rule, with the place, the code snippet, and how to fix it.
+"""The HTML report, for people: the totals, then the problems rolled up across pages
+(:mod:`access.rollup`: each problem once, "on 40 of 40 pages", violations first, then by impact ×
+pages affected, each expanding to its pages, element, snippet and how to fix it), the crawl's
+account (site audits: every page found, audited or skipped and why), the summary by WCAG principle
+and impact (a bar chart in HTML, hidden from screen readers, above a table of the same numbers), then each
+page or part with its findings grouped by rule, with the place, the code snippet, and how to fix it.
 
 The page is self-contained (inline CSS, no script, no external resource) and everything taken from
 the audited input is escaped by Jinja2's autoescaping; it passes our own HTML auditor.
@@ -16,13 +19,19 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from access.models import PRINCIPLES, Finding, Impact, Outcome, Report
+from access.models import CRAWL_LISTS, PRINCIPLES, CrawlAccount, Finding, FindingGroup, Impact, Outcome, Report
 from access.registry import ReportFormat
-from access.reports.common import PROBLEMS, RuleInfo, RuleTable, part_of, part_order, rule_info, where
+from access.reports.common import PROBLEMS, PartIndex, RuleInfo, RuleTable, part_order, rule_info, where
 from access.reports.wcag import principle_of, ref_url, sc_label, sc_url
+from access.rollup import grouped
 
 TEMPLATE = "report.html"
-BAR_WIDTH = 420
+PAGES_SHOWN = 100            # pages listed under one problem (the CSV and JSON reports have them all)
+CRAWL_LABELS = {"audited": "Audited", "failed": "Could not be audited",
+                "skipped_limit": "Not audited: over the page limit",
+                "skipped_depth": "Not audited: more links deep than the crawl goes",
+                "skipped_robots": "Not audited: disallowed by the site's robots.txt",
+                "skipped_exclude": "Not audited: left out by the include/exclude patterns"}
 
 
 @dataclass
@@ -37,6 +46,26 @@ class RuleGroup:
     @property
     def reviews(self) -> int:
         return sum(1 for f in self.findings if f.outcome is Outcome.NEEDS_REVIEW)
+
+
+@dataclass
+class GroupView:
+    """One rolled-up problem as the report shows it."""
+
+    group: FindingGroup
+    info: RuleInfo
+    anchor: str
+    help: str
+    pages: list[tuple[str, str | None]]       # (page, anchor of its section) for the first PAGES_SHOWN
+    more_pages: int
+
+
+@dataclass
+class CrawlRow:
+    name: str
+    label: str
+    count: int
+    urls: list[str]
 
 
 @dataclass
@@ -77,20 +106,34 @@ def _environment() -> Environment:
     return env
 
 
-def _chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _chart(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The bars of the chart: each row's violations and reviews as percentages of the longest bar."""
     top = max((r["violations"] + r["reviews"] for r in rows), default=0) or 1
-    bars = []
-    for i, r in enumerate(rows):
-        v = round(BAR_WIDTH * r["violations"] / top)
-        n = round(BAR_WIDTH * r["reviews"] / top)
-        bars.append({**r, "y": 10 + i * 40, "v_width": v, "r_width": n, "label_x": 130 + v + n + 8})
-    return {"bars": bars, "height": 20 + 40 * len(rows), "width": 130 + BAR_WIDTH + 190}
+    return [{**r, "v_pct": round(100 * r["violations"] / top, 1), "r_pct": round(100 * r["reviews"] / top, 1)}
+            for r in rows]
+
+
+def _groups(report: Report, rules: RuleTable | None, anchors: dict[str, str]) -> list[GroupView]:
+    views = []
+    for i, (group, findings) in enumerate(grouped(report), start=1):
+        info = rule_info(group.rule, rules, findings[0])
+        views.append(GroupView(group=group, info=info, anchor=f"problem-{i}", help=info.help or findings[0].help,
+                               pages=[(p, anchors.get(p)) for p in group.pages[:PAGES_SHOWN]],
+                               more_pages=max(0, len(group.pages) - PAGES_SHOWN)))
+    return views
+
+
+def _crawl_rows(crawl: CrawlAccount | None) -> list[CrawlRow]:
+    if crawl is None:
+        return []
+    return [CrawlRow(name, CRAWL_LABELS[name], crawl.count(name), getattr(crawl, name)) for name in CRAWL_LISTS]
 
 
 def build_view(report: Report, rules: RuleTable | None = None) -> dict[str, Any]:
     per_part: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    index = PartIndex(report)
     for f in report.findings:
-        per_part[part_of(f, report)][f.rule].append(f)
+        per_part[index.of(f)][f.rule].append(f)
     known = {p.id: p for p in report.parts}
     parts: list[PartView] = []
     for i, pid in enumerate(part_order(report)):
@@ -123,7 +166,12 @@ def build_view(report: Report, rules: RuleTable | None = None) -> dict[str, Any]
                             "reviews": counts[Outcome.NEEDS_REVIEW]})
     by_outcome = Counter(f.outcome for f in report.findings)
     duration = (report.finished_at - report.started_at).total_seconds() if report.finished_at else None
+    groups = _groups(report, rules, {p.id: p.anchor for p in parts})
     return {
+        "violation_groups": [g for g in groups if g.group.outcome is Outcome.VIOLATION],
+        "review_groups": [g for g in groups if g.group.outcome is not Outcome.VIOLATION],
+        "crawl": report.crawl,
+        "crawl_rows": _crawl_rows(report.crawl),
         "report": report,
         "standard": report.standard.label,
         "duration": duration,

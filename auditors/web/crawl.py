@@ -1,19 +1,26 @@
 """Crawl scope, pure: URL normalisation, same-origin and include/exclude filters, robots.txt,
-sitemaps, and which links are documents rather than pages."""
+sitemaps, and which links are documents rather than pages.
+
+robots.txt is read by Protego, which implements RFC 9309: the group of our product token
+(``access-audit``) or ``*``, the longest matching rule wins, ``Allow`` wins a tie, ``*`` and ``$``
+wildcards; ``Crawl-delay`` and ``Request-rate`` give the pause the site asks for between requests.
+Sitemaps may be gzip-compressed (``.xml.gz``); they are decompressed with a size limit."""
 
 from __future__ import annotations
 
 import posixpath
 import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
-from urllib.robotparser import RobotFileParser
 
 from lxml import etree
+from protego import Protego
 
-from access.errors import ValidationFailed
+from access.errors import FileTooLarge, ValidationFailed
 from access.models import AuditOptions
 
 USER_AGENT = "access-audit"
@@ -23,6 +30,8 @@ SKIPPED_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".ico", 
                       ".xml", ".zip", ".gz", ".mp3", ".mp4", ".webm", ".ogg", ".wav", ".avi", ".mov",
                       ".woff", ".woff2", ".ttf", ".txt", ".csv", ".xlsx", ".xls", ".rss", ".atom")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+MAX_SITEMAP_XML_BYTES = 50 * 1024 * 1024      # the sitemaps.org limit of one sitemap, uncompressed
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 def normalize_url(url: str, base: str | None = None) -> str | None:
@@ -82,15 +91,39 @@ def looks_like_page(url: str) -> bool:
     return not urlsplit(url).path.lower().endswith(SKIPPED_EXTENSIONS) and document_kind(url) is None
 
 
-def parse_robots(text: str) -> RobotFileParser:
-    parser = RobotFileParser()
-    parser.parse(text.splitlines())
-    return parser
+def parse_robots(text: str) -> Protego:
+    return Protego.parse(text)
 
 
-def sitemaps_in_robots(text: str) -> list[str]:
-    return [line.split(":", 1)[1].strip() for line in text.splitlines()
-            if line.lower().startswith("sitemap:") and ":" in line]
+def sitemaps_in_robots(text: str, robots_url: str) -> list[str]:
+    """The sitemaps robots.txt names, absolute (a relative one is read against robots.txt's URL)."""
+    return [u for u in (normalize_url(s, robots_url) for s in parse_robots(text).sitemaps) if u]
+
+
+def robots_delay(text: str) -> float:
+    """Seconds between two requests that robots.txt asks our crawler for (``Crawl-delay``, or
+    ``Request-rate: n/s``, the slower of the two); 0 when it asks for none."""
+    robots = parse_robots(text)
+    delay = float(robots.crawl_delay(USER_AGENT) or 0)
+    rate = robots.request_rate(USER_AGENT)
+    if rate is not None and rate.requests > 0:
+        delay = max(delay, rate.seconds / rate.requests)
+    return max(0.0, delay)
+
+
+def sitemap_xml(body: bytes, limit: int = MAX_SITEMAP_XML_BYTES) -> bytes:
+    """A sitemap's XML: ``body`` itself, or decompressed when gzip-compressed (``.xml.gz``), at
+    most ``limit`` bytes (a decompression bomb is refused, not expanded)."""
+    if not body.startswith(GZIP_MAGIC):
+        return body
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        xml = inflater.decompress(body, limit + 1)
+    except zlib.error as exc:
+        raise ValidationFailed(f"The sitemap is not valid gzip: {exc}.") from exc
+    if len(xml) > limit:
+        raise FileTooLarge(f"The sitemap is larger than {limit // (1024 * 1024)} MB uncompressed.")
+    return xml
 
 
 def parse_sitemap(xml: bytes) -> tuple[list[str], list[str]]:
@@ -106,6 +139,15 @@ def parse_sitemap(xml: bytes) -> tuple[list[str], list[str]]:
     return pages, nested
 
 
+class Skip(StrEnum):
+    """Why the crawl does not audit a URL it met (:meth:`CrawlScope.why_not`)."""
+
+    OTHER_SITE = "other-site"     # not a page of this site: not counted
+    NOT_A_PAGE = "not-a-page"     # an image, a stylesheet, a document: not counted as a page
+    ROBOTS = "robots"
+    EXCLUDE = "exclude"           # an exclude pattern matched, or no include pattern did
+
+
 @dataclass
 class CrawlScope:
     """Which URLs a crawl may visit."""
@@ -113,10 +155,10 @@ class CrawlScope:
     start: str
     include: list[re.Pattern[str]] = field(default_factory=list)
     exclude: list[re.Pattern[str]] = field(default_factory=list)
-    robots: RobotFileParser | None = None
+    robots: Protego | None = None
 
     @classmethod
-    def of(cls, start: str, options: AuditOptions, robots: RobotFileParser | None = None) -> CrawlScope:
+    def of(cls, start: str, options: AuditOptions, robots: Protego | None = None) -> CrawlScope:
         try:
             include = [re.compile(p) for p in options.include]
             exclude = [re.compile(p) for p in options.exclude]
@@ -129,17 +171,26 @@ class CrawlScope:
         return origin(url) == origin(self.start)
 
     def robots_allow(self, url: str) -> bool:
-        return self.robots is None or self.robots.can_fetch(USER_AGENT, url)
+        return self.robots is None or self.robots.can_fetch(url, USER_AGENT)
+
+    def why_not(self, url: str) -> Skip | None:
+        """Why the crawl leaves ``url`` out, or None when it is a page this crawl should audit
+        (the start URL always passes the patterns). The user's own patterns come before robots.txt."""
+        if not self.same_site(url):
+            return Skip.OTHER_SITE
+        if not looks_like_page(url):
+            return Skip.NOT_A_PAGE
+        if url != self.start and (
+                (self.include and not any(p.search(url) for p in self.include))
+                or any(p.search(url) for p in self.exclude)):
+            return Skip.EXCLUDE
+        if not self.robots_allow(url):
+            return Skip.ROBOTS
+        return None
 
     def wants(self, url: str) -> bool:
-        """A page this crawl should audit (the start URL always passes the patterns)."""
-        if not self.same_site(url) or not looks_like_page(url) or not self.robots_allow(url):
-            return False
-        if url == self.start:
-            return True
-        if self.include and not any(p.search(url) for p in self.include):
-            return False
-        return not any(p.search(url) for p in self.exclude)
+        """A page this crawl should audit."""
+        return self.why_not(url) is None
 
 
 def new_links(links: Iterable[str], base: str, scope: CrawlScope) -> tuple[list[str], list[str]]:

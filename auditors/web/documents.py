@@ -18,15 +18,16 @@ from auditors.web.settings import WebSettings
 log = logging.getLogger(__name__)
 
 
-def audit_linked_documents(urls: list[str], options: AuditOptions,
-                           ctx: Context) -> tuple[list[AuditedPart], list[Finding]]:
+def audit_linked_documents(urls: list[str], options: AuditOptions, ctx: Context,
+                           crawl_delay: float = 0.0) -> tuple[list[AuditedPart], list[Finding]]:
     parts: list[AuditedPart] = []
     findings: list[Finding] = []
     for url in urls[: ctx.settings.max_crawl_pages]:
         ctx.check_cancelled()
         try:
             got = fetch(url, ctx.settings, allow_private=options.allow_private,
-                        max_bytes=ctx.plugin_settings(WebSettings).max_document_bytes)
+                        max_bytes=ctx.plugin_settings(WebSettings).max_document_bytes, crawl_delay=crawl_delay,
+                        check_cancelled=ctx.check_cancelled)
             if got.status >= 400:
                 raise AccessError(f"The server answered HTTP {got.status}.")
             name = Path(urlsplit(got.url).path).name or "document"

@@ -21,3 +21,7 @@ class WebSettings(PluginSettings):
     web_batch_pages: int = Field(5, ge=1, description="Pages per fanned-out web-audit task (distributed mode).")
     web_fanout: bool = Field(True, description="Distributed mode: web-audit pages fan out as tasks across "
                                                "workers (with the embedded broker a site runs as one task).")
+    host_rate: float = Field(2.0, ge=0, description="Most requests per second a site audit sends to one host "
+                                                    "(page loads and fetches, across every worker; 0: no limit).")
+    max_crawl_delay: float = Field(30.0, ge=0, description="Longest robots.txt Crawl-delay honoured (s); a longer "
+                                                           "one is cut to this.")

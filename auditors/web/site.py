@@ -1,12 +1,15 @@
 """The site audit as a plan (:class:`access.auditing.Auditor`), one unit per page:
 
-- ``discover``: the start URL through the URL guard, robots.txt and the sitemaps read, the crawl's
-  limits set; the first units are the start page and the sitemap's in-scope pages;
+- ``discover``: the start URL through the URL guard, robots.txt (RFC 9309, its Crawl-delay) and
+  the sitemaps read (the one named by the ``sitemap`` option, .xml or .xml.gz), the crawl's limits
+  set; the first units are the start page and the sitemaps' in-scope pages, up to the page limit;
 - ``audit_unit``: one page in a pooled browser session (axe-core + our own checks,
-  :mod:`auditors.web.page_audit`); its links, and the final URL after redirects as an alias;
+  :mod:`auditors.web.page_audit`), loaded when the host's politeness limit allows
+  (:mod:`auditors.web.politeness`); its links, and the final URL after redirects as an alias;
 - ``expand``: the page's new same-site, in-scope links one level deeper (pure: no I/O);
-- ``assemble``: one Report in crawl order with the crawl's account and the linked documents
-  (audited too with ``audit_documents``).
+- ``assemble``: one Report in crawl order with the crawl's account (:mod:`auditors.web.account`:
+  every URL found, audited, failed or skipped and why) and the linked documents (audited too with
+  ``audit_documents``); the findings rolled up across pages (:mod:`access.rollup`).
 
 The CLI, the embedded worker and the benchmark run the plan in one process
 (:func:`access.auditing.run_audit`, ``browser_pool_size`` pages at once); with a broker the job
@@ -22,19 +25,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import version as package_version
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from access.auditing import Discovery, Subject, Unit, UnitResult
 from access.browsing import PageState, parse_viewport
 from access.config import Settings, plugin_settings
 from access.context import Context
 from access.errors import SessionLost, UrlForbidden
-from access.models import AuditedPart, AuditOptions, EngineInfo, Finding, Report, utcnow
+from access.models import AuditedPart, AuditOptions, EngineInfo, Finding, Report, SitemapRead, utcnow
 from access.netguard import check_url
+from auditors.web.account import Tally, crawl_account
 from auditors.web.browser import BrowserSession, close_all_pools, get_pool
-from auditors.web.crawl import crawl_scope, document_kind, new_links, normalize_url, origin, url_key
-from auditors.web.fetch import read_robots_and_sitemaps
+from auditors.web.crawl import Skip, crawl_scope, document_kind, new_links, normalize_url, origin, url_key
+from auditors.web.fetch import read_site_maps
 from auditors.web.page_audit import PageRecipe, PageResult, audit_page
+from auditors.web.politeness import wait_turn
 from auditors.web.session import Browsing, Keeper, begin, drop_keepers, keeper_for
 from auditors.web.settings import WebSettings
 
@@ -46,10 +51,20 @@ class Crawl(BaseModel):
 
     start: str
     robots: str | None = None          # robots.txt as read (None: the site has none)
+    crawl_delay: float = 0.0           # seconds between requests robots.txt asks for
     sitemap_urls: int = 0
-    robots_skipped: int = 0
+    sitemaps: list[SitemapRead] = Field(default_factory=list)
+    sitemap_skips: dict[str, Tally] = Field(default_factory=dict)   # account list -> sitemap pages left out
     workers: int = 1
     started_at: datetime
+
+    @property
+    def robots_skipped(self) -> int:
+        tally = self.sitemap_skips.get("skipped_robots")
+        return tally.total if tally else 0
+
+    def skip(self, name: str, url: str) -> None:
+        self.sitemap_skips.setdefault(name, Tally()).add(url)
 
 
 def start_url(url: str, options: AuditOptions, ctx: Context) -> str:
@@ -80,13 +95,15 @@ def engines_of(session: BrowserSession | None) -> list[EngineInfo]:
 
 
 def audit_in_browser(url: str, options: AuditOptions, settings: Settings, recipe: PageRecipe | None = None,
-                     viewport: tuple[int, int] | None = None, *,
-                     after: AfterPage | None = None) -> tuple[PageResult, list[EngineInfo]]:
+                     viewport: tuple[int, int] | None = None, *, after: AfterPage | None = None,
+                     crawl_delay: float = 0.0, check_cancelled: Callable[[], None] | None = None,
+                     ) -> tuple[PageResult, list[EngineInfo]]:
     """One page in a session of this process's pool, with the audit's session (cookies, storage,
     headers: ``recipe.keeper``) and at ``viewport``; once more in a fresh browser when the browser
-    died under it (a page that timed out is not loaded again). ``after`` runs on the session with
-    the audited page still loaded (another auditor's extra checks, e.g. the EPUB auditor's
-    best-practice axe rules) when the page was audited."""
+    died under it (a page that timed out is not loaded again). Every load waits its turn under the
+    host's politeness limit (``crawl_delay``: what the site's robots.txt asks for). ``after`` runs
+    on the session with the audited page still loaded (another auditor's extra checks, e.g. the
+    EPUB auditor's best-practice axe rules) when the page was audited."""
     pool = get_pool(settings)
     guarded = not options.allow_private
     timeout = plugin_settings(WebSettings, settings).page_timeout
@@ -99,6 +116,7 @@ def audit_in_browser(url: str, options: AuditOptions, settings: Settings, recipe
             if recipe.keeper is not None:
                 recipe.keeper.enter(session)
             session.origins.add(origin(url))
+            wait_turn(url, settings, crawl_delay, check_cancelled)     # once the browser is ready to go
             result = audit_page(session, url, options, timeout, recipe)
             if result.session_lost and recipe.keeper is not None:
                 result = again_signed_in(session, url, options, timeout, recipe, recipe.keeper)
@@ -177,8 +195,8 @@ def is_page(part: AuditedPart, options: AuditOptions) -> bool:
     return part.state is None and part.viewport in (None, renderings(options)[0][0])
 
 
-def audit_renderings(url: str, state: PageState | None, options: AuditOptions, ctx: Context, keeper: Keeper
-                     ) -> tuple[PageResult, list[EngineInfo], list[AuditedPart], list[Finding]]:
+def audit_renderings(url: str, state: PageState | None, options: AuditOptions, ctx: Context, keeper: Keeper,
+                     crawl_delay: float = 0.0) -> tuple[PageResult, list[EngineInfo], list[AuditedPart], list[Finding]]:
     """The page (or its state) at every viewport: each rendering its own part, each finding tagged
     with its viewport and state. The first rendering's result gives the links."""
     shots = ctx.artifacts_dir if options.screenshots else None
@@ -189,7 +207,8 @@ def audit_renderings(url: str, state: PageState | None, options: AuditOptions, c
         name = state.name if state else None
         recipe = PageRecipe.of(options, keeper=keeper, actions=tuple(state.actions) if state else (), shots=shots,
                                shot_key=f"{label or ''}|{name or ''}")
-        page, engines = audit_in_browser(url, options, ctx.settings, recipe, size)
+        page, engines = audit_in_browser(url, options, ctx.settings, recipe, size, crawl_delay=crawl_delay,
+                                         check_cancelled=ctx.check_cancelled)
         first = first or (page, engines)
         tags = [t for t in ((label if n else None), (f"state: {name}" if name else None)) if t]
         page.part.id = url + (f" [{', '.join(tags)}]" if tags else "")
@@ -232,19 +251,33 @@ class WebAuditor:
             raise ValueError("the web auditor audits URLs, not files")
         started_at = utcnow()
         start = start_url(subject.url, options, ctx)
-        robots, sitemap_pages = read_robots_and_sitemaps(start, ctx.settings, allow_private=options.allow_private)
-        crawl = Crawl(start=start, robots=robots or None, sitemap_urls=len(sitemap_pages), started_at=started_at)
+        site = read_site_maps(start, ctx.settings, allow_private=options.allow_private, sitemap=options.sitemap,
+                              check_cancelled=ctx.check_cancelled)
+        crawl = Crawl(start=start, robots=site.robots or None, crawl_delay=site.crawl_delay if
+                      options.respect_robots else 0.0, sitemap_urls=len(site.pages), sitemaps=site.sitemaps,
+                      started_at=started_at)
         scope = crawl_scope(start, crawl.robots, options)
         limit = page_limit(options, ctx.settings)
         crawl.workers = min(self.workers(ctx.settings), limit)
-        units = [page_unit(start, 0)]
-        for page_url in sitemap_pages:
+        pages = {url_key(start): page_unit(start, 0)}
+        for page_url in site.pages:
             normal = normalize_url(page_url, start)
-            if normal and scope.wants(normal):
-                if options.max_depth >= 1:
-                    units.append(page_unit(normal, 1))
-            elif normal and scope.same_site(normal) and not scope.robots_allow(normal):
-                crawl.robots_skipped += 1
+            if normal is None or url_key(normal) in pages:
+                continue
+            why = scope.why_not(normal)
+            if why is Skip.ROBOTS:
+                crawl.skip("skipped_robots", normal)
+            elif why is Skip.EXCLUDE:
+                crawl.skip("skipped_exclude", normal)
+            elif why is not None:
+                continue                                  # another site's page, or not a page
+            elif options.max_depth < 1:
+                crawl.skip("skipped_depth", normal)
+            elif len(pages) >= limit:
+                crawl.skip("skipped_limit", normal)
+            else:
+                pages[url_key(normal)] = page_unit(normal, 1)
+        units = list(pages.values())
         units += start_and_state_units(start, options, scope.same_site)
         data = crawl.model_dump(mode="json")
         data["browsing"] = sign_in_first(start, options, ctx)
@@ -260,7 +293,8 @@ class WebAuditor:
                                error={"code": SessionLost.code, "message": keeper.broken})
             return UnitResult(key=unit.key, parts=[part], engines=engines_of(None))
         again = keeper.signed_in_again
-        page, engines, parts, findings = audit_renderings(url, state, options, ctx, keeper)
+        page, engines, parts, findings = audit_renderings(url, state, options, ctx, keeper,
+                                                          float(discovery.data.get("crawl_delay") or 0))
         base = page.final_url or url
         links = [u for u in dict.fromkeys(normalize_url(href, base) for href in page.links) if u]
         final = normalize_url(page.final_url) if page.final_url else None
@@ -271,8 +305,8 @@ class WebAuditor:
     def expand(self, unit: Unit, result: UnitResult, discovery: Discovery, options: AuditOptions) -> list[Unit]:
         if unit.depth >= options.max_depth:
             return []
-        crawl = Crawl.model_validate(discovery.data)
-        pages, _ = new_links(result.links, str(unit.data["url"]), crawl_scope(crawl.start, crawl.robots, options))
+        scope = crawl_scope(str(discovery.data["start"]), discovery.data.get("robots"), options)
+        pages, _ = new_links(result.links, str(unit.data["url"]), scope)
         return [page_unit(url, unit.depth + 1) for url in pages]
 
     def assemble(self, discovery: Discovery, results: list[UnitResult], options: AuditOptions,
@@ -282,16 +316,19 @@ class WebAuditor:
         parts = [p for r in results for p in r.parts]
         findings = [f for r in results for f in r.findings]
         documents = linked_documents(results)
+        account = crawl_account(discovery, results, crawl_scope(crawl.start, crawl.robots, options),
+                                crawl.sitemap_skips, requested=options.max_pages, max_depth=options.max_depth,
+                                crawl_delay=crawl.crawl_delay, sitemaps=crawl.sitemaps)
         facts = {"pages_audited": sum(p.status == "audited" and is_page(p, options) for p in parts),
                  "pages_failed": sum(p.status == "failed" for p in parts),
-                 "pages_not_audited": int(discovery.data.get("over_limit", 0)),
+                 "pages_not_audited": account.count("skipped_limit"),
                  "robots_skipped": crawl.robots_skipped, "sitemap_urls": crawl.sitemap_urls,
                  "max_pages": discovery.limit, "max_depth": options.max_depth, "workers": crawl.workers}
         if options.audit_documents and documents:
             from auditors.web.documents import audit_linked_documents
 
             ctx.progress(99, "auditing linked documents")
-            doc_parts, doc_findings = audit_linked_documents(documents, options, ctx)
+            doc_parts, doc_findings = audit_linked_documents(documents, options, ctx, crawl.crawl_delay)
             parts += doc_parts
             findings += doc_findings
         # no standard filter here: our own checks come filtered by run_rules, axe-core runs only the
@@ -300,7 +337,7 @@ class WebAuditor:
         metadata = {"crawl": facts, "axe_only": options.axe_only, **browsing_summary(discovery, results, options)}
         return Report(target=crawl.start, target_kind="web", standard=options.standard,
                       engines=next((r.engines for r in results if r.engines), engines_of(None)), parts=parts,
-                      findings=findings, documents=documents, metadata=metadata,
+                      findings=findings, documents=documents, crawl=account, metadata=metadata,
                       started_at=crawl.started_at).finish()
 
     def batch_size(self, settings: Settings) -> int:

@@ -95,7 +95,8 @@ def test_html_report_content_is_escaped_and_script_free(barrier_report: Report, 
     barrier_html = render_report(barrier_report, "html")[0].decode()
     assert "&lt;img src=&#34;chloroplast.png&#34;&gt;" in barrier_html       # snippets shown, not rendered
     assert "Images have a text alternative" in barrier_html and "How to fix" in barrier_html
-    assert 'role="img"' in barrier_html and "<caption>Findings by WCAG principle</caption>" in barrier_html
+    assert 'class="chart" aria-hidden="true"' in barrier_html
+    assert "<caption>Findings by WCAG principle</caption>" in barrier_html
     assert "https://www.w3.org/WAI/WCAG22/Understanding/non-text-content.html" in barrier_html
     assert "broken page" in html                                               # failed part listed
 
@@ -107,44 +108,6 @@ def test_csv_has_one_row_per_finding_and_neutralises_formulas(document_report: R
     first = rows[0]
     assert first["rule"] == "demo-figure-alt" and first["page"] == "2" and first["part"] == "page 2"
     assert first["excerpt"].startswith("'=")
-
-
-def test_sarif_has_the_required_structure(barrier_report: Report, document_report: Report) -> None:
-    for report in (barrier_report, document_report):
-        sarif = json.loads(render_report(report, "sarif")[0])
-        assert sarif["version"] == "2.1.0" and sarif["$schema"].endswith("sarif-2.1.0.json")
-        run = sarif["runs"][0]
-        driver = run["tool"]["driver"]
-        assert driver["name"] == "access"
-        rule_ids = [r["id"] for r in driver["rules"]]
-        assert len(rule_ids) == len(set(rule_ids))
-        problems = [f for f in report.findings if f.outcome in (Outcome.VIOLATION, Outcome.NEEDS_REVIEW)]
-        assert len(run["results"]) == len(problems)
-        for result in run["results"]:
-            assert result["message"]["text"]
-            assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
-            assert result["level"] in ("error", "warning", "note", "none")
-            assert result["kind"] in ("fail", "review")
-            assert result["kind"] == "fail" or result["level"] == "none"        # SARIF 2.1.0 §3.27.10
-            assert result["partialFingerprints"]["accessFinding/v1"].startswith(result["ruleId"] + "@")
-            physical = result["locations"][0]["physicalLocation"]
-            assert physical["artifactLocation"]["uri"]
-            region = physical.get("region", {})
-            assert "startLine" not in region or region["startLine"] >= 1
-    sarif = json.loads(render_report(barrier_report, "sarif")[0])
-    rules = {r["id"]: r for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
-    img = rules["html-img-alt"]
-    assert img["helpUri"].endswith("#html-img-alt") and "wcag111" in img["properties"]["tags"]
-    assert "act:23a2a8" in img["properties"]["tags"]
-    result = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "html-img-alt")
-    assert result["level"] == "error"
-    loc = result["locations"][0]["physicalLocation"]
-    assert loc["artifactLocation"]["uri"] == "course-barriers.html"
-    assert loc["region"]["snippet"]["text"].startswith("<img") and loc["region"]["startLine"] > 1
-    doc = json.loads(render_report(document_report, "sarif")[0])
-    doc_loc = doc["runs"][0]["results"][0]["locations"][0]
-    assert doc_loc["physicalLocation"]["artifactLocation"]["uri"] == "lecture=notes.pdf"
-    assert doc_loc["properties"]["page"] == 2
 
 
 def test_junit_has_a_case_per_part_and_rule(barrier_report: Report, document_report: Report) -> None:

@@ -80,7 +80,7 @@ def test_findings_point_at_exactly_one_element_with_help_and_refs() -> None:
         if f.location.selector not in (None, "head", "html"):
             assert len(root.cssselect(f.location.selector)) == 1, f.location.selector
             assert f.location.html and len(f.location.html) <= 250
-            assert isinstance(f.data.get("line"), int)
+            assert isinstance(f.location.line, int) and "line" not in f.data
     img = next(f for f in report.findings if f.rule == "html-img-alt")
     assert img.standard_refs == ["act:23a2a8", "axe:image-alt"]
     assert img.location.html == '<img src="chloroplast.png">' or img.location.html == '<img src="logo.png">'

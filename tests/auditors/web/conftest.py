@@ -158,8 +158,9 @@ def site() -> Iterator[Site]:
 
 @pytest.fixture(scope="session")
 def web_settings() -> Iterator[Settings]:
-    """Settings of every browser test: short page timeout; the browser pool is shared."""
-    yield Settings(_env_file=None, page_timeout=3.0, allow_private_networks=[])
+    """Settings of every browser test: short page timeout; the browser pool is shared; no politeness
+    limit on the local fixture servers (test_politeness.py and test_site_report.py measure it)."""
+    yield Settings(_env_file=None, page_timeout=3.0, allow_private_networks=[], host_rate=0.0)
     close_all_pools()
 
 

@@ -1,18 +1,25 @@
-"""Crawl scope, pure: normalisation, dedupe keys, robots, sitemaps, link sorting."""
+"""Crawl scope, pure: normalisation, dedupe keys, robots (RFC 9309 edge cases), sitemaps (.xml
+and .xml.gz), link sorting, why a URL is left out."""
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
-from access.errors import ValidationFailed
+from access.errors import FileTooLarge, ValidationFailed
 from access.models import AuditOptions
 from auditors.web.crawl import (
+    USER_AGENT,
     CrawlScope,
+    Skip,
     document_kind,
     new_links,
     normalize_url,
     parse_robots,
     parse_sitemap,
+    robots_delay,
+    sitemap_xml,
     sitemaps_in_robots,
     url_key,
 )
@@ -46,9 +53,74 @@ def test_url_key_ignores_trailing_slash_only() -> None:
 def test_robots_and_sitemap_lines() -> None:
     text = "User-agent: *\nDisallow: /private/\nSitemap: https://example.org/sm.xml\n"
     robots = parse_robots(text)
-    assert not robots.can_fetch("access-audit", "https://example.org/private/x")
-    assert robots.can_fetch("access-audit", "https://example.org/public")
-    assert sitemaps_in_robots(text) == ["https://example.org/sm.xml"]
+    assert not robots.can_fetch("https://example.org/private/x", USER_AGENT)
+    assert robots.can_fetch("https://example.org/public", USER_AGENT)
+    assert sitemaps_in_robots(text, "https://example.org/robots.txt") == ["https://example.org/sm.xml"]
+    relative = "User-agent: *\nSitemap: /maps/site.xml.gz\n"
+    assert sitemaps_in_robots(relative, "http://127.0.0.1:8000/robots.txt") == [
+        "http://127.0.0.1:8000/maps/site.xml.gz"]
+
+
+SITE = "https://example.org"
+
+
+def allowed(robots: str, path: str, agent: str = USER_AGENT) -> bool:
+    return parse_robots(robots).can_fetch(SITE + path, agent)
+
+
+@pytest.mark.parametrize(("robots", "path", "expected"), [
+    # the longest matching rule wins, whichever comes first (RFC 9309 §2.2.2)
+    ("User-agent: *\nDisallow: /course\nAllow: /course/public\n", "/course/public/unit-1", True),
+    ("User-agent: *\nAllow: /course/public\nDisallow: /course\n", "/course/public/unit-1", True),
+    ("User-agent: *\nAllow: /course\nDisallow: /course/private\n", "/course/private/notes", False),
+    ("User-agent: *\nAllow: /course\nDisallow: /course/private\n", "/course/unit-1", True),
+    # an Allow and a Disallow of the same length: Allow wins (either order)
+    ("User-agent: *\nDisallow: /page\nAllow: /page\n", "/page", True),
+    ("User-agent: *\nAllow: /page\nDisallow: /page\n", "/page", True),
+    # wildcards: * matches any run of characters, $ anchors the end
+    ("User-agent: *\nDisallow: /*/private/\n", "/course/private/x", False),
+    ("User-agent: *\nDisallow: /*/private/\n", "/private/x", True),
+    ("User-agent: *\nDisallow: /*.php$\n", "/mod/view.php", False),
+    ("User-agent: *\nDisallow: /*.php$\n", "/mod/view.php?id=3", True),
+    ("User-agent: *\nDisallow: /\nAllow: /$\n", "/", True),
+    ("User-agent: *\nDisallow: /\nAllow: /$\n", "/course", False),
+    # a wildcard rule is as long as its pattern: the longer pattern wins
+    ("User-agent: *\nAllow: /page\nDisallow: /*.html\n", "/page.html", False),
+    ("User-agent: *\nAllow: /page/*.html\nDisallow: /page/\n", "/page/a.html", True),
+    # our own group wins over *, matched case-insensitively; an empty Disallow allows everything
+    ("User-agent: *\nDisallow: /\n\nUser-agent: Access-Audit\nAllow: /\n", "/course", True),
+    ("User-agent: *\nAllow: /\n\nUser-agent: access-audit\nDisallow: /quiz\n", "/quiz/1", False),
+    ("User-agent: googlebot\nDisallow: /\n", "/course", True),
+    ("User-agent: *\nDisallow:\n", "/course", True),
+    # percent-encoding is compared decoded (%3C and %3c are one character)
+    ("User-agent: *\nDisallow: /a%3cd.html\n", "/a%3Cd.html", False),
+    # no robots.txt: everything is allowed
+    ("", "/anything", True),
+])
+def test_robots_rfc9309_edge_cases(robots: str, path: str, expected: bool) -> None:
+    assert allowed(robots, path) is expected
+
+
+def test_crawl_delay_and_request_rate() -> None:
+    assert robots_delay("") == 0
+    assert robots_delay("User-agent: *\nCrawl-delay: 2.5\n") == 2.5
+    assert robots_delay("User-agent: *\nRequest-rate: 1/4\n") == 4
+    assert robots_delay("User-agent: *\nCrawl-delay: 1\nRequest-rate: 1/3\n") == 3        # the slower
+    assert robots_delay("User-agent: *\nCrawl-delay: 9\n\nUser-agent: access-audit\nCrawl-delay: 1\n") == 1
+    assert robots_delay("User-agent: *\nCrawl-delay: soon\n") == 0
+
+
+def test_gzip_sitemaps_are_read_with_a_size_limit() -> None:
+    xml = (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://example.org/a</loc>'
+           b"</url></urlset>")
+    assert sitemap_xml(xml) == xml
+    assert parse_sitemap(sitemap_xml(gzip.compress(xml))) == (["https://example.org/a"], [])
+    bomb = gzip.compress(b"<urlset>" + b" " * (2 * 1024 * 1024) + b"</urlset>")
+    assert len(bomb) < 10_000
+    with pytest.raises(FileTooLarge):
+        sitemap_xml(bomb, limit=1024 * 1024)
+    with pytest.raises(ValidationFailed):
+        sitemap_xml(b"\x1f\x8b" + b"not gzip at all")
 
 
 def test_parse_sitemap_and_index() -> None:
@@ -85,6 +157,19 @@ def test_robots_ignored_when_asked() -> None:
     assert not CrawlScope.of("https://example.org/", AuditOptions(), robots).wants("https://example.org/a")
     assert CrawlScope.of("https://example.org/", AuditOptions(respect_robots=False), robots).wants(
         "https://example.org/a")
+
+
+def test_why_a_url_is_left_out() -> None:
+    robots = parse_robots("User-agent: *\nDisallow: /course/private/\nDisallow: /course/drafts/")
+    scope = CrawlScope.of("https://example.org/course/", AuditOptions(include=["/course/"], exclude=["drafts"]),
+                          robots)
+    assert scope.why_not("https://example.org/course/unit-1") is None
+    assert scope.why_not("https://example.org/course/private/notes") is Skip.ROBOTS
+    assert scope.why_not("https://example.org/course/drafts/x") is Skip.EXCLUDE      # the user's pattern first
+    assert scope.why_not("https://example.org/news") is Skip.EXCLUDE                  # no include pattern matched
+    assert scope.why_not("https://elsewhere.org/course/") is Skip.OTHER_SITE
+    assert scope.why_not("https://example.org/course/diagram.png") is Skip.NOT_A_PAGE
+    assert scope.why_not("https://example.org/course/") is None                       # the start always passes
 
 
 def test_bad_patterns_are_a_clear_error() -> None:

@@ -13,7 +13,7 @@ from access.registry import get_registry
 from auditors.web.settings import WebSettings
 
 WEB_FIELDS = {"browser_pool_size", "chromedriver_path", "axe_path", "page_timeout", "max_document_bytes",
-              "web_batch_pages", "web_fanout"}
+              "web_batch_pages", "web_fanout", "host_rate", "max_crawl_delay"}
 
 
 def test_the_web_settings_are_the_plugins_own() -> None:
