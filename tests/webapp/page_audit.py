@@ -25,7 +25,7 @@ VIEWPORTS = ["1280x1024", "320x640"]
 # the test-only page: the partial under an h1 in a main landmark, as the app's pages will have it
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }}</title></head>
+<title>{{ title }}</title><style>h1 { overflow-wrap: anywhere; }</style></head>
 <body><main><h1>{{ title }}</h1>
 {% include partial %}
 </main></body></html>"""
