@@ -3,6 +3,7 @@ browser with zero violations, at a desktop width and at 320 CSS px."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -125,6 +126,20 @@ def test_levels_and_headlines_of_documents() -> None:
                  findings=[Finding(rule="docx-image-alt", outcome=Outcome.VIOLATION, impact=Impact.CRITICAL,
                                    message="m", location=Location(image=i)) for i in (0, 1)]).finish()
     assert [headline(g, "docx")[0] for g in one.groups] == ["Found once.", "Found once."]
+
+
+def test_the_form_shows_the_filters_applied() -> None:
+    filters = ReportFilters.from_query([("impact", "critical"), ("impact", "minor"), ("page", URLS[7]),
+                                        ("level", "A"), ("outcome", "violation")])
+    html = render("partials/report_body.html", "Report", view=report_view(site_report(), filters),
+                  history_url="/history?site=https%3A%2F%2Flms.example.org%2Fcourse")
+    checked = re.findall(r'<input type="checkbox" name="impact" value="(\w+)" id="[^"]+" checked>', html)
+    assert checked == ["critical", "minor"]
+    assert f'<option value="{URLS[7]}" selected>' in html and '<option value="A" selected>' in html
+    assert '<option value="violation" selected>Violations only (4)</option>' in html
+    assert "Showing 2 of 5 issues." in html and '<a href="?">Clear the filters</a>' in html
+    assert 'href="/history?site=https%3A%2F%2Flms.example.org%2Fcourse">How this site changed' in html
+    assert 'method="get"' in html and "<script" not in html                    # works without script
 
 
 def test_everything_from_the_audited_site_is_escaped() -> None:
