@@ -170,7 +170,7 @@ def subject_of(job: Job) -> dict[str, str] | None:
     """The query naming the history a job belongs to (``{"site": "https://x.org/courses"}`` or
     ``{"document": "handout.pdf"}``), for a link from its report; None for a job with neither."""
     if job.site_origin:
-        return {"site": job.site_origin + (job.site_path if job.site_path != "/" else "/")}
+        return {"site": job.site_origin + (job.site_path or "/")}
     if job.document_name:
         return {"document": job.document_name}
     return None

@@ -53,9 +53,11 @@ class ReportFilters:
 
     @classmethod
     def from_query(cls, params: Mapping[str, str] | Iterable[tuple[str, str]]) -> ReportFilters:
-        """From query parameters (``impact`` may repeat): a mapping, or pairs such as Starlette's
-        ``request.query_params.multi_items()``. Unknown values are dropped (a form cannot send them)."""
-        pairs = list(params.items()) if isinstance(params, Mapping) else list(params)
+        """From query parameters (``impact`` may repeat): Starlette's ``request.query_params``, a
+        mapping, or (name, value) pairs. Unknown values are dropped (the form cannot send them)."""
+        multi = getattr(params, "multi_items", None)      # Starlette's QueryParams: every value of a key
+        pairs = list(multi()) if callable(multi) else list(params.items()) if isinstance(params, Mapping) \
+            else list(params)
         values: dict[str, list[str]] = {}
         for name, value in pairs:
             if value is not None and str(value).strip():

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from starlette.datastructures import QueryParams
 
 from access.config import Settings
 from access.models import AuditedPart, CrawlAccount, Finding, Impact, Location, Outcome, Report
@@ -97,6 +98,12 @@ def test_filters(query, rules) -> None:
     if filters.active:
         assert view.shown == f"Showing {len(rules)} of 5 issues."
     assert ReportFilters.from_query(filters.query()) == filters           # links keep the filters
+
+
+def test_filters_from_the_request_query_keep_every_impact() -> None:
+    params = QueryParams("impact=critical&impact=serious&level=&rule=axe-label&page=")
+    assert ReportFilters.from_query(params) == ReportFilters(impacts=("critical", "serious"), rule="axe-label")
+    assert not ReportFilters.from_query(QueryParams("")).active
 
 
 def test_filter_options_list_what_the_report_holds() -> None:
