@@ -142,6 +142,7 @@ class IssueView:
     help_url: str | None
     viewports: list[str]
     states: list[str]
+    screenshot: str | None      # the name of the job's artifact picturing the element, if any
     weight: int                 # impact × pages affected (the sort order)
 
     @property
@@ -234,7 +235,7 @@ def issue_view(group: FindingGroup, rules: RuleTable | None, kind: str, anchor: 
         more_pages=max(0, len(group.pages) - PAGES_SHOWN), pages_affected=len(group.pages),
         pages_total=max(group.pages_total, len(group.pages)), count=group.count, selector=group.selector,
         snippet=group.html, how_to_fix=info.help, help_url=safe_url(info.help_url),
-        viewports=group.viewports, states=group.states, weight=group.weight)
+        viewports=group.viewports, states=group.states, screenshot=group.screenshot, weight=group.weight)
 
 
 def summary_chart(report: Report, chart_id: str = "summary-chart") -> Chart:

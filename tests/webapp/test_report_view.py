@@ -149,6 +149,16 @@ def test_the_form_shows_the_filters_applied() -> None:
     assert 'method="get"' in html and "<script" not in html                    # works without script
 
 
+def test_a_screenshot_of_the_element_is_linked_from_the_jobs_artifacts() -> None:
+    shot = finding(URLS[0], "axe-image-alt", Impact.CRITICAL, ["1.1.1"]).model_copy(update={"screenshot": "el 1.png"})
+    report = Report(target=URLS[0], target_kind="web", parts=[AuditedPart(id=URLS[0])], findings=[shot]).finish()
+    view = report_view(report)
+    assert view.issues[0].screenshot == "el 1.png"
+    html = render("partials/report_body.html", "Report", view=view, artifact_url="/jobs/j1/artifacts/")
+    assert '<a href="/jobs/j1/artifacts/el%201.png">Picture of the element (el 1.png)</a>' in html
+    assert "Picture of the element" not in render("partials/report_body.html", "Report", view=view)
+
+
 def test_everything_from_the_audited_site_is_escaped() -> None:
     evil = '<script>alert(1)</script>'
     report = Report(target="https://x.example/<b>", target_kind="web", parts=[AuditedPart(id=URLS[0])],
