@@ -1,6 +1,6 @@
 """Render a page-body partial inside a minimal test-only page and audit it with our own web auditor
 in the real headless Chromium (axe-core plus our keyboard, focus, reflow and text-spacing checks,
-WCAG 2.2 AA), at a desktop width and at 320 CSS px.
+WCAG 2.2 AA), at a desktop width, at half of it (200 % zoom) and at 320 CSS px.
 
 The page around the partial is a template string here, not the app's base.html: what is audited
 is the partial's own markup with its stylesheet (webapp/static/report.css), served from 127.0.0.1."""
@@ -21,7 +21,7 @@ from tests.auditors.web.local_site import local_site
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "webapp" / "templates"
 CSS = REPO / "webapp" / "static" / "report.css"
-VIEWPORTS = ["1280x1024", "320x640"]
+VIEWPORTS = ["1280x1024", "640x512", "320x640"]       # desktop, 200 % zoom of it, 400 % (reflow)
 # the test-only page: the partial under an h1 in a main landmark, as the app's pages will have it
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
