@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -31,22 +34,65 @@ const facts = {title: document.title, status: nav && nav.responseStatus ? nav.re
                url: location.href, links: links.slice(0, 5000)};
 if (facts.status >= 400 || location.protocol === "chrome-error:") { done({facts}); return; }
 if (!window.axe) { done({facts, error: "axe-missing"}); return; }
+// the node's element in this document (for a node inside a frame: the frame element; none in a shadow root)
+const element = t => {
+  if (!Array.isArray(t) || typeof t[0] !== "string") return null;
+  try { return document.querySelector(t[0]); } catch (e) { return null; }
+};
+let modal = null;
+try { modal = document.querySelector(":modal"); } catch (e) { /* no :modal support */ }
+// what the adapter's overrides read (OVERRIDES): whether the node is inert (inside [inert] or behind a
+// modal dialog opened with showModal()), and a contrast node's own text
+const facts_of = (id, t) => {
+  const el = element(t);
+  if (!el) return {};
+  return {inert: !!el.closest("[inert]") || (!!modal && !modal.contains(el)),
+          ...(id.startsWith("color-contrast") && t.length === 1
+            ? {text: (el.textContent || "").trim().slice(0, 300)} : {})};
+};
 const trim = list => list.map(r => ({id: r.id, impact: r.impact, nodes: r.nodes.map(n => ({
-  target: n.target, html: (n.html || "").slice(0, 500), impact: n.impact, summary: n.failureSummary}))}));
+  target: n.target, html: (n.html || "").slice(0, 500), impact: n.impact, summary: n.failureSummary,
+  ...facts_of(r.id, n.target)}))}));
 axe.run(context, options)
   .then(r => done({facts, version: axe.version, violations: trim(r.violations), incomplete: trim(r.incomplete)}))
   .catch(e => done({facts, error: String(e && e.message || e)}));
 """
 
 
-def axe_options(standard: Standard) -> dict[str, Any]:
-    return {"runOnly": {"type": "tag", "values": axe_tags(Standard(standard))},
-            "resultTypes": ["violations", "incomplete"], "elementRef": False}
+def run_tags(standard: Standard, best_practice: bool = False) -> list[str]:
+    """The axe-core tags an audit runs: the standard's level tags, and ``best-practice`` on request."""
+    return [*axe_tags(Standard(standard)), *(["best-practice"] if best_practice else [])]
 
 
-def cli_tags(standard: Standard) -> str:
+AAA_TAGS = frozenset({"wcag2aaa", "wcag21aaa", "wcag22aaa"})
+
+
+def enabled_on_request(standard: Standard) -> list[str]:
+    """axe-core leaves its level-AAA rules off by default; a standard that asks for AAA turns them on."""
+    tags = AAA_TAGS & set(axe_tags(Standard(standard)))
+    return [meta["id"] for meta in axe_metadata()["rules"]
+            if not meta.get("enabled", True) and tags & set(meta["tags"])]
+
+
+def axe_options(standard: Standard, best_practice: bool = False) -> dict[str, Any]:
+    options: dict[str, Any] = {"runOnly": {"type": "tag", "values": run_tags(standard, best_practice)},
+                               "resultTypes": ["violations", "incomplete"], "elementRef": False}
+    if on := enabled_on_request(standard):
+        options["rules"] = {rule_id: {"enabled": True} for rule_id in on}
+    return options
+
+
+def rules_run(standard: Standard, best_practice: bool = False) -> list[str]:
+    """The axe rule ids an audit with these options runs (a rule carrying any of the tags, enabled by
+    default or on request, never an experimental one)."""
+    tags, on = set(run_tags(standard, best_practice)), set(enabled_on_request(standard))
+    return [meta["id"] for meta in axe_metadata()["rules"] if tags & set(meta["tags"])
+            and "experimental" not in meta["tags"] and (meta.get("enabled", True) or meta["id"] in on)]
+
+
+def cli_tags(standard: Standard, best_practice: bool = False) -> str:
     """The same tag list for ``@axe-core/cli --tags`` (the benchmark compares like with like)."""
-    return ",".join(axe_tags(Standard(standard)))
+    return ",".join(run_tags(standard, best_practice))
 
 
 def selector_of(target: Any) -> str:
@@ -56,20 +102,65 @@ def selector_of(target: Any) -> str:
     return str(target)
 
 
+def _inert(node: dict[str, Any]) -> bool:
+    return bool(node.get("inert"))
+
+
+def _no_letters_or_digits(node: dict[str, Any]) -> bool:
+    text = node.get("text")
+    return isinstance(text, str) and bool(text.strip()) and not any(
+        unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+@dataclass(frozen=True)
+class Override:
+    """Where axe-core is wrong by the W3C ACT rule it implements, our adapter corrects it: a violation
+    of ``rule`` on a node where ``applies`` holds becomes ``outcome`` (None: no finding at all) with
+    ``reason``. ``act`` names the ACT rule and example that show it; each has a test page of ours
+    (tests/auditors/web/test_axe_overrides.py)."""
+
+    rule: str
+    act: str
+    applies: Callable[[dict[str, Any]], bool]
+    outcome: Outcome | None
+    reason: str
+
+
+OVERRIDES: tuple[Override, ...] = (
+    Override("frame-focusable-content", "akn7bn, inapplicable example 6", _inert, None,
+             "inert content (behind a modal dialog or inside [inert]) is neither focusable nor exposed"),
+    Override("color-contrast", "afw4f7, passed example 7", _no_letters_or_digits, Outcome.NEEDS_REVIEW,
+             "Text without letters or digits (symbols only) is not text in a human language, so WCAG's contrast "
+             "minimum does not apply to it; check that it conveys nothing a learner needs. axe-core: {engine}"),
+    Override("color-contrast-enhanced", "09o5cg, passed example 6", _no_letters_or_digits, Outcome.NEEDS_REVIEW,
+             "Text without letters or digits (symbols only) is not text in a human language, so WCAG's enhanced "
+             "contrast does not apply to it; check that it conveys nothing a learner needs. axe-core: {engine}"),
+)
+_OVERRIDES_BY_RULE = {o.rule: o for o in OVERRIDES}
+
+
 def adapt(results: dict[str, Any], url: str) -> list[Finding]:
-    """axe violations → violation findings, incomplete → needs-review: one finding per node."""
+    """axe violations → violation findings, incomplete → needs-review: one finding per node (a
+    violation an override corrects takes the override's outcome, or is left out)."""
     findings: list[Finding] = []
     for kind, outcome in (("violations", Outcome.VIOLATION), ("incomplete", Outcome.NEEDS_REVIEW)):
         for result in results.get(kind, []):
             entry = axe_rule(result["id"])
+            override = _OVERRIDES_BY_RULE.get(result["id"]) if kind == "violations" else None
             for node in result.get("nodes", []):
                 impact = node.get("impact") or result.get("impact")
                 summary = (node.get("summary") or "").strip()
                 message = summary.replace("\n  ", " ").replace("\n", " ") if summary else entry.title
+                node_outcome, extra = outcome, {}
+                if override is not None and override.applies(node):
+                    if override.outcome is None:
+                        continue
+                    node_outcome, extra = override.outcome, {"override": override.act}
+                    message = override.reason.format(engine=message)
                 findings.append(entry.finding(
-                    outcome, "engine",
+                    node_outcome, "engine",
                     Location(url=url, selector=selector_of(node.get("target", [])), html=node.get("html")),
-                    impact=impact or None, engine_message=message, engine="axe-core"))
+                    impact=impact or None, engine_message=message, engine="axe-core", **extra))
     return findings
 
 

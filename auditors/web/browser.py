@@ -9,6 +9,7 @@ sends every request through :mod:`auditors.web.guard_proxy`, which refuses priva
 from __future__ import annotations
 
 import atexit
+import base64
 import logging
 import shutil
 import tempfile
@@ -161,6 +162,10 @@ class BrowserSession:
         for _ in range(times):
             chain.send_keys(named.get(key, key))
         chain.perform()
+
+    def screenshot(self) -> bytes:
+        """The viewport as rendered now (PNG), for rules that compare renderings."""
+        return base64.b64decode(self.cdp("Page.captureScreenshot", {"format": "png"})["data"])
 
     def devtools(self) -> DevToolsSocket:
         """The DevTools socket of the session's tab (connected on first use, again if it broke)."""

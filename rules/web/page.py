@@ -28,6 +28,9 @@ class BrowserPage(Protocol):
 
     def set_viewport(self, width: int, height: int) -> None: ...
 
+    def screenshot(self) -> bytes:
+        """The viewport as rendered now (PNG)."""
+
     def reset_viewport(self) -> None: ...
 
 

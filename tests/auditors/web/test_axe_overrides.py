@@ -1,0 +1,52 @@
+"""The adapter's documented corrections of axe-core (auditors.web.axe_run.OVERRIDES), each on a
+page of ours that reproduces the condition of the W3C ACT example showing axe wrong, beside a page
+where axe is right and the violation stays."""
+
+from __future__ import annotations
+
+from access.config import Settings
+from access.models import AuditOptions, Outcome, Standard
+from auditors.web.axe_run import OVERRIDES
+from auditors.web.browser import get_pool
+from auditors.web.fixture_runner import serve_page
+from auditors.web.page_audit import audit_page
+
+AAA = AuditOptions(axe_only=True, allow_private=True, standard=Standard.WCAG22AAA)
+HEAD = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Case</title></head><body><main><h1>Case</h1>'
+
+
+def _outcomes(web_settings: Settings, body: str, rule: str) -> list[Outcome]:
+    with get_pool(web_settings).session(False) as session:
+        result = audit_page(session, serve_page(HEAD + body + "</main></body></html>"), AAA, web_settings.page_timeout)
+    assert result.part.status == "audited", result.part.error
+    return [f.outcome for f in result.findings if f.rule == rule]
+
+
+def test_every_override_names_its_act_example() -> None:
+    assert {o.rule for o in OVERRIDES} == {"frame-focusable-content", "color-contrast", "color-contrast-enhanced"}
+    assert all(o.act and o.reason for o in OVERRIDES)
+
+
+def test_symbol_only_text_is_not_a_contrast_violation(web_settings: Settings) -> None:
+    # afw4f7 passed example 7 / 09o5cg passed example 6: a row of symbols in low contrast
+    symbols = '<p style="color:#000;background:#555">@@@@@@ ±±±± ==== %%%% ####</p>'
+    assert _outcomes(web_settings, symbols, "axe-color-contrast") == [Outcome.NEEDS_REVIEW]
+    assert Outcome.VIOLATION not in _outcomes(web_settings, symbols, "axe-color-contrast-enhanced")
+    words = '<p style="color:#000;background:#555">Hand in the lab report by Friday</p>'
+    assert _outcomes(web_settings, words, "axe-color-contrast") == [Outcome.VIOLATION]
+
+
+def test_aaa_on_request_runs_axe_rules_it_leaves_off_by_default(web_settings: Settings) -> None:
+    aa_but_not_aaa = '<p style="color:#000;background:#777">Hand in the lab report by Friday</p>'
+    assert _outcomes(web_settings, aa_but_not_aaa, "axe-color-contrast") == []
+    assert _outcomes(web_settings, aa_but_not_aaa, "axe-color-contrast-enhanced") == [Outcome.VIOLATION]
+
+
+def test_a_frame_inert_behind_a_modal_dialog_is_not_flagged(web_settings: Settings) -> None:
+    # akn7bn inapplicable example 6: the frame is taken out of the tab order while a modal dialog is open
+    frame = '<iframe id="f" title="Links" srcdoc="<a href=\'/\'>Home</a>"></iframe>'
+    modal = (frame + '<dialog id="d"><p>Terms</p><button onclick="d.close()">Close</button></dialog>'
+             '<script>d.showModal(); f.tabIndex = -1;</script>')
+    assert _outcomes(web_settings, modal, "axe-frame-focusable-content") == []
+    not_modal = frame + '<script>f.tabIndex = -1;</script>'
+    assert _outcomes(web_settings, not_modal, "axe-frame-focusable-content") == [Outcome.VIOLATION]
