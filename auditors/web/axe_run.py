@@ -41,12 +41,36 @@ const element = t => {
 };
 let modal = null;
 try { modal = document.querySelector(":modal"); } catch (e) { /* no :modal support */ }
+// text spacing set !important in a style attribute: whether the rendered text it governs is spaced at least
+// as WCAG 1.4.12 asks (ACT 24afc2, 9e45ec, 78fd32); "inherit"/"unset" set nothing of the attribute's own
+const SPACING = {"letter-spacing": 0.12, "word-spacing": 0.16, "line-height": 1.5};
+const wideEnough = el => {
+  for (const [prop, min] of Object.entries(SPACING)) {
+    if (el.style.getPropertyPriority(prop) !== "important") continue;
+    if (/^(inherit|unset|revert)/.test(el.style.getPropertyValue(prop).trim())) continue;
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const p = n.parentElement;
+      if (!n.data.trim() || !p) continue;
+      let owner = p;
+      while (owner && owner !== el && !owner.style.getPropertyValue(prop)) owner = owner.parentElement;
+      if (owner !== el) continue;                          // a nearer element sets its own value
+      const r = p.getBoundingClientRect();
+      if (!p.getClientRects().length || r.bottom <= 0 || r.right <= 0) continue;   // not rendered, or off-screen
+      const cs = getComputedStyle(p), size = parseFloat(cs.fontSize), raw = cs.getPropertyValue(prop);
+      const value = raw === "normal" ? (prop === "line-height" ? 1.2 * size : 0) : parseFloat(raw);
+      if (!(value >= min * size - 0.01)) return false;
+    }
+  }
+  return true;
+};
 // what the adapter's overrides read (OVERRIDES): whether the node is inert (inside [inert] or behind a
-// modal dialog opened with showModal()), and a contrast node's own text
+// modal dialog opened with showModal()), a contrast node's own text, inline spacing wide enough
 const facts_of = (id, t) => {
   const el = element(t);
   if (!el) return {};
   return {inert: !!el.closest("[inert]") || (!!modal && !modal.contains(el)),
+          ...(id === "avoid-inline-spacing" && t.length === 1 ? {spacing_ok: wideEnough(el)} : {}),
           ...(id.startsWith("color-contrast") && t.length === 1
             ? {text: (el.textContent || "").trim().slice(0, 300)} : {})};
 };
@@ -129,6 +153,10 @@ class Override:
 OVERRIDES: tuple[Override, ...] = (
     Override("frame-focusable-content", "akn7bn, inapplicable example 6", _inert, None,
              "inert content (behind a modal dialog or inside [inert]) is neither focusable nor exposed"),
+    Override("avoid-inline-spacing", "24afc2, 9e45ec, 78fd32: passed examples 1-6",
+             lambda node: node.get("spacing_ok") is True, None,
+             "spacing set !important in a style attribute that is already as wide as WCAG 1.4.12 asks (letter "
+             "0.12, word 0.16, line height 1.5 times the font size) does not stop anyone widening it"),
     Override("color-contrast", "afw4f7, passed example 7", _no_letters_or_digits, Outcome.NEEDS_REVIEW,
              "Text without letters or digits (symbols only) is not text in a human language, so WCAG's contrast "
              "minimum does not apply to it; check that it conveys nothing a learner needs. axe-core: {engine}"),

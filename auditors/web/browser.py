@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,9 +163,13 @@ class BrowserSession:
             chain.send_keys(named.get(key, key))
         chain.perform()
 
-    def screenshot(self) -> bytes:
-        """The viewport as rendered now (PNG), for rules that compare renderings."""
-        return base64.b64decode(self.cdp("Page.captureScreenshot", {"format": "png"})["data"])
+    def screenshot(self, clip: Mapping[str, float] | None = None) -> bytes:
+        """The viewport as rendered now (PNG), or a box of the page, for rules that compare renderings
+        or read the text in an image."""
+        params: dict[str, Any] = {"format": "png"}
+        if clip is not None:
+            params.update(clip={"scale": 1, **clip}, captureBeyondViewport=True)
+        return base64.b64decode(self.cdp("Page.captureScreenshot", params)["data"])
 
     def devtools(self) -> DevToolsSocket:
         """The DevTools socket of the session's tab (connected on first use, again if it broke)."""

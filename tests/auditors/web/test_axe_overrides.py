@@ -23,7 +23,8 @@ def _outcomes(web_settings: Settings, body: str, rule: str) -> list[Outcome]:
 
 
 def test_every_override_names_its_act_example() -> None:
-    assert {o.rule for o in OVERRIDES} == {"frame-focusable-content", "color-contrast", "color-contrast-enhanced"}
+    assert {o.rule for o in OVERRIDES} == {"frame-focusable-content", "color-contrast", "color-contrast-enhanced",
+                                           "avoid-inline-spacing"}
     assert all(o.act and o.reason for o in OVERRIDES)
 
 
@@ -50,3 +51,15 @@ def test_a_frame_inert_behind_a_modal_dialog_is_not_flagged(web_settings: Settin
     assert _outcomes(web_settings, modal, "axe-frame-focusable-content") == []
     not_modal = frame + '<script>f.tabIndex = -1;</script>'
     assert _outcomes(web_settings, not_modal, "axe-frame-focusable-content") == [Outcome.VIOLATION]
+
+
+def test_important_inline_spacing_wide_enough_is_not_flagged(web_settings: Settings) -> None:
+    # 24afc2 passed example 1 / 78fd32: !important in a style attribute, but already as wide as 1.4.12 asks
+    text = "Read chapter two before the seminar."
+    wide = f'<p style="letter-spacing:0.2em !important; line-height:1.8 !important">{text}</p>'
+    assert _outcomes(web_settings, wide, "axe-avoid-inline-spacing") == []
+    narrow = f'<p style="letter-spacing:0.05em !important">{text}</p>'
+    assert _outcomes(web_settings, narrow, "axe-avoid-inline-spacing") == [Outcome.VIOLATION]
+    # the narrow value governs no text: the paragraph inside sets its own (24afc2 passed example 6)
+    governed_by_child = f'<div style="line-height:1 !important"><p style="line-height:2 !important">{text}</p></div>'
+    assert _outcomes(web_settings, governed_by_child, "axe-avoid-inline-spacing") == []
