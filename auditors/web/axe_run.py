@@ -66,7 +66,12 @@ const wideEnough = el => {
 };
 // what the adapter's overrides read (OVERRIDES): whether the node is inert (inside [inert] or behind a
 // modal dialog opened with showModal()), a contrast node's own text, inline spacing wide enough
+// (an XML file Chrome shows in its tree viewer has an <html> root too: the content type tells)
+const root = document.documentElement;
+const htmlDocument = ["text/html", "application/xhtml+xml"].includes(document.contentType) &&
+  root.namespaceURI === "http://www.w3.org/1999/xhtml" && root.localName === "html";
 const facts_of = (id, t) => {
+  if (id.startsWith("html-") && !htmlDocument) return {not_html_page: true};
   const el = element(t);
   if (!el) return {};
   return {inert: !!el.closest("[inert]") || (!!modal && !modal.contains(el)),
@@ -153,6 +158,9 @@ class Override:
 OVERRIDES: tuple[Override, ...] = (
     Override("frame-focusable-content", "akn7bn, inapplicable example 6", _inert, None,
              "inert content (behind a modal dialog or inside [inert]) is neither focusable nor exposed"),
+    *(Override(rule, "b5c3f8, inapplicable example 2 (and bf051a)", lambda node: node.get("not_html_page") is True,
+               None, "a document whose root is not an HTML <html> element (SVG, MathML, other XML) is no HTML page")
+      for rule in ("html-has-lang", "html-lang-valid", "html-xml-lang-mismatch")),
     Override("avoid-inline-spacing", "24afc2, 9e45ec, 78fd32: passed examples 1-6",
              lambda node: node.get("spacing_ok") is True, None,
              "spacing set !important in a style attribute that is already as wide as WCAG 1.4.12 asks (letter "

@@ -4,6 +4,10 @@ where axe is right and the violation stays."""
 
 from __future__ import annotations
 
+import http.server
+import threading
+from pathlib import Path
+
 from access.config import Settings
 from access.models import AuditOptions, Outcome, Standard
 from auditors.web.axe_run import OVERRIDES
@@ -24,7 +28,8 @@ def _outcomes(web_settings: Settings, body: str, rule: str) -> list[Outcome]:
 
 def test_every_override_names_its_act_example() -> None:
     assert {o.rule for o in OVERRIDES} == {"frame-focusable-content", "color-contrast", "color-contrast-enhanced",
-                                           "avoid-inline-spacing"}
+                                           "avoid-inline-spacing", "html-has-lang", "html-lang-valid",
+                                           "html-xml-lang-mismatch"}
     assert all(o.act and o.reason for o in OVERRIDES)
 
 
@@ -63,3 +68,28 @@ def test_important_inline_spacing_wide_enough_is_not_flagged(web_settings: Setti
     # the narrow value governs no text: the paragraph inside sets its own (24afc2 passed example 6)
     governed_by_child = f'<div style="line-height:1 !important"><p style="line-height:2 !important">{text}</p></div>'
     assert _outcomes(web_settings, governed_by_child, "axe-avoid-inline-spacing") == []
+
+
+def test_a_document_that_is_not_an_html_page_has_no_html_lang_findings(web_settings: Settings,
+                                                                        tmp_path: Path) -> None:
+    # b5c3f8 inapplicable example 2: an XML document (axe-core alone flags html-has-lang on it) is no HTML page
+    (tmp_path / "formula.xml").write_text('<math lang="en">x squared</math>')
+
+    class Files(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *a: object, **kw: object) -> None:
+            super().__init__(*a, directory=str(tmp_path), **kw)  # type: ignore[arg-type]
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Files)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with get_pool(web_settings).session(False) as session:
+            url = f"http://127.0.0.1:{server.server_address[1]}/formula.xml"
+            result = audit_page(session, url, AAA, web_settings.page_timeout)
+        assert result.part.status == "audited", result.part.error
+        assert not [f for f in result.findings if f.rule in ("axe-html-has-lang", "axe-html-lang-valid")]
+    finally:
+        server.shutdown()
+    assert _outcomes(web_settings, "<p>x</p>", "axe-html-has-lang") == []       # an HTML page with lang: nothing

@@ -1,0 +1,225 @@
+"""The GOV.UK accessibility-tool audit: how many of its 142 planted barriers access finds.
+
+    .venv/bin/python bench/govuk.py [--repo GIT_DIR] [--standard wcag22aaa] [--best-practice]
+                                    [--label after] [--out bench/results/govuk.json]
+
+The suite is alphagov/accessibility-tool-audit at the pinned commit below: ``tests.json`` lists the
+barriers by category (with what each tool scored in 2017-2018) and ``tests/<category>-<name>.html``
+is one page per barrier, the barrier inside the page's ``<main>``. Nothing of it is committed here:
+
+    git clone https://github.com/alphagov/accessibility-tool-audit && git -C accessibility-tool-audit \\
+        checkout <GOVUK_COMMIT>
+
+(or, in a session, the ``fetch`` tool: ``github:alphagov/accessibility-tool-audit``) and pass ``--repo``.
+
+Counting, as the audit did: a barrier is **found** when the tool reports an error or a warning for it
+(the audit's ``error``/``error_paid``/``warning``; ``manual`` — "check this by hand" — and ``notfound``
+were not found). Here: a violation (error) or a needs-review finding (warning) on the barrier's page,
+placed in the page's ``<main>`` (where the barrier is) or about the whole page, that the same page with
+an empty ``<main>`` (the control) does not also get. Review prompts that a rule gives for every
+element of a kind, whatever it is like (every named image, every title), are not counted: they
+detect nothing. The audit judged relevance by hand; this count is mechanical, so the per-barrier
+rules are written to the results for checking.
+
+axe-core alone (same browser, its default rules: WCAG A/AA and best practice) is counted the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import act  # the suite extraction and the server are the same as the ACT bench's
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+GOVUK_REPO = "alphagov/accessibility-tool-audit"
+GOVUK_COMMIT = "e9e46115caf55f07a9302a5ee187687870510a09"     # 2019-05-22
+DEFAULT_MIRROR = Path("/work/.mirror/alphagov+accessibility-tool-audit/repo")
+FOUND = ("error", "error_paid", "warning")
+# review prompts given for every element of a kind, whatever it is like: they detect nothing
+BLANKET = {("web-image-name-descriptive", "needs-review"), ("web-title-descriptive", "needs-review")}
+MAIN = re.compile(r"(<main[^>]*>)(.*?)(</main>)", re.S | re.I)
+
+
+def slug(category: str, name: str) -> str:
+    """The page name build/generate.js gives a barrier (its replacements, each of the first match only
+    where the JavaScript has no ``g`` flag)."""
+    text = re.sub(r"[^a-z0-9\- ]", "", f"{category.lower()} {name.lower()}", count=1)
+    text = text.replace("/", " ", 1).replace(":", "-", 1)
+    return re.sub(r"-+", "-", re.sub(r"\s+", "-", text))
+
+
+def barriers(root: Path) -> list[dict[str, Any]]:
+    tests = json.loads((root / "tests.json").read_text(encoding="utf-8"))
+    pages = {p.stem: p for p in (root / "tests").glob("*.html")}
+    out = []
+    for category, named in tests.items():
+        for name, entry in named.items():
+            page = pages.get(slug(category, name))
+            out.append({"category": category, "name": name, "page": page.name if page else None,
+                        "results_2018": entry.get("results", {})})
+    return out
+
+
+def extract(repo: Path, commit: str, into: Path) -> Path:
+    listing = subprocess.run(["git", "--git-dir", str(repo), "ls-tree", "-r", "--name-only", commit], check=True,
+                             capture_output=True, text=True).stdout.split("\n")
+    wanted = [p for p in listing if p == "tests.json" or p.startswith(("tests/", "assets/javascript/",
+                                                                       "assets/stylesheets/", "assets/test_images/",
+                                                                       "example-pages/"))]
+    for path in wanted:
+        blob = subprocess.run(["git", "--git-dir", str(repo), "show", f"{commit}:{path}"], capture_output=True)
+        if blob.returncode == 0:
+            target = into / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(blob.stdout)
+    return into
+
+
+def control_page(root: Path, page: str) -> str:
+    """The barrier's page with an empty ``<main>``: what the layout alone gets."""
+    html = (root / "tests" / page).read_text(encoding="utf-8")
+    control = MAIN.sub(lambda m: m.group(1) + m.group(3), html, count=1)
+    name = f"control-{page}"
+    (root / "tests" / name).write_text(control, encoding="utf-8")
+    return name
+
+
+IN_MAIN = """const main = document.querySelector("main");
+return arguments[0].map(s => { try { const e = document.querySelector(s); return !!(e && main && main.contains(e)); }
+                               catch (x) { return false; } });"""
+
+
+def flagged(findings: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
+    return {(f["rule"], f["outcome"], f["selector"] or "") for f in findings
+            if f["outcome"] in ("violation", "needs-review") and (f["rule"], f["outcome"]) not in BLANKET}
+
+
+def access_findings(url: str, options: Any, ctx: Any) -> list[dict[str, Any]]:
+    from access import services
+    report = services.audit_url(url, options, ctx)
+    return [{"rule": f.rule, "outcome": f.outcome.value, "selector": f.location.selector or "",
+             "message": f.message[:160]} for f in report.findings]
+
+
+AXE_DEFAULT = """const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ["violations", "incomplete"]}).then(r => done(
+  [["violation", r.violations], ["needs-review", r.incomplete]].flatMap(([o, list]) => list.flatMap(x =>
+    x.nodes.map(n => ({rule: "axe-" + x.id, outcome: o, selector: n.target.length === 1 ? String(n.target[0]) : "",
+                       message: ""})))))).catch(e => done([]));"""
+
+
+def in_main(session: Any, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings placed inside <main>, and those about the whole page."""
+    placed = [f for f in findings if f["selector"]]
+    inside = session.run(IN_MAIN, [f["selector"].split(" >>> ")[0] for f in placed]) or []
+    keep = {id(f) for f, ok in zip(placed, inside, strict=False) if ok}
+    return [f for f in findings if not f["selector"] or id(f) in keep]
+
+
+def run(root: Path, base: str, items: list[dict[str, Any]], options: Any, with_axe: bool) -> dict[str, Any]:
+    from access.config import Settings
+    from access.context import Context
+    from auditors.web.actions import settle
+    from auditors.web.browser import close_all_pools, get_pool
+
+    settings = Settings(_env_file=None, browser_pool_size=1, page_timeout=30, host_rate=0.0)
+    ctx = Context(settings=settings)
+    pool = get_pool(settings)
+    per: list[dict[str, Any]] = []
+    try:
+        for n, item in enumerate(items):
+            if not item["page"]:
+                per.append({**item, "access": None, "axe": None})
+                continue
+            page_url, control_url = base + "tests/" + item["page"], base + "tests/" + control_page(root, item["page"])
+            found: dict[str, Any] = {}
+            ours = {u: access_findings(u, options, ctx) for u in (page_url, control_url)}
+            with pool.session(False) as session:
+                session.driver.get(page_url)
+                settle(session)
+                page_ours = in_main(session, ours[page_url])
+                page_axe = session.run_async(AXE_DEFAULT) if with_axe else []
+                page_axe = in_main(session, page_axe)
+                session.driver.get(control_url)
+                settle(session)
+                control_axe = session.run_async(AXE_DEFAULT) if with_axe else []
+            found["access"] = sorted(flagged(page_ours) - flagged(ours[control_url]))
+            found["axe"] = sorted(flagged(page_axe) - flagged(control_axe)) if with_axe else None
+            per.append({**item, **found})
+            if (n + 1) % 20 == 0:
+                print(f"  {n + 1}/{len(items)}", flush=True)
+    finally:
+        close_all_pools()
+    return {"barriers": per}
+
+
+def summary(per: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    found = sum(1 for b in per if b.get(key))
+    return {"found": found, "total": len(per), "percent": round(100 * found / len(per), 1) if per else 0.0}
+
+
+def published(per: list[dict[str, Any]]) -> dict[str, Any]:
+    tools = Counter(t for b in per for t, r in b["results_2018"].items() if r in FOUND)
+    return {t: {"found": c, "percent": round(100 * c / len(per), 1)} for t, c in tools.most_common()}
+
+
+def main() -> None:
+    from access.models import AuditOptions, Standard
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repo", type=Path, default=DEFAULT_MIRROR)
+    parser.add_argument("--commit", default=GOVUK_COMMIT)
+    parser.add_argument("--standard", default="wcag22aaa")
+    parser.add_argument("--best-practice", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--label", default="after", help="name of this run in the results (baseline, after)")
+    parser.add_argument("--skip-axe", action="store_true")
+    parser.add_argument("--out", type=Path, default=RESULTS / "govuk.json")
+    args = parser.parse_args()
+    extra = {"best_practice": True} if args.best_practice else {}
+    options = AuditOptions(max_pages=1, max_depth=0, allow_private=True, respect_robots=False,
+                           standard=Standard(args.standard), **extra)
+    with tempfile.TemporaryDirectory(prefix="govuk-suite-") as tmp:
+        root = extract(args.repo, args.commit, Path(tmp))
+        items = barriers(root)
+        server, _ = act.serve(root)
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        started, t = datetime.now(UTC), time.perf_counter()
+        try:
+            result = run(root, base, items, options, with_axe=not args.skip_axe)
+        finally:
+            server.shutdown()
+    per = result["barriers"]
+    previous = json.loads(args.out.read_text()) if args.out.exists() else {}
+    runs = previous.get("runs", {})
+    runs[args.label] = {"date": started.isoformat(timespec="seconds"), "seconds": round(time.perf_counter() - t, 1),
+                        "options": {"standard": args.standard, "best_practice": args.best_practice},
+                        "access": summary(per, "access"),
+                        "barriers": [{"category": b["category"], "name": b["name"], "access": b["access"]}
+                                     for b in per]}
+    out = {"suite": {"repo": GOVUK_REPO, "commit": args.commit, "barriers": len(per),
+                     "pages_missing": [b["name"] for b in per if not b["page"]]},
+           "machine": act._machine(), "fonts": act._fonts(), "published_2018": published(per),
+           "axe": previous.get("axe"), "runs": runs}
+    if not args.skip_axe:
+        out["axe"] = {"date": started.isoformat(timespec="seconds"), **summary(per, "axe"),
+                      "barriers": [{"name": b["name"], "axe": b["axe"]} for b in per]}
+    RESULTS.mkdir(exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=1) + "\n")
+    print(f"access ({args.label}): {runs[args.label]['access']}")
+    if out["axe"]:
+        print(f"axe-core alone: {out['axe']['found']}/{out['axe']['total']} ({out['axe']['percent']} %)")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
