@@ -115,7 +115,7 @@ def web_rules() -> list:
 
 def test_every_web_rule_reads_a_fact_that_a_collector_gathers() -> None:
     rules = web_rules()
-    assert len(rules) == 14
+    assert len(rules) == 26
     assert all(r.target == "web" and r.check is not None and r.validate() == [] for r in rules)
     assert {r.reads for r in rules} == set(COLLECTORS)
     order = list(COLLECTORS)
