@@ -63,10 +63,11 @@ def parse_tsv(tsv: str) -> list[OcrLine]:
     return lines
 
 
-def words(png: bytes, language: str = "eng") -> list[tuple[str, float]]:
-    """The words Tesseract reads in an image (sparse text: a logo, a button, a banner), each with its
-    confidence (0-100)."""
-    proc = tesseract(["-l", language, "--psm", "11", "tsv"], png)
+def words(png: bytes, language: str = "eng", *, line: bool = False) -> list[tuple[str, float]]:
+    """The words Tesseract reads in an image, each with its confidence (0-100): sparse text anywhere
+    (a logo, a banner), or with ``line`` one line of text filling the image (a button, a heading in
+    a decorative font)."""
+    proc = tesseract(["-l", language, "--psm", "7" if line else "11", "tsv"], png)
     if proc.returncode != 0:
         raise EngineFailed(f"Tesseract failed: {proc.stderr.decode(errors='replace')[:200]}")
     return [(w, c) for line in parse_tsv(proc.stdout.decode("utf-8", errors="replace"))

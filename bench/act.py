@@ -129,7 +129,9 @@ def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    Quiet.extensions_map = {**Quiet.extensions_map, ".xhtml": "application/xhtml+xml", ".svg": "image/svg+xml",
+    # UTF-8 declared as the W3C's server declares it (some test pages have no <meta charset>)
+    Quiet.extensions_map = {**Quiet.extensions_map, ".html": "text/html; charset=utf-8",
+                            ".xhtml": "application/xhtml+xml", ".svg": "image/svg+xml",
                             ".vtt": "text/vtt", ".webm": "video/webm", ".mp4": "video/mp4"}
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -103,20 +103,28 @@ def enabled_on_request(standard: Standard) -> list[str]:
             if not meta.get("enabled", True) and tags & set(meta["tags"])]
 
 
-def axe_options(standard: Standard, best_practice: bool = False) -> dict[str, Any]:
-    options: dict[str, Any] = {"runOnly": {"type": "tag", "values": run_tags(standard, best_practice)},
-                               "resultTypes": ["violations", "incomplete"], "elementRef": False}
-    if on := enabled_on_request(standard):
-        options["rules"] = {rule_id: {"enabled": True} for rule_id in on}
-    return options
+def axe_options(standard: Standard, best_practice: bool = False,
+                disabled: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """axe-core's run options: exactly the rules :func:`rules_run` names, less the ``disabled`` axe ids."""
+    values = [r for r in rules_run(standard, best_practice) if r not in disabled]
+    return {"runOnly": {"type": "rule", "values": values}, "resultTypes": ["violations", "incomplete"],
+            "elementRef": False}
 
 
-def rules_run(standard: Standard, best_practice: bool = False) -> list[str]:
-    """The axe rule ids an audit with these options runs (a rule carrying any of the tags, enabled by
-    default or on request, never an experimental one)."""
+@cache
+def rules_run(standard: Standard, best_practice: bool = False) -> tuple[str, ...]:
+    """The axe rule ids an audit runs: those carrying one of the standard's tags (``best-practice`` on
+    request), enabled by default or turned on by the standard (AAA), never an experimental one, except
+    that best practice on request also runs the experimental rules that implement a W3C ACT rule
+    (``css-orientation-lock``, ACT b33eff)."""
     tags, on = set(run_tags(standard, best_practice)), set(enabled_on_request(standard))
-    return [meta["id"] for meta in axe_metadata()["rules"] if tags & set(meta["tags"])
-            and "experimental" not in meta["tags"] and (meta.get("enabled", True) or meta["id"] in on)]
+
+    def runs(meta: dict[str, Any]) -> bool:
+        if "experimental" in meta["tags"]:
+            return best_practice and bool(meta["act_ids"])
+        return bool(tags & set(meta["tags"])) and (meta.get("enabled", True) or meta["id"] in on)
+
+    return tuple(meta["id"] for meta in axe_metadata()["rules"] if runs(meta))
 
 
 def cli_tags(standard: Standard, best_practice: bool = False) -> str:

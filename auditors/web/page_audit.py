@@ -174,11 +174,9 @@ def _prepare(session: BrowserSession, url: str, recipe: PageRecipe) -> bool:
 
 
 def _axe_run_options(options: AuditOptions, recipe: PageRecipe) -> tuple[dict[str, Any], Any]:
-    """axe-core's options (the standard's tags, minus disabled ``axe-*`` rules) and its context."""
-    axe_opts = axe_options(options.standard, options.best_practice)
-    disabled = {rule[4:]: {"enabled": False} for rule in recipe.disabled if rule.startswith("axe-")}
-    if disabled:
-        axe_opts = {**axe_opts, "rules": {**axe_opts.get("rules", {}), **disabled}}
+    """axe-core's options (the standard's rules, minus disabled ``axe-*`` rules) and its context."""
+    disabled = frozenset(rule[4:] for rule in recipe.disabled if rule.startswith("axe-"))
+    axe_opts = axe_options(options.standard, options.best_practice, disabled)
     return axe_opts, ({"include": [[recipe.root]]} if recipe.root else None)
 
 

@@ -30,6 +30,7 @@ MAX_OCR = 12                 # images read per page (OCR costs about 0.2 s each)
 MIN_OCR_SIDE = 16            # px: smaller images hold no readable text
 SURE = 80                    # word confidence (0-100) above which a word read is taken as shown
 READ = 60                    # ... above which it counts as text for a person to check
+LINE_CONFIDENCE = 20         # mean confidence of a one-line reading of decorative type (see _plausible_line)
 TEXT_BLOCK_WORDS = 8         # this many words (and TEXT_BLOCK_LETTERS letters) is a paragraph, not a logo
 TEXT_BLOCK_LETTERS = 40
 FILE_NAME = re.compile(r"(^|\s)[\w-]+\.(png|jpe?g|gif|svg|webp|bmp|tiff?)$|^(img|image|dsc|pic|photo|screenshot)"
@@ -65,7 +66,10 @@ def collect(page: BrowserPage, url: str) -> PageImages:
         read += 1
         clip = {"x": image["x"], "y": image["y"], "width": image["w"], "height": image["h"], "scale": 2}
         try:
-            image["ocr"] = words(page.screenshot(clip))
+            png = page.screenshot(clip)
+            image["ocr"] = words(png)
+            if len(shown_words(image, READ)) < 2 and image["w"] >= 1.5 * image["h"]:
+                image["ocr_line"] = words(png, line=True)     # one line in a decorative font: read as a line
         except AccessError as exc:          # no Tesseract: the rules fall back to asking a person
             log.warning("OCR of an image on %s failed: %s", url, exc.message)
             break
@@ -88,14 +92,27 @@ def _near(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
-def shown_words(image: dict[str, Any], confidence: float) -> list[str]:
-    """Words of three or more letters and digits (at least one letter) OCR read at ``confidence`` or more."""
+def shown_words(image: dict[str, Any], confidence: float, *, as_line: bool = False) -> list[str]:
+    """Words of three or more letters and digits (at least one letter) OCR read at ``confidence`` or more
+    (with ``as_line``, the image also read as one line of text, where it was)."""
     out = []
-    for word, conf in image.get("ocr") or []:
+    readings = [image.get("ocr") or []]
+    if as_line and _plausible_line(image.get("ocr_line") or []):
+        readings.append([(w, max(c, confidence)) for w, c in image["ocr_line"]])
+    for word, conf in max(readings, key=lambda r: sum(1 for _, c in r if c >= confidence)):
         folded = _fold(word)
         if conf >= confidence and len(folded) >= 3 and any(ch.isalpha() for ch in folded):
             out.append(word.strip(".,;:!?\"'()[]"))
     return out
+
+
+def _plausible_line(line: list[tuple[str, float]]) -> bool:
+    """A reading as one line is taken (at low confidence: decorative type) when it is words of letters
+    only, one of three letters or more, read at LINE_CONFIDENCE on average: what a photo's texture
+    gives is fragments, digits and symbols."""
+    tokens = [w.strip(".,;:!?\"'()") for w, _ in line]
+    return bool(tokens) and all(t.isalpha() for t in tokens) and any(len(t) >= 3 for t in tokens) and (
+        sum(c for _, c in line) / len(line) >= LINE_CONFIDENCE)
 
 
 def missing_from_name(image: dict[str, Any]) -> list[str]:
@@ -165,7 +182,7 @@ def image_of_text(found: PageImages) -> Iterator[Finding]:
     for image in found.images:
         if "ocr" not in image:
             continue
-        read = shown_words(image, READ)
+        read = shown_words(image, READ, as_line=True)
         text = " ".join(read)
         letters = sum(ch.isalpha() for ch in text)
         if len(read) >= TEXT_BLOCK_WORDS and letters >= TEXT_BLOCK_LETTERS:
