@@ -55,8 +55,9 @@ def test_the_rules_axe_runs_follow_the_standard_and_best_practice_on_request() -
 
     aa, aaa, bp = (set(rules_run(Standard.WCAG22AA)), set(rules_run(Standard.WCAG22AAA)),
                    set(rules_run(Standard.WCAG22AA, best_practice=True)))
-    assert "color-contrast" in aa and not aa & {"color-contrast-enhanced", "presentation-role-conflict",
-                                                 "css-orientation-lock"}
+    assert {"color-contrast", "target-size"} <= aa           # target-size: off in axe by default, WCAG 2.2 AA
+    assert not aa & {"color-contrast-enhanced", "presentation-role-conflict", "css-orientation-lock"}
+    assert "target-size" not in rules_run(Standard.WCAG21AA)
     assert {"color-contrast-enhanced", "meta-refresh-no-exceptions"} <= aaa            # off in axe by default
     assert {"presentation-role-conflict", "css-orientation-lock"} <= bp               # ACT 46ca7f, b33eff
     assert aa < aaa and aa < bp
