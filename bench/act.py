@@ -143,6 +143,7 @@ def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 @dataclass
 class Assertion:
+    rule: str                     # the ACT rule of the test case (a page may be a test case of several rules)
     case: str                     # test case id
     procedure: str
     outcome: str                  # passed | failed | cantTell | inapplicable
@@ -247,7 +248,7 @@ def report_table(cases: list[TestCase], assertions: list[Assertion]) -> dict[str
     rules = {}
     for rule, rule_cases in by_rule.items():
         ids = {c.id for c in rule_cases}
-        mapped = [a for a in assertions if a.case in ids and rule in a.act]
+        mapped = [a for a in assertions if a.rule == rule and a.case in ids and rule in a.act]
         rules[rule] = {"name": rule_cases[0].rule_name, **rule_consistency(rule_cases, mapped)}
     counts = Counter(r["consistency"] for r in rules.values())
     return {"counts": {k: counts.get(k, 0) for k in ("complete", "partial", "inconsistent", "untested")},
@@ -273,7 +274,7 @@ def earl_assertions(earl: dict[str, Any], case_ids: dict[str, str]) -> list[Asse
         test = nodes[node["earl:test"]["@id"]]
         parts = test.get("dct:isPartOf", [])
         out.append(Assertion(
-            case=match.group(2), procedure=test.get("dct:identifier") or test["dct:title"],
+            rule=match.group(1), case=match.group(2), procedure=test.get("dct:identifier") or test["dct:title"],
             outcome=node["earl:result"]["earl:outcome"]["@id"].removeprefix("earl:"),
             requirements=tuple(re.sub(r"^WCAG2\d?:", "WCAG2:", p) for p in parts if p.startswith("WCAG2")),
             act=tuple(p.removeprefix("act:") for p in parts if p.startswith("act:"))))
@@ -346,7 +347,8 @@ def run_axe_alone(cases: list[TestCase], base: str, settings: Any) -> tuple[list
             for kind, outcome in AXE_OUTCOME.items():
                 for rule_id, nodes in raw["results"][kind]:
                     for _ in range(max(1, nodes) if kind in ("violations", "incomplete") else 1):
-                        out.append(Assertion(case.id, rule_id, outcome, _axe_requirements(rule_id), act_of[rule_id]))
+                        out.append(Assertion(case.rule, case.id, rule_id, outcome, _axe_requirements(rule_id),
+                                             act_of[rule_id]))
             if (n + 1) % 50 == 0:
                 print(f"  axe {n + 1}/{len(cases)}", flush=True)
     finally:
@@ -365,7 +367,7 @@ def assertions_earl(assertions: list[Assertion], cases: dict[str, TestCase], too
     """axe alone's outcomes as EARL (for W3C act-tools, if one wants to check our port)."""
     graph = [{"@type": "earl:Assertion", "earl:assertedBy": tool,
               "earl:subject": {"@type": "earl:TestSubject", "dct:source":
-                               f"https://www.w3.org/WAI/{ASSETS}/{cases[a.case].path}"},
+                               f"https://www.w3.org/WAI/{ASSETS}/testcases/{a.rule}/{a.case}.html"},
               "earl:test": {"@type": "earl:TestCase", "dct:title": a.procedure,
                             "dct:isPartOf": [*(f"act:{x}" for x in a.act), *a.requirements]},
               "earl:result": {"@type": "earl:TestResult", "earl:outcome": f"earl:{a.outcome}"}}
@@ -373,6 +375,35 @@ def assertions_earl(assertions: list[Assertion], cases: dict[str, TestCase], too
     return {"@context": {"earl": "http://www.w3.org/ns/earl#", "dct": "http://purl.org/dc/terms/",
                          "WCAG2": "https://www.w3.org/TR/WCAG22/#",
                          "act": "https://www.w3.org/WAI/standards-guidelines/act/rules/"}, "@graph": graph}
+
+
+def check_port(repo: Path, commit: str, root: Path, cases: list[TestCase], vendor: str = "axe-core") -> dict[str, Any]:
+    """Our port of act-tools against act-tools itself: recompute a published implementation report
+    (``_data/wcag-act-rules/implementations/<vendor>.json``, made by act-tools from the vendor's EARL in
+    ``content-assets/wcag-act-rules/earl/``) from the same EARL, rule by rule. act-tools maps a
+    procedure to the ACT rule whose test cases it asserts on, as here."""
+    earl = json.loads((root / ASSETS / "earl" / f"{vendor}.json").read_text(encoding="utf-8"))
+    rule_of = {c.id: c.rule for c in cases}
+    assertions = []
+    for node in earl["@graph"]:
+        match = CASE_PATH.search((node.get("subject") or {}).get("source", ""))
+        if not match or match.group(2) not in rule_of or "test" not in node or "result" not in node:
+            continue
+        test = node["test"]
+        parts = test.get("isPartOf") or []
+        assertions.append(Assertion(match.group(1), match.group(2), test.get("title") or test["@id"],
+                                    node["result"]["outcome"].removeprefix("earl:"),
+                                    tuple(re.sub(r"^WCAG2\d?:", "WCAG2:", p) for p in parts if p.startswith("WCAG")),
+                                    (match.group(1),)))
+    ours = report_table(cases, assertions)
+    published = json.loads(subprocess.run(
+        ["git", "--git-dir", str(repo), "show", f"{commit}:_data/wcag-act-rules/implementations/{vendor}.json"],
+        check=True, capture_output=True).stdout)
+    theirs = {m["ruleId"]: m["consistency"] or ("inconsistent" if m["procedureNames"] else "untested")
+              for m in published["actRuleMapping"] if m["ruleApproved"]}
+    differ = {r: (ours["rules"][r]["consistency"], theirs[r]) for r in theirs
+              if r in ours["rules"] and ours["rules"][r]["consistency"] != theirs[r]}
+    return {"vendor": vendor, "ours": ours["counts"], "published": published["approvedRules"], "differ": differ}
 
 
 # ----------------------------------------------------------------------------- main
@@ -420,7 +451,16 @@ def main() -> None:
     parser.add_argument("--best-practice", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--skip-axe", action="store_true", help="keep axe alone's table from the last run")
     parser.add_argument("--out", type=Path, default=RESULTS / "act.json")
+    parser.add_argument("--check-port", action="store_true",
+                        help="only recompute W3C's published axe-core report (from Deque's EARL, which reads "
+                             "flat) with our port of act-tools, rule by rule")
     args = parser.parse_args()
+    if args.check_port:
+        with tempfile.TemporaryDirectory(prefix="act-suite-") as tmp:
+            root, _ = extract(args.repo, args.commit, Path(tmp))
+            cases = load_cases(root / "WAI")
+            print(json.dumps(check_port(args.repo, args.commit, root / "WAI", cases, "axe-core")))
+        return
 
     with tempfile.TemporaryDirectory(prefix="act-suite-") as tmp:
         root, missing = extract(args.repo, args.commit, Path(tmp))
