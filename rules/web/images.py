@@ -94,12 +94,16 @@ def _near(a: str, b: str) -> bool:
 
 def shown_words(image: dict[str, Any], confidence: float, *, as_line: bool = False) -> list[str]:
     """Words of three or more letters and digits (at least one letter) OCR read at ``confidence`` or more
-    (with ``as_line``, the image also read as one line of text, where it was)."""
-    out = []
+    (with ``as_line``, also the image read as one line of text, where it was: the reading with more words)."""
     readings = [image.get("ocr") or []]
     if as_line and _plausible_line(image.get("ocr_line") or []):
         readings.append([(w, max(c, confidence)) for w, c in image["ocr_line"]])
-    for word, conf in max(readings, key=lambda r: sum(1 for _, c in r if c >= confidence)):
+    return max((_words(reading, confidence) for reading in readings), key=len)
+
+
+def _words(reading: list[tuple[str, float]], confidence: float) -> list[str]:
+    out = []
+    for word, conf in reading:
         folded = _fold(word)
         if conf >= confidence and len(folded) >= 3 and any(ch.isalpha() for ch in folded):
             out.append(word.strip(".,;:!?\"'()[]"))
