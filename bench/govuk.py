@@ -15,7 +15,9 @@ is one page per barrier, the barrier inside the page's ``<main>``. Nothing of it
 Counting, as the audit did: a barrier is **found** when the tool reports an error or a warning for it
 (the audit's ``error``/``error_paid``/``warning``; ``manual`` — "check this by hand" — and ``notfound``
 were not found). Here: a violation (error) or a needs-review finding (warning) on the barrier's page,
-placed in the page's ``<main>`` (where the barrier is) or about the whole page, that a control page —
+placed in the page's ``<main>`` (where the barrier is) or about the whole page, or anywhere on a page of
+the suite the example links to (``example-pages/``: a page without a title, a keyboard trap), that a
+control page —
 the suite's layout with an empty ``<main>``, written here — does not also get. Review prompts that a
 rule gives for every element of a kind, whatever it is like (every named image, every title), are
 not counted: they detect nothing. The audit judged relevance by hand; this count is mechanical, so the per-barrier
@@ -56,7 +58,7 @@ BLANKET = {("web-image-name-descriptive", "needs-review"), ("web-title-descripti
 # the WCAG criteria, and the rules without a criterion, that bear on each category of barrier
 TOPICS: dict[str, tuple[set[str], set[str]]] = {
     "Content": ({"1.3.1", "1.3.2", "1.3.3", "1.4.1", "2.4.6", "2.4.10", "3.1.3", "3.1.4", "3.1.5"},
-                {"axe-heading-order", "axe-page-has-heading-one"}),
+                {"axe-page-has-heading-one"}),
     "Page Layout": ({"1.4.4", "1.4.10"}, set()),
     "Colour and Contrast": ({"1.4.1", "1.4.3", "1.4.6", "1.4.11", "2.4.7"}, set()),
     "Typography": ({"1.4.4", "1.4.8", "1.4.12", "2.2.2"}, {"web-text-style"}),
@@ -145,6 +147,8 @@ def control_page(root: Path) -> str:
     return "control-page.html"
 
 
+# pages of the suite a barrier's example links to (a page with no title, no language ...): audited whole
+EXAMPLES = """return Array.from(document.querySelectorAll('main a[href*="example-pages/"]'), a => a.href);"""
 IN_MAIN = """const main = document.querySelector("main");
 return arguments[0].map(s => { try { const e = document.querySelector(s); return !!(e && main && main.contains(e)); }
                                catch (x) { return false; } });"""
@@ -205,6 +209,13 @@ def run(root: Path, base: str, items: list[dict[str, Any]], options: Any, with_a
                 settle(session)
                 page_ours = in_main(session, ours)
                 page_axe = in_main(session, session.run_async(AXE_DEFAULT)) if with_axe else []
+                examples = session.run(EXAMPLES) or []
+                for example in examples:          # the barrier is on a page the example links to
+                    session.driver.get(example)
+                    settle(session)
+                    page_axe += session.run_async(AXE_DEFAULT) if with_axe else []
+            for example in examples:
+                page_ours += access_findings(example, options, ctx)
             per.append({**item, "access": sorted(flagged(page_ours) - flagged(control)),
                         "axe": sorted(flagged(page_axe) - flagged(control_axe)) if with_axe else None})
             if (n + 1) % 20 == 0:
