@@ -424,7 +424,7 @@ def _machine() -> str:
 def _fonts() -> list[str]:
     out = subprocess.run(["dpkg-query", "-W", "-f", "${Package} ${Version}\n", "fonts-*"], capture_output=True,
                          text=True).stdout
-    return [line for line in out.splitlines() if line.strip()]
+    return [line for line in out.splitlines() if len(line.split()) > 1]       # installed: with a version
 
 
 def print_table(name: str, table: dict[str, Any]) -> None:
