@@ -214,8 +214,8 @@ def audit(
     = 50,
     max_depth: Annotated[int, typer.Option("--max-depth", min=0, metavar="N",
                                            help="Web: how many links deep to crawl.")] = 3,
-    standard: Annotated[Standard, typer.Option("--standard", metavar="STANDARD",
-                                               help="Conformance target: wcag2a, wcag2aa, wcag21aa, wcag22aa.")]
+    standard: Annotated[Standard, typer.Option("--standard", metavar="STANDARD", help=(
+        "Conformance target: wcag2a, wcag2aa, wcag21aa, wcag22aa, wcag22aaa."))]
     = Standard.WCAG22AA,
     format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
                                         help="json, html, csv, sarif, junit or earl.")] = "json",
@@ -233,6 +233,8 @@ def audit(
     audit_documents: Annotated[bool, typer.Option(help="Web: also audit linked PDF/Office files.")] = False,
     axe_only: Annotated[bool, typer.Option(help="Web: run axe-core only, without our own browser checks.")]
     = False,
+    best_practice: Annotated[bool, typer.Option(help=(
+        "Web: also run axe-core's best-practice rules (not WCAG requirements)."))] = False,
     viewport: Annotated[list[str] | None, typer.Option("--viewport", metavar="WxH", help=(
         "Web: audit at this viewport, WIDTHxHEIGHT (repeat for several, e.g. 1280x1024 and 320x640)."))] = None,
     screenshots: Annotated[Path | None, typer.Option("--screenshots", metavar="DIR", help=(
@@ -261,6 +263,7 @@ def audit(
     try:
         options = AuditOptions(standard=standard, max_pages=max_pages, max_depth=max_depth, include=include or [],
                                exclude=exclude or [], audit_documents=audit_documents, axe_only=axe_only,
+                               best_practice=best_practice,
                                viewports=viewport or [], screenshots=not no_screenshots, sitemap=sitemap,
                                allow_private=True)
         loaded = load_config(config) if config is not None else None

@@ -319,6 +319,7 @@ class AuditOptions(BrowsingOptions):
     exclude: list[str] = Field(default_factory=list)      # URL regexes that drop a page
     audit_documents: bool = False                         # audit PDF/DOCX/PPTX linked from a site
     axe_only: bool = False                                # web: skip our own browser checks
+    best_practice: bool = False                           # web: also axe-core's best-practice rules
     respect_robots: bool = True
     allow_private: bool = False                           # the local CLI may audit localhost
 

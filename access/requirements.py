@@ -152,6 +152,7 @@ class Standard(StrEnum):
     WCAG2AA = "wcag2aa"
     WCAG21AA = "wcag21aa"
     WCAG22AA = "wcag22aa"
+    WCAG22AAA = "wcag22aaa"          # on request: level AAA too (enhanced contrast, no-exception timing ...)
 
     @property
     def label(self) -> str:
@@ -160,11 +161,13 @@ class Standard(StrEnum):
     @property
     def version(self) -> str:
         """The newest WCAG version the target includes."""
-        return {"wcag2a": "2.0", "wcag2aa": "2.0", "wcag21aa": "2.1", "wcag22aa": "2.2"}[self.value]
+        return {"wcag2a": "2.0", "wcag2aa": "2.0", "wcag21aa": "2.1", "wcag22aa": "2.2", "wcag22aaa": "2.2"}[self.value]
 
     @property
     def levels(self) -> tuple[str, ...]:
-        return ("A",) if self is Standard.WCAG2A else ("A", "AA")
+        if self is Standard.WCAG2A:
+            return ("A",)
+        return ("A", "AA", "AAA") if self is Standard.WCAG22AAA else ("A", "AA")
 
     def covers(self, sc: str) -> bool:
         """Whether the success criterion counts toward conformance to this target."""
@@ -184,7 +187,8 @@ def _version(short: str) -> str:
 
 
 _STANDARD_LABELS = {Standard.WCAG2A: "WCAG 2.0 level A", Standard.WCAG2AA: "WCAG 2.0 level AA",
-                    Standard.WCAG21AA: "WCAG 2.1 level AA", Standard.WCAG22AA: "WCAG 2.2 level AA"}
+                    Standard.WCAG21AA: "WCAG 2.1 level AA", Standard.WCAG22AA: "WCAG 2.2 level AA",
+                    Standard.WCAG22AAA: "WCAG 2.2 level AAA"}
 DEFAULT_STANDARD = Standard.WCAG22AA
 
 

@@ -8,7 +8,7 @@ Measures, in one run on this machine:
   the parallelism of 2 worker processes), pages/minute, warm pool (long-lived workers keep their
   browsers; the cold browser start is reported separately);
 - the median time per page split into load / axe / own checks;
-- @axe-core/cli given all 50 URLs in one call, with the same axe-core file and tags, and whether
+- @axe-core/cli given all 50 URLs in one call, with the same axe-core file and rules, and whether
   its findings equal ours (same rule ids and node counts per page);
 - pa11y 9.1.1 with one shared browser.
 
@@ -39,7 +39,7 @@ from access import services
 from access.config import Settings
 from access.context import Context
 from access.models import AuditOptions, Outcome, Standard
-from auditors.web.axe_run import cli_tags
+from auditors.web.axe_run import cli_rules
 from auditors.web.browser import axe_script_path, close_all_pools, get_pool
 from rules.axe import catalogue_id
 
@@ -142,7 +142,7 @@ def axe_cli(urls: list[str]) -> dict[str, Any]:
     if not cli.exists():
         return {"skipped": "bench/.tools has no @axe-core/cli (see the module docstring)"}
     out = Path(tempfile.mkdtemp(prefix="axe-cli-"))
-    argv = [str(cli), *urls, "--tags", cli_tags(STANDARD), "--axe-source", str(axe_script_path(Settings())),
+    argv = [str(cli), *urls, "--rules", cli_rules(STANDARD), "--axe-source", str(axe_script_path(Settings())),
             "--chrome-path", "/usr/bin/chromium", "--chromedriver-path", "/usr/bin/chromedriver",
             "--chrome-options=--headless=new,--no-sandbox,--disable-gpu,--disable-dev-shm-usage",
             "--save", "results.json", "--dir", str(out), "--no-reporter"]

@@ -9,12 +9,13 @@ sends every request through :mod:`auditors.web.guard_proxy`, which refuses priva
 from __future__ import annotations
 
 import atexit
+import base64
 import logging
 import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,6 +162,14 @@ class BrowserSession:
         for _ in range(times):
             chain.send_keys(named.get(key, key))
         chain.perform()
+
+    def screenshot(self, clip: Mapping[str, float] | None = None) -> bytes:
+        """The viewport as rendered now (PNG), or a box of the page, for rules that compare renderings
+        or read the text in an image."""
+        params: dict[str, Any] = {"format": "png"}
+        if clip is not None:
+            params.update(clip={"scale": 1, **clip}, captureBeyondViewport=True)
+        return base64.b64decode(self.cdp("Page.captureScreenshot", params)["data"])
 
     def devtools(self) -> DevToolsSocket:
         """The DevTools socket of the session's tab (connected on first use, again if it broke)."""

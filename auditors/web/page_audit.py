@@ -174,11 +174,9 @@ def _prepare(session: BrowserSession, url: str, recipe: PageRecipe) -> bool:
 
 
 def _axe_run_options(options: AuditOptions, recipe: PageRecipe) -> tuple[dict[str, Any], Any]:
-    """axe-core's options (the standard's tags, minus disabled ``axe-*`` rules) and its context."""
-    axe_opts = axe_options(options.standard)
-    disabled = {rule[4:]: {"enabled": False} for rule in recipe.disabled if rule.startswith("axe-")}
-    if disabled:
-        axe_opts = {**axe_opts, "rules": disabled}
+    """axe-core's options (the standard's rules, minus disabled ``axe-*`` rules) and its context."""
+    disabled = frozenset(rule[4:] for rule in recipe.disabled if rule.startswith("axe-"))
+    axe_opts = axe_options(options.standard, options.best_practice, disabled)
     return axe_opts, ({"include": [[recipe.root]]} if recipe.root else None)
 
 
@@ -332,5 +330,5 @@ def _evaluate(socket: DevToolsSocket, expression: str, deadline: float, *, promi
 
 
 def _evaluate_axe(socket: DevToolsSocket, options: AuditOptions, deadline: float) -> dict[str, Any]:
-    expression = AXE_EXPRESSION % (RUN_AXE, json.dumps(axe_options(options.standard)))
+    expression = AXE_EXPRESSION % (RUN_AXE, json.dumps(axe_options(options.standard, options.best_practice)))
     return decode(_evaluate(socket, expression, deadline, promise=True))

@@ -13,18 +13,17 @@ document. :class:`OcrRun` records the packs used and the mean word confidence.
 
 from __future__ import annotations
 
-import csv
 import io
-import os
 import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from access.errors import EngineFailed, EngineUnavailable
+from access.errors import EngineFailed
+from access.ocr import OcrLine, parse_tsv, tesseract
 
-TESSERACT_TIMEOUT = 120
+_tesseract = tesseract
 # ISO 639-1 → Tesseract language pack
 PACKS = {"en": "eng", "fr": "fra", "de": "deu", "es": "spa", "it": "ita", "pt": "por", "nl": "nld",
          "ru": "rus", "ar": "ara", "zh": "chi_sim", "ja": "jpn", "sw": "swa", "pl": "pol", "tr": "tur",
@@ -40,20 +39,6 @@ OSD_LINE = re.compile(r"^(Rotate|Script|Script confidence|Orientation confidence
 MIN_SCRIPT_CONFIDENCE = 1.0
 DOUBTFUL_CONFIDENCE = 70      # a Latin reading less sure than this may be a page mixing scripts
 PROBE_PACKS = ("eng", "ara", "rus", "chi_sim", "amh")
-
-
-@dataclass
-class OcrLine:
-    text: str
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    height: float          # median word height, in image pixels
-    block: int
-    par: int
-    confidence: float
-    word_confidences: tuple[float, ...] = ()
 
 
 @lru_cache
@@ -72,17 +57,6 @@ def pack_for(language: str | None) -> tuple[str, bool]:
     if pack in installed_packs():
         return pack, True
     return "eng", code == "en"
-
-
-def _tesseract(args: list[str], png: bytes) -> subprocess.CompletedProcess[bytes]:
-    exe = shutil.which("tesseract")
-    if exe is None:
-        raise EngineUnavailable("Tesseract OCR is not installed (Debian package tesseract-ocr).")
-    try:
-        return subprocess.run([exe, "stdin", "stdout", *args], input=png, capture_output=True,
-                              timeout=TESSERACT_TIMEOUT, check=False, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
-    except subprocess.TimeoutExpired as exc:
-        raise EngineFailed(f"OCR took longer than {TESSERACT_TIMEOUT} s on one page.") from exc
 
 
 @dataclass(frozen=True)
@@ -243,27 +217,6 @@ class OcrRun:
             if pack not in self.packs_used:
                 self.packs_used.append(pack)
         self.word_confidences.extend(c for ln in lines for c in ln.word_confidences)
-
-
-def parse_tsv(tsv: str) -> list[OcrLine]:
-    words: dict[tuple[int, int, int], list[dict[str, str]]] = {}
-    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
-        if row.get("level") != "5" or not (row.get("text") or "").strip():
-            continue
-        key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
-        words.setdefault(key, []).append(row)
-    lines = []
-    for (block, par, _), ws in words.items():
-        x0 = min(int(w["left"]) for w in ws)
-        y0 = min(int(w["top"]) for w in ws)
-        x1 = max(int(w["left"]) + int(w["width"]) for w in ws)
-        y1 = max(int(w["top"]) + int(w["height"]) for w in ws)
-        heights = sorted(int(w["height"]) for w in ws)
-        confs = tuple(float(w["conf"]) for w in ws if float(w["conf"]) >= 0)
-        conf = sum(confs) / len(confs) if confs else 0.0
-        lines.append(OcrLine(" ".join(w["text"] for w in ws), x0, y0, x1, y1, heights[len(heights) // 2],
-                             block, par, conf, confs))
-    return lines
 
 
 _DARK = bytes(1 if v < 128 else 0 for v in range(256))

@@ -30,7 +30,8 @@ def axe_metadata() -> dict[str, Any]:
 
 @cache
 def guidance() -> dict[str, dict[str, str]]:
-    """Our words: ``why_by_category`` and ``fix_by_rule``."""
+    """Our words: ``why_by_category`` and ``fix_by_rule``; ``act_ids_by_rule``: ACT rules an axe rule
+    implements that axe's metadata does not name."""
     return yaml.safe_load(GUIDANCE_FILE.read_text(encoding="utf-8"))
 
 
@@ -58,7 +59,8 @@ def _entry(meta: dict[str, Any]) -> Rule:
     return documented(
         id=catalogue_id(meta["id"]), target="axe", impact=meta["impact"],
         requirements=(*(WCAG(sc) for sc in meta["wcag"] if sc in CRITERIA), Axe(meta["id"]),
-                      *(ACT(a) for a in meta["act_ids"])),
+                      *(ACT(a) for a in dict.fromkeys([*meta["act_ids"],
+                                                       *guidance().get("act_ids_by_rule", {}).get(meta["id"], [])]))),
         doc=_doc(meta), tags=tuple(meta["tags"]),
         notes={"axe_help_url": meta["help_url"], "category": meta["category"]})
 

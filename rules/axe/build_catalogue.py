@@ -20,8 +20,10 @@ SC_TAG = re.compile(r"^wcag(\d)(\d)(\d{1,2})$")
 NODE_SCRIPT = """
 const axe = require(process.argv[1]);
 const impact = Object.fromEntries(axe._audit.rules.map(r => [r.id, r.impact]));
+const enabled = Object.fromEntries(axe._audit.rules.map(r => [r.id, r.enabled !== false]));
 const rules = axe.getRules().map(r => ({id: r.ruleId, help: r.help, description: r.description,
-  helpUrl: r.helpUrl, tags: r.tags, actIds: r.actIds || [], impact: impact[r.ruleId] || null}));
+  helpUrl: r.helpUrl, tags: r.tags, actIds: r.actIds || [], impact: impact[r.ruleId] || null,
+  enabled: enabled[r.ruleId]}));
 process.stdout.write(JSON.stringify({version: axe.version, rules}));
 """
 
@@ -42,7 +44,7 @@ def build(axe_dir: Path) -> dict:
             "id": r["id"], "help": r["help"], "description": r["description"],
             "impact": r["impact"] or "moderate",
             "wcag": [sc for sc in (sc_from_tag(t) for t in r["tags"]) if sc],
-            "act_ids": r["actIds"], "tags": r["tags"],
+            "act_ids": r["actIds"], "tags": r["tags"], "enabled": r["enabled"],
             "category": next((t[4:] for t in r["tags"] if t.startswith("cat.")), "other"),
             "help_url": r["helpUrl"].split("?")[0],
         })

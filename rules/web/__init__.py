@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from rules.web import keyboard, layout, media, reading_level, tables
+from rules.web import content, images, keyboard, layout, media, reading_level, tables
 from rules.web.page import BrowserPage
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,8 @@ COLLECTORS: dict[str, Collector] = {
     "media": media.collect,                     # read-only probes
     "tables": tables.collect,
     "reading_text": reading_level.collect,
+    "content": content.collect,                 # links, text style, markup, form facts
+    "images": images.collect,                   # takes pictures of images and reads them (OCR)
     "reflow": layout.collect_reflow,            # layout changes, each undone after its measurement
     "text_spacing": layout.collect_text_spacing,
 }

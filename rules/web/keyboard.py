@@ -35,6 +35,9 @@ class KeyboardLog:
     elements: list[dict[str, Any]] = field(default_factory=list)
     active: int = -1                                      # element with focus after the last press
     presses: int = 0
+    # elements whose own style did not change on focus: whether the page's rendering changed anywhere
+    # when a real Tab press focused them (an indicator drawn by another element), None: not measured
+    page_changed: dict[int, bool | None] = field(default_factory=dict)
 
     def location(self, index: int) -> Location:
         el = self.elements[index] if 0 <= index < len(self.elements) else {}
@@ -55,7 +58,36 @@ def collect(page: BrowserPage, url: str) -> KeyboardLog:
     log.focus = list(collected.get("focus", []))
     log.elements = list(collected.get("elements", []))
     log.active = int(collected.get("active", -1))
+    for i in unchanged_look(log)[:MAX_FINDINGS_PER_RULE]:
+        log.page_changed[i] = page_changes_on_focus(page, i)
     return log
+
+
+def unchanged_look(log: KeyboardLog) -> list[int]:
+    """Elements reached with Tab whose own computed style (and its pseudo-elements' and parent's)
+    is the same focused and unfocused, in focus order (frames left out: focus moves into them)."""
+    out: list[int] = []
+    for move in log.focus:
+        i = move["i"]
+        if i in out or i not in log.unfocused or (i < len(log.elements) and log.elements[i].get("tag") == "iframe"):
+            continue
+        if move["look"] == log.unfocused[i]:
+            out.append(i)
+    return out
+
+
+def page_changes_on_focus(page: BrowserPage, index: int) -> bool | None:
+    """Whether the rendered viewport changes anywhere when a real Tab press moves focus onto the
+    element (ACT oj04fd: the indicator may be another element's change); None when it could not be
+    measured (Tab did not land on it)."""
+    if not page.run(script("focus_page"), index, "start"):
+        return None
+    before = page.screenshot()
+    page.press("tab", 1)
+    after = page.screenshot()
+    if not page.run(script("focus_page"), index, "done"):
+        return None
+    return before != after
 
 
 def trapped_at(log: KeyboardLog) -> tuple[str, list[int]] | None:
@@ -149,14 +181,18 @@ def click_not_keyboard(log: KeyboardLog) -> Iterator[Finding]:
 @rule(id="web-focus-visible", target="web", impact="serious", requirements=(WCAG("2.4.7"), ACT("oj04fd")),
       reads="keyboard",
       messages={"unchanged": "Nothing about this element's appearance changes when it receives keyboard focus "
-                             "(outline, border, shadow, background, colour and underline are identical).",
+                             "(outline, border, shadow, background, colour and underline are identical), and "
+                             "nothing else on the page changes either.",
                 "all-visible": "All {checked} element(s) reached with Tab change their appearance when focused."})
 def focus_visible(log: KeyboardLog) -> Iterator[Finding]:
     """Keyboard focus must be visible
 
     When a control receives keyboard focus its rendering must change: an outline, a ring, a
-    border, a background or an underline. The rule compares each element's computed style (and its
-    `::before`/`::after` and parent) with and without focus, reached with real Tab presses.
+    border, a background or an underline, on the element or elsewhere (an indicator beside it). The
+    rule compares each element's computed style (and its `::before`/`::after` and parent) with and
+    without focus, reached with real Tab presses; where that style does not change, it compares the
+    whole rendered page before and after a Tab press focuses the element, and fails it only when
+    nothing on the page changed.
 
     **Why it matters**: Sighted keyboard users — including many learners with motor impairments
     and people who cannot use a mouse on a school laptop — need to see where they are. With
@@ -178,7 +214,7 @@ def focus_visible(log: KeyboardLog) -> Iterator[Finding]:
         if element.get("tag") == "iframe":
             continue                               # focus moves into the frame's own document
         checked += 1
-        if move["look"] == log.unfocused[i]:
+        if move["look"] == log.unfocused[i] and log.page_changed.get(i) is not True:
             count += 1
             yield focus_visible.finding(Outcome.VIOLATION, "unchanged", log.location(i))
     if checked and not count:

@@ -28,6 +28,10 @@ class BrowserPage(Protocol):
 
     def set_viewport(self, width: int, height: int) -> None: ...
 
+    def screenshot(self, clip: Mapping[str, float] | None = None) -> bytes:
+        """The viewport as rendered now (PNG), or the ``clip`` box of the page (``x, y, width, height``
+        in page coordinates, ``scale``)."""
+
     def reset_viewport(self) -> None: ...
 
 

@@ -21,11 +21,13 @@ const look = el => {
 };
 const ids = new Map();
 const elements = [];
+const nodes = [];
 const register = el => {
   if (!(el instanceof Element) || el === document.body || el === document.documentElement) return -1;
   if (ids.has(el)) return ids.get(el);
   const i = elements.length;
   ids.set(el, i);
+  nodes.push(el);
   elements.push({...A11Y.describe(el), tag: el.localName, tabindex: el.tabIndex,
                  modal: !!el.closest('[aria-modal="true"], dialog[open]')});
   return i;
@@ -69,7 +71,7 @@ const onFocus = e => {
 };
 window.addEventListener("keydown", onKey, true);
 document.addEventListener("focusin", onFocus, true);
-window.__accessKeyboard = {log, elements, register,
+window.__accessKeyboard = {log, elements, nodes, register,
   stop() {
     window.removeEventListener("keydown", onKey, true);
     document.removeEventListener("focusin", onFocus, true);

@@ -47,3 +47,24 @@ def test_wcag_criteria_come_from_axe_tags() -> None:
 def test_unknown_axe_ids_still_get_a_usable_entry() -> None:
     entry = axe_rule("rule-from-a-newer-axe")
     assert entry.id == "axe-rule-from-a-newer-axe" and entry.validate() == []
+
+
+def test_the_rules_axe_runs_follow_the_standard_and_best_practice_on_request() -> None:
+    from access.models import Standard
+    from auditors.web.axe_run import rules_run
+
+    aa, aaa, bp = (set(rules_run(Standard.WCAG22AA)), set(rules_run(Standard.WCAG22AAA)),
+                   set(rules_run(Standard.WCAG22AA, best_practice=True)))
+    assert {"color-contrast", "target-size"} <= aa           # target-size: off in axe by default, WCAG 2.2 AA
+    assert not aa & {"color-contrast-enhanced", "presentation-role-conflict", "css-orientation-lock"}
+    assert "target-size" not in rules_run(Standard.WCAG21AA)
+    assert {"color-contrast-enhanced", "meta-refresh-no-exceptions"} <= aaa            # off in axe by default
+    assert {"presentation-role-conflict", "css-orientation-lock"} <= bp               # ACT 46ca7f, b33eff
+    assert aa < aaa and aa < bp
+
+
+def test_our_act_mapping_adds_what_axe_metadata_lacks() -> None:
+    from rules.axe import axe_rule
+
+    assert axe_rule("summary-name").refs("act") == ("2t702h",)
+    assert axe_rule("image-alt").refs("act") == ("23a2a8",)

@@ -115,7 +115,7 @@ def web_rules() -> list:
 
 def test_every_web_rule_reads_a_fact_that_a_collector_gathers() -> None:
     rules = web_rules()
-    assert len(rules) == 11
+    assert len(rules) == 26
     assert all(r.target == "web" and r.check is not None and r.validate() == [] for r in rules)
     assert {r.reads for r in rules} == set(COLLECTORS)
     order = list(COLLECTORS)
@@ -129,3 +129,15 @@ def test_rules_whose_fact_was_not_gathered_are_skipped_not_crashed() -> None:
     assert run.errors == {}
     assert sorted(run.skipped) == sorted(r.id for r in web_rules() if r.reads != "keyboard")
     assert {f.rule for f in run.findings} == {r.id for r in web_rules() if r.reads == "keyboard"}
+
+
+def test_image_words_missing_from_the_name_allow_one_misread_letter() -> None:
+    from rules.web.images import PLACEHOLDER_TITLE, missing_from_name, shown_words
+
+    logo = {"name": "ERCIM logo", "ocr": [("W3C", 92.0), ("®", 40.0)]}
+    assert missing_from_name(logo) == ["W3C"]
+    assert missing_from_name({**logo, "name": "W3C logo"}) == []
+    assert missing_from_name({"name": "Physics department", "ocr": [("PHYSlCS", 88.0)]}) == []   # l for I
+    assert shown_words({"ocr": [("a", 99.0), ("12", 95.0), ("Week", 55.0), ("Quiz", 90.0)]}, 60) == ["Quiz"]
+    assert PLACEHOLDER_TITLE.match("Untitled Document") and PLACEHOLDER_TITLE.match("lesson3.html")
+    assert not PLACEHOLDER_TITLE.match("Week 3: Photosynthesis")
