@@ -82,6 +82,15 @@ class Settings(BaseSettings):
     task_time_limit: int = Field(3600, description="Hard time limit of one task (s).")
     task_soft_time_limit: int = Field(3300, description="Soft time limit of one task (s).")
 
+    # lost workers (access.leases): a running job's lease, renewed by its worker, and the sweeper
+    job_lease_seconds: float = Field(
+        60.0, gt=0, description="A running job's lease (s), renewed every quarter of it while its worker lives; "
+                                "a job whose lease ran out was lost with its worker and is sent again.")
+    job_max_attempts: int = Field(
+        3, ge=1, description="Starts of a job whose worker keeps being lost before it fails with resource_limit.")
+    lease_sweep_interval: float = Field(
+        15.0, gt=0, description="Seconds between two looks for lost jobs by each worker (and one at its start).")
+
     # network guard for URL audits
     allow_private_networks: Annotated[list[str], NoDecode] = Field(
         default_factory=list,

@@ -67,6 +67,13 @@ class LimitExceeded(AccessError):
     http_status = 422
 
 
+class ResourceLimit(AccessError):
+    """The job needed more than a worker has: its worker was lost (killed) each time it ran it."""
+
+    code = "resource_limit"
+    http_status = 422
+
+
 class UrlForbidden(AccessError):
     """The URL is not allowed: only public http(s) addresses can be audited."""
 

@@ -44,10 +44,11 @@ from access.browsing import SignIn
 from access.config import Settings, get_settings
 from access.context import Context
 from access.errors import AccessError, Cancelled, Conflict, EngineUnavailable, Timeout
+from access.leases import Lease, LeaseKeeper, owner_id, owner_is_dead
 from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus, Report, SourceFile
 from access.registry import Registry, get_registry
 from access.storage import Storage, write_atomic
-from access.store import Job, Store, StoreLedger, WebhookMessage
+from access.store import Job, Start, Store, StoreLedger, WebhookMessage
 from access.vault import unseal
 from access.webhooks import retry_in
 
@@ -81,6 +82,19 @@ class Runtime:
     storage: Storage
     registry: Registry = field(default_factory=get_registry)
     queue: JobQueue | None = None
+    _keeper: LeaseKeeper | None = field(default=None, init=False, repr=False)
+
+    def lease(self) -> Lease:
+        """The lease this process takes on a job it starts (:mod:`access.leases`)."""
+        return Lease(owner=owner_id(), seconds=self.settings.job_lease_seconds,
+                     max_attempts=self.settings.job_max_attempts)
+
+    @property
+    def keeper(self) -> LeaseKeeper:
+        """The thread renewing the leases of the jobs this process runs (started on first use)."""
+        if self._keeper is None:
+            self._keeper = LeaseKeeper(self.store.renew_leases, self.settings.job_lease_seconds)
+        return self._keeper
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, *, migrate: bool = True,
@@ -141,7 +155,15 @@ def run_job(job_id: str, rt: Runtime, *, may_retry: bool = False) -> JobStatus |
             log.info("job %s: nothing to do (%s)", job_id, "gone" if job is None else job.status)
             return None
         with logs.bound(tenant=job.tenant):
-            if not rt.store.mark_running(job_id):
+            started = rt.store.start(job_id, rt.lease())
+            if started is Start.GAVE_UP:
+                log.warning("job %s: its worker was lost %d times: failed (resource_limit)", job_id, job.attempts)
+                _record_end(rt, job_id)
+                if job.callback_url:
+                    _after(job_id, rt)
+                return JobStatus.FAILED
+            if started is Start.SKIP:
+                log.info("job %s: nothing to do (finished, cancelled or running elsewhere)", job_id)
                 return None
             log.info("job %s: running (%s)", job_id, job.kind)
             ctx, row = _job_context(rt, job)
@@ -151,7 +173,14 @@ def run_job(job_id: str, rt: Runtime, *, may_retry: bool = False) -> JobStatus |
                 run = _run_audit if job.kind == JobKind.AUDIT.value else _run_conversion
                 return run(job, rt, ctx)
 
-            return _conclude(rt, job, work, may_retry=may_retry)
+            rt.keeper.hold(job_id)
+            try:
+                status = _conclude(rt, job, work, may_retry=may_retry)
+            finally:
+                rt.keeper.release(job_id)
+            if status is JobStatus.RUNNING:        # its units tasks carry it on: no process holds it now
+                rt.store.release_lease(job_id)
+            return status
 
 
 def run_units(job_id: str, keys: list[str], rt: Runtime, *, token: str, may_retry: bool = False) -> JobStatus | None:
@@ -469,10 +498,28 @@ def load_report(job: Job) -> Report | None:
 # ----------------------------------------------------------------------------- recovery
 
 
-def orphaned_jobs(store: Store) -> list[Job]:
-    """Jobs left ``running`` by a worker that died (embedded mode: only one worker exists, so at
-    its start every running job is an orphan)."""
-    return store.jobs_with_status(JobStatus.RUNNING)
+def sweep_lost_jobs(rt: Runtime) -> dict[str, int]:
+    """Find the jobs lost with their worker (lease run out, or owner a dead process of this host)
+    and send each again, or fail it with ``resource_limit`` once it has been started
+    ``job_max_attempts`` times. Safe to run in every worker at once: each job is taken by one
+    conditional update. Returns how many were sent again and how many given up on."""
+    assert rt.queue is not None
+    counts = {"requeued": 0, "gave_up": 0}
+    for job in rt.store.lost_jobs(owner_is_dead):
+        with logs.bound(job_id=job.id, tenant=job.tenant):
+            outcome = rt.store.recover_lost(job, rt.settings.job_max_attempts)
+            if outcome is Start.RUN:
+                log.warning("job %s was lost with its worker (%s): sending it again", job.id, job.lease_owner)
+                rt.queue.send_job(job)
+                counts["requeued"] += 1
+            elif outcome is Start.GAVE_UP:
+                log.warning("job %s was lost with its worker %d times: failed (resource_limit)", job.id,
+                            job.attempts)
+                _record_end(rt, job.id)
+                if job.callback_url:
+                    _after(job.id, rt)
+                counts["gave_up"] += 1
+    return counts
 
 
 # ----------------------------------------------------------------------------- the public view

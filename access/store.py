@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +47,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 from access.auditing import LedgerCounts, Unit, UnitResult
-from access.errors import ValidationFailed
+from access.errors import ResourceLimit, ValidationFailed
 from access.jobfilters import JobFilter, document_key, site_of
 from access.keys import TENANT_SCOPES, KeyInfo, Scope, format_scopes, key_problem, new_key, parse_scopes, prefix_of
+from access.leases import Lease
 from access.models import JobKind, JobStatus, utcnow
 from access.quotas import DAY, LIMITS, MINUTE, Quota, Usage, near_limit, priority_level, refusal
 from access.storage import write_atomic
@@ -91,6 +93,7 @@ class Job(Base):
         Index("ix_jobs_tenant_status", "tenant", "status"),
         Index("ix_jobs_tenant_site", "tenant", "site_origin", "site_path", "created_at"),
         Index("ix_jobs_tenant_document", "tenant", "document_name", "created_at"),
+        Index("ix_jobs_status_lease", "status", "lease_until"),     # the sweeper's lost jobs
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -118,6 +121,9 @@ class Job(Base):
     document_name: Mapped[str | None] = mapped_column(String(255), nullable=True)  # file jobs: the file's name
     input_bytes: Mapped[int] = mapped_column(BigInteger, default=0)                # uploaded bytes (quota)
     priority: Mapped[int] = mapped_column(Integer, default=0)     # fair scheduling: 0 first ... 9 last
+    # the worker process running the job and until when it is known alive (access.leases)
+    lease_owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     artifacts: Mapped[list[Artifact]] = relationship(
         back_populates="job", cascade="all, delete-orphan", lazy="selectin", order_by="Artifact.id")
@@ -243,6 +249,21 @@ class WebhookAttempt(Base):
     duration_ms: Mapped[int] = mapped_column(Integer)
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Start(StrEnum):
+    """What :meth:`Store.start` did with a job a task came to run."""
+
+    RUN = "run"              # the job is this task's to run
+    SKIP = "skip"            # gone, finished, cancelled, or running elsewhere under a live lease
+    GAVE_UP = "gave_up"      # lost with its worker too many times: failed with resource_limit
+
+
+def _gave_up(attempts: int, now: datetime) -> dict[str, Any]:
+    return {"status": JobStatus.FAILED.value, "finished_at": now, "stage": JobStatus.FAILED.value,
+            "error_code": ResourceLimit.code, "lease_owner": None, "lease_until": None,
+            "error_message": f"The job's worker was lost {attempts} times while running it (the job may need more "
+                             "memory or time than a worker has); it is not run again."}
 
 
 def hash_key(key: str) -> str:
@@ -518,14 +539,81 @@ class Store:
         with self.sessions() as s:
             return s.scalar(select(Job.status).where(Job.id == job_id))
 
-    def mark_running(self, job_id: str) -> bool:
+    def mark_running(self, job_id: str, lease: Lease | None = None) -> bool:
         """queued/running → running (a redelivered task re-runs), counting the attempt.
-        False when the job is gone, cancelled or already finished."""
+        False when the job is gone, cancelled or already finished (or, with a ``lease``, still
+        running elsewhere, or given up on: :meth:`start`)."""
+        return self.start(job_id, lease) is Start.RUN
+
+    def start(self, job_id: str, lease: Lease | None = None) -> Start:
+        """Take the job to run it: queued → running, or running → running when the task comes
+        again after its worker was lost; counts the attempt and, with a ``lease``, takes it.
+        With a lease, a job still running under a live lease is left alone (``SKIP``), and a job
+        found lost after ``lease.max_attempts`` starts ends ``failed`` with ``resource_limit``
+        (``GAVE_UP``) instead of running again."""
+        now = utcnow()
         with self.sessions.begin() as s:
-            done = s.execute(update(Job).where(Job.id == job_id, Job.status.in_(ACTIVE)).values(
-                status=JobStatus.RUNNING.value, started_at=utcnow(), attempts=Job.attempts + 1,
-                progress=0, stage="starting", error_code=None, error_message=None))
-            return done.rowcount == 1
+            # a write that changes nothing first: PostgreSQL locks the row, SQLite the database
+            s.execute(update(Job).where(Job.id == job_id).values(attempts=Job.attempts))
+            row = s.execute(select(Job.status, Job.attempts, Job.lease_owner, Job.lease_until)
+                            .where(Job.id == job_id)).first()
+            if row is None or row.status not in ACTIVE:
+                return Start.SKIP
+            values: dict[str, Any] = {"status": JobStatus.RUNNING.value, "started_at": now,
+                                      "attempts": Job.attempts + 1, "progress": 0, "stage": "starting",
+                                      "error_code": None, "error_message": None}
+            if lease is not None:
+                if row.status == JobStatus.RUNNING.value:
+                    alive = row.lease_until is not None and row.lease_until > now
+                    if alive and not lease.is_dead(row.lease_owner):
+                        return Start.SKIP
+                    if row.attempts >= lease.max_attempts:
+                        s.execute(update(Job).where(Job.id == job_id).values(**_gave_up(row.attempts, now)))
+                        s.execute(delete(JobSecret).where(JobSecret.job_id == job_id))
+                        return Start.GAVE_UP
+                values.update(lease_owner=lease.owner, lease_until=now + timedelta(seconds=lease.seconds))
+            s.execute(update(Job).where(Job.id == job_id).values(**values))
+            return Start.RUN
+
+    def renew_leases(self, job_ids: list[str], seconds: float) -> int:
+        """Push the leases of running jobs ``seconds`` ahead (the jobs this process runs)."""
+        if not job_ids:
+            return 0
+        with self.sessions.begin() as s:
+            return s.execute(update(Job).where(Job.id.in_(job_ids), Job.status == JobStatus.RUNNING.value,
+                                               Job.lease_until.is_not(None))
+                             .values(lease_until=utcnow() + timedelta(seconds=seconds))).rowcount
+
+    def release_lease(self, job_id: str) -> None:
+        """The job goes on without this process (a fanned-out audit's units tasks carry it)."""
+        with self.sessions.begin() as s:
+            s.execute(update(Job).where(Job.id == job_id).values(lease_owner=None, lease_until=None))
+
+    def lost_jobs(self, is_dead: Callable[[str | None], bool], limit: int = 500) -> list[Job]:
+        """Running jobs whose lease ran out or whose owner is known dead."""
+        now = utcnow()
+        with self.sessions() as s:
+            rows = list(s.scalars(select(Job).where(Job.status == JobStatus.RUNNING.value,
+                                                    Job.lease_until.is_not(None))
+                                  .order_by(Job.lease_until).limit(limit)))
+        return [j for j in rows if j.lease_until is not None and (j.lease_until <= now or is_dead(j.lease_owner))]
+
+    def recover_lost(self, job: Job, max_attempts: int) -> Start:
+        """A lost job (from :meth:`lost_jobs`), unless another sweeper took it meanwhile: back to
+        ``queued`` to be sent again (``RUN``), or ``failed`` with ``resource_limit`` after
+        ``max_attempts`` starts (``GAVE_UP``); ``SKIP`` when its row changed since it was read."""
+        now = utcnow()
+        same = (Job.id == job.id, Job.status == JobStatus.RUNNING.value, Job.attempts == job.attempts,
+                Job.lease_until == job.lease_until)
+        with self.sessions.begin() as s:
+            if job.attempts >= max_attempts:
+                done = s.execute(update(Job).where(*same).values(**_gave_up(job.attempts, now))).rowcount
+                if done:
+                    s.execute(delete(JobSecret).where(JobSecret.job_id == job.id))
+                return Start.GAVE_UP if done else Start.SKIP
+            done = s.execute(update(Job).where(*same).values(
+                status=JobStatus.QUEUED.value, stage="requeued", lease_owner=None, lease_until=None)).rowcount
+            return Start.RUN if done else Start.SKIP
 
     def set_progress(self, job_id: str, progress: float, stage: str | None) -> None:
         with self.sessions.begin() as s:
@@ -539,6 +627,7 @@ class Store:
         """Record the end of a job unless it was cancelled (or finished) meanwhile."""
         values: dict[str, Any] = {"status": status.value, "finished_at": utcnow(),
                                   "error_code": error_code, "error_message": error_message}
+        values.update(lease_owner=None, lease_until=None)
         if status is JobStatus.SUCCEEDED:
             values.update(progress=100, stage="done")
         else:
@@ -556,10 +645,11 @@ class Store:
                            error_message="The job was cancelled.")
 
     def requeue(self, job_id: str) -> bool:
-        """running → queued (its worker was lost and the task is sent again)."""
+        """running → queued (the task is sent again), its lease given back."""
         with self.sessions.begin() as s:
             done = s.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING.value)
-                             .values(status=JobStatus.QUEUED.value, stage="requeued"))
+                             .values(status=JobStatus.QUEUED.value, stage="requeued", lease_owner=None,
+                                     lease_until=None))
             return done.rowcount == 1
 
     def claim_finish(self, job_id: str, token: str, status: JobStatus = JobStatus.RUNNING) -> bool:
