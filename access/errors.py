@@ -170,6 +170,13 @@ class EngineUnavailable(AccessError):
     http_status = 503
 
 
+class StoreUnavailable(AccessError):
+    """The job store (the database) did not answer, even after a few tries: try again later."""
+
+    code = "unavailable"
+    http_status = 503
+
+
 class Cancelled(AccessError):
     """The job was cancelled."""
 

@@ -21,7 +21,8 @@ import json
 import logging
 import mimetypes
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -43,12 +44,12 @@ from access.auditing import (
 from access.browsing import SignIn
 from access.config import Settings, get_settings
 from access.context import Context
-from access.errors import AccessError, Cancelled, Conflict, EngineUnavailable, Timeout
+from access.errors import AccessError, Cancelled, Conflict, EngineUnavailable, StoreUnavailable, Timeout
 from access.leases import Lease, LeaseKeeper, owner_id, owner_is_dead
 from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus, Report, SourceFile
 from access.registry import Registry, get_registry
 from access.storage import Storage, write_atomic
-from access.store import Job, Start, Store, StoreLedger, WebhookMessage
+from access.store import Job, Start, Store, StoreLedger, WebhookMessage, is_transient
 from access.vault import unseal
 from access.webhooks import retry_in
 
@@ -148,8 +149,10 @@ def run_job(job_id: str, rt: Runtime, *, may_retry: bool = False) -> JobStatus |
 
     ``EngineUnavailable`` is re-raised when ``may_retry`` (the task retries it); every other error
     ends the job ``failed`` with its code, and the worker lives on. Every line logged meanwhile
-    carries the job id and tenant (:mod:`access.logs`)."""
-    with logs.bound(job_id=job_id):
+    carries the job id and tenant (:mod:`access.logs`). The database going away is never the
+    job's failure: :class:`StoreUnavailable` is raised (the task tries again later) and the job is
+    given back to the queue, or, when even that fails, found by the sweeper once its lease runs out."""
+    with logs.bound(job_id=job_id), _store_errors():
         job = rt.store.get_job(job_id)
         if job is None or job.job_status.finished:
             log.info("job %s: nothing to do (%s)", job_id, "gone" if job is None else job.status)
@@ -189,7 +192,7 @@ def run_units(job_id: str, keys: list[str], rt: Runtime, *, token: str, may_retr
     task that completes the last unit assembles the report and finishes the job. ``token`` names
     the task (the same when the task is delivered again). A unit that fails with an AccessError
     is a failed part of the report, not a failed job; ``EngineUnavailable`` is retried first."""
-    with logs.bound(job_id=job_id):
+    with logs.bound(job_id=job_id), _store_errors():
         job = rt.store.get_job(job_id)
         if job is None or job.job_status is not JobStatus.RUNNING:
             log.info("job %s: no units to audit (%s)", job_id, "gone" if job is None else job.status)
@@ -227,9 +230,15 @@ def _conclude(rt: Runtime, job: Job, work: Work, *, may_retry: bool, token: str 
                 rt.store.requeue(job.id)
             raise
         status, tell = _fail(rt, job.id, exc)
+    except StoreUnavailable as exc:
+        _give_back(rt, job.id, token, exc)
+        raise
     except AccessError as exc:
         status, tell = _fail(rt, job.id, exc)
     except Exception as exc:
+        if is_transient(exc):
+            _give_back(rt, job.id, token, exc)
+            raise StoreUnavailable("The job store went away while the job ran; it runs again.") from exc
         if type(exc).__name__ == "SoftTimeLimitExceeded":
             status, tell = _fail(rt, job.id, Timeout("The job took longer than the time limit "
                                                      f"of {rt.settings.task_soft_time_limit} s."))
@@ -247,6 +256,30 @@ def _conclude(rt: Runtime, job: Job, work: Work, *, may_retry: bool, token: str 
     if job.callback_url and (tell or token is None):
         _after(job.id, rt)
     return status
+
+
+@contextmanager
+def _store_errors() -> Iterator[None]:
+    """The database's errors, once the store gave up trying, as :class:`StoreUnavailable`."""
+    try:
+        yield
+    except StoreUnavailable:
+        raise
+    except Exception as exc:
+        if is_transient(exc):
+            raise StoreUnavailable("The job store is unavailable.") from exc
+        raise
+
+
+def _give_back(rt: Runtime, job_id: str, token: str | None, exc: BaseException) -> None:
+    """The job's only error was the database: back to the queue (its task comes again), never failed."""
+    log.warning("job %s: the job store went away (%s): the job is given back to the queue", job_id,
+                type(exc).__name__)
+    if token is None:
+        try:
+            rt.store.requeue(job_id)
+        except Exception:           # still away: the job keeps its lease, which the sweeper sees run out
+            log.warning("job %s: could not give the job back yet", job_id)
 
 
 def _record_end(rt: Runtime, job_id: str) -> None:
@@ -424,7 +457,7 @@ class FannedOut:
             try:
                 return self.auditor.audit_unit(unit, self.discovery, self.options, ctx)
             except AccessError as exc:
-                if isinstance(exc, Cancelled) or (isinstance(exc, EngineUnavailable) and may_retry):
+                if isinstance(exc, Cancelled | StoreUnavailable) or (isinstance(exc, EngineUnavailable) and may_retry):
                     raise
                 return failed_result(unit, exc)
 

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
+import logging
 import secrets
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -43,11 +46,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 from access.auditing import LedgerCounts, Unit, UnitResult
-from access.errors import ResourceLimit, ValidationFailed
+from access.errors import ResourceLimit, StoreUnavailable, ValidationFailed
 from access.jobfilters import JobFilter, document_key, site_of
 from access.keys import TENANT_SCOPES, KeyInfo, Scope, format_scopes, key_problem, new_key, parse_scopes, prefix_of
 from access.leases import Lease
@@ -55,6 +58,8 @@ from access.models import JobKind, JobStatus, utcnow
 from access.quotas import DAY, LIMITS, MINUTE, Quota, Usage, near_limit, priority_level, refusal
 from access.storage import write_atomic
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 FINISHED = (JobStatus.SUCCEEDED.value, JobStatus.FAILED.value, JobStatus.CANCELLED.value)
@@ -299,9 +304,54 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    # no pre-ping (a round trip per checkout); connections are recycled instead and a dead one
-    # raises once, which the API answers with a 500 and the next request gets a fresh connection
-    return create_engine(url, pool_recycle=1800, pool_size=10, max_overflow=20)
+    # pre-ping: a connection the server closed (a restart, pg_terminate_backend) is replaced at
+    # checkout instead of failing the statement; what still fails is retried (:func:`retrying`)
+    return create_engine(url, pool_recycle=1800, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+# ----------------------------------------------------------------------------- transient errors
+
+RETRY_DELAYS = (0.05, 0.2, 0.5, 1.0, 2.0, 4.0)      # ~8 s in all, then StoreUnavailable
+_retrying = threading.local()
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether ``exc`` is the database going away or being busy (worth trying again), not a
+    mistake in the statement or the data."""
+    if isinstance(exc, StoreUnavailable | DisconnectionError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return bool(exc.connection_invalidated) or isinstance(exc, OperationalError | InterfaceError)
+    return False
+
+
+def retrying(fn: Callable[..., T]) -> Callable[..., T]:
+    """A store method that tries again, with backoff, when the database goes away for a moment
+    (each try is a transaction of its own), and raises :class:`StoreUnavailable` when it stays
+    away. A retried method that calls another does not multiply the tries."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        if getattr(_retrying, "active", False):
+            return fn(*args, **kwargs)
+        _retrying.active = True
+        try:
+            for delay in (*RETRY_DELAYS, None):
+                try:
+                    return fn(*args, **kwargs)
+                except Exception as exc:
+                    if not is_transient(exc):
+                        raise
+                    if delay is None:
+                        raise StoreUnavailable("The job store is unavailable; try again in a moment.") from exc
+                    log.warning("job store: %s in %s; trying again in %.2f s", type(exc).__name__,
+                                fn.__name__, delay)
+                    time.sleep(delay)
+            raise AssertionError("unreachable")
+        finally:
+            _retrying.active = False
+
+    return wrapper
 
 
 def _use_wal(cur: Any, attempts: int = 100) -> None:
@@ -465,6 +515,9 @@ class Store:
                 existing = self.find_by_idempotency_key(tenant, idempotency_key)
                 if existing is not None:
                     return existing, False
+            mine = self.get_job(job.id, tenant)
+            if mine is not None and job_id is not None:     # a retry after a commit whose answer was lost
+                return mine, True
             raise
         return job, True
 
@@ -565,7 +618,9 @@ class Store:
             if lease is not None:
                 if row.status == JobStatus.RUNNING.value:
                     alive = row.lease_until is not None and row.lease_until > now
-                    if alive and not lease.is_dead(row.lease_owner):
+                    # its own lease: this process gave the job up (the database was away) and its
+                    # task came back (a pool process runs one task at a time)
+                    if alive and row.lease_owner != lease.owner and not lease.is_dead(row.lease_owner):
                         return Start.SKIP
                     if row.attempts >= lease.max_attempts:
                         s.execute(update(Job).where(Job.id == job_id).values(**_gave_up(row.attempts, now)))
@@ -912,6 +967,12 @@ class Store:
         with self.sessions() as s:
             return list(s.scalars(select(WebhookMessage).where(WebhookMessage.status == PENDING_DELIVERY)
                                   .order_by(WebhookMessage.next_attempt_at)))
+
+
+NOT_RETRIED = {"ensure_schema", "ping", "dispose"}     # ping answers at once: readiness must not wait
+for _name, _fn in list(vars(Store).items()):
+    if callable(_fn) and not _name.startswith("_") and _name not in NOT_RETRIED:
+        setattr(Store, _name, retrying(_fn))
 
 
 # ----------------------------------------------------------------------------- fanned-out units

@@ -12,7 +12,7 @@ from celery import signals
 
 from access import jobs, logs, webhooks
 from access.config import get_settings
-from access.errors import EngineUnavailable
+from access.errors import EngineUnavailable, StoreUnavailable
 from access.queue import RUN_JOB_TASK, RUN_UNITS_TASK, WEBHOOK_TASK, CeleryQueue
 from workers.celery_app import app
 
@@ -56,14 +56,30 @@ RETRY = {"bind": True, "autoretry_for": (EngineUnavailable,), "retry_backoff": 5
          "max_retries": 3}
 
 
+STORE_RETRY_MAX = 1000           # the database away: the task comes again (30 s apart at most) for hours
+
+
+def _retry_store(task: Any, exc: StoreUnavailable) -> Any:
+    """The job store is away: the task comes back later, however long that takes (the job is
+    never failed for it), sooner at first."""
+    countdown = min(30, 2 ** min(task.request.retries, 5))
+    return task.retry(exc=exc, countdown=countdown, max_retries=STORE_RETRY_MAX)
+
+
 @app.task(name=RUN_JOB_TASK, **RETRY)
 def run_job(self: Any, job_id: str) -> None:
-    jobs.run_job(job_id, runtime(), may_retry=_may_retry(self))
+    try:
+        jobs.run_job(job_id, runtime(), may_retry=_may_retry(self))
+    except StoreUnavailable as exc:
+        raise _retry_store(self, exc) from exc
 
 
 @app.task(name=RUN_UNITS_TASK, **RETRY)
 def run_units(self: Any, job_id: str, keys: list[str]) -> None:
-    jobs.run_units(job_id, keys, runtime(), token=self.request.id, may_retry=_may_retry(self))
+    try:
+        jobs.run_units(job_id, keys, runtime(), token=self.request.id, may_retry=_may_retry(self))
+    except StoreUnavailable as exc:
+        raise _retry_store(self, exc) from exc
 
 
 for _old in OLD_JOB_TASKS:
