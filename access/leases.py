@@ -37,24 +37,23 @@ def owner_is_dead(owner: str | None) -> bool:
     if host != (socket.gethostname() or "host") or not pid_text.isdigit():
         return False
     pid = int(pid_text)
-    if pid == os.getpid():
-        return False
+    return pid != os.getpid() and not process_alive(pid)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this host exists and has not exited (a zombie its parent has
+    not reaped yet is dead)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return True
-    except PermissionError:          # exists, another user's
         return False
-    return _is_zombie(pid)
-
-
-def _is_zombie(pid: int) -> bool:
-    """A process that has exited but whose parent has not reaped it yet is dead for us."""
+    except PermissionError:          # exists, another user's
+        return True
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            return fh.read().rpartition(")")[2].split()[0] == "Z"
+            return fh.read().rpartition(")")[2].split()[0] != "Z"
     except (OSError, IndexError):
-        return False
+        return True
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,8 @@ through the ``access.commands`` entry points)."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import sys
-import time
 from typing import Annotated, Any
 
 import typer
@@ -15,6 +12,7 @@ from rich.console import Console
 
 from access.config import get_settings, redact_url
 from access.registry import Command
+from api.supervise import WorkerSupervisor, state_path
 
 API_FACTORY = "api.app:create_app"
 err = Console(stderr=True)
@@ -40,9 +38,10 @@ def serve(
     host, port = host or settings.host, port or settings.port
     say(f"database: {redact_url(settings.resolved_database_url)}")
     say(f"data folder: {settings.resolved_data_dir}")
-    child: subprocess.Popen[bytes] | None = None
+    supervisor: WorkerSupervisor | None = None
     if settings.embedded_worker:
-        child = subprocess.Popen([sys.executable, "-m", "access.cli", "worker"], start_new_session=True)
+        supervisor = WorkerSupervisor([sys.executable, "-m", "access.cli", "worker"], state_path(settings))
+        child = supervisor.start()
         say(f"started a worker (pid {child.pid}) on broker {redact_url(settings.resolved_broker_url)}")
     say(f"access API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     say("create an API key with: access keys create --tenant NAME  (in a checkout: make key)")
@@ -53,8 +52,8 @@ def serve(
         uvicorn.run(API_FACTORY, factory=True, host=host, port=port, log_level=settings.log_level.lower(),
                     log_config=None)         # uvicorn's lines go through access.logs (JSON, redacted)
     finally:
-        if child is not None:
-            stop_process(child)
+        if supervisor is not None:
+            supervisor.stop()
 
 
 def say(message: str) -> None:
@@ -64,19 +63,6 @@ def say(message: str) -> None:
 
 def _exit_on_signal(signum: int, _frame: Any) -> None:
     raise SystemExit(128 + signum)
-
-
-def stop_process(child: subprocess.Popen[bytes], grace: float = 15.0) -> None:
-    """SIGTERM (a Celery worker finishes its current task), then SIGKILL after ``grace`` seconds."""
-    if child.poll() is not None:
-        return
-    child.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and child.poll() is None:
-        time.sleep(0.1)
-    if child.poll() is None:
-        os.killpg(child.pid, signal.SIGKILL)
-        child.wait()
 
 
 SERVE = Command("serve", serve, "Run the HTTP API (and, in embedded mode, a worker beside it).")

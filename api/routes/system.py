@@ -17,6 +17,7 @@ from access.requirements import Standard
 from access.vault import has_server_key
 from api.deps import Services, ServicesDep
 from api.schemas import errors
+from api.supervise import worker_check
 
 router = APIRouter()
 
@@ -45,12 +46,15 @@ def readiness(svc: Services) -> dict[str, Any]:
         checks["broker"] = "ok"
     except Exception as exc:
         checks["broker"] = f"{type(exc).__name__}: {exc}"[:300]
+    worker = worker_check(svc.settings)
+    if worker is not None:
+        checks["worker"] = worker
     failed = svc.registry.load_everything()
     checks["plugins"] = "ok" if not failed else {"failed": failed}
     return checks
 
 
-@router.get("/readyz", tags=["system"], summary="Database, broker and plugins are ready",
+@router.get("/readyz", tags=["system"], summary="Database, broker, plugins (and the embedded worker) are ready",
             responses={503: {"description": "Not ready (`not_ready`)"}})
 async def readyz(svc: ServicesDep) -> JSONResponse:
     checks = await run_in_threadpool(readiness, svc)
