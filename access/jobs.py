@@ -514,7 +514,8 @@ def _run_conversion(job: Job, rt: Runtime, ctx: Context) -> dict[str, Any]:
             raise AccessError(f"The converter produced no file {art.name!r} inside the job folder.")
         rt.store.add_artifact(job.id, name=art.name, media_type=art.media_type or _guess_type(path),
                               size=path.stat().st_size, path=str(path), metadata=art.metadata)
-    return {"gate": result.gate, "warnings": result.warnings, "metadata": result.metadata}
+    return {"gate": result.gate, "warnings": result.warnings, "metadata": result.metadata,
+            "targets": {t: o.model_dump(mode="json") for t, o in result.targets.items()}}
 
 
 def _guess_type(path: Path) -> str:
@@ -581,6 +582,8 @@ def job_view(job: Job, base_url: str = "") -> dict[str, Any]:
     }
     if job.kind == JobKind.AUDIT.value and job.status == JobStatus.SUCCEEDED.value:
         view["report_url"] = f"{base}/v1/jobs/{job.id}/report"
+    if job.kind == JobKind.CONVERSION.value and (job.result or {}).get("targets"):
+        view["targets"] = job.result["targets"]     # each target's outcome: a job may succeed with some failed
     return view
 
 
