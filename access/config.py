@@ -74,6 +74,18 @@ class Settings(BaseSettings):
 
     auth_mode: AuthMode = AuthMode.API_KEY
 
+    # the HTTP edge of `access serve` (api.httpedge); behind a reverse proxy in production
+    http_max_header_bytes: int = Field(
+        32 * 1024, ge=1024, description="Largest request head (request line and headers); more: 431.")
+    http_header_timeout: float = Field(
+        10.0, gt=0, description="Seconds a client has to send a request's headers (slow-loris guard); then 408.")
+    http_keep_alive: float = Field(5.0, gt=0, description="Seconds an idle kept-alive connection stays open.")
+    http_max_connections: int = Field(
+        1000, ge=1, description="Connections and requests one API process takes at once; past that: 503.")
+    api_workers: int = Field(1, ge=1, description="API processes `access serve` runs (uvicorn workers).")
+    metrics_token: SecretStr | None = Field(
+        None, description="When set, GET /metrics needs 'Authorization: Bearer <token>'.")
+
     # limits
     max_upload_bytes: int = Field(200 * 1024 * 1024, description="Largest accepted upload.")
     max_unpacked_bytes: int = Field(1024 * 1024 * 1024, description="Largest total size inside a zip.")

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from access.config import get_settings, redact_url
 from access.registry import Command
+from api.httpedge import uvicorn_options
 from api.supervise import WorkerSupervisor, state_path
 
 API_FACTORY = "api.app:create_app"
@@ -23,6 +24,8 @@ def serve(
                                              help="Address to listen on (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option("--port", metavar="PORT", help="Port to listen on (default 8000).")]
     = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, metavar="N", help=(
+        "API processes (default 1, or ACCESS_API_WORKERS); the embedded worker stays one."))] = None,
 ) -> None:
     """Run the HTTP API (and, in embedded mode, a worker beside it)."""
     import uvicorn
@@ -50,7 +53,8 @@ def serve(
     signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         uvicorn.run(API_FACTORY, factory=True, host=host, port=port, log_level=settings.log_level.lower(),
-                    log_config=None)         # uvicorn's lines go through access.logs (JSON, redacted)
+                    log_config=None,         # uvicorn's lines go through access.logs (JSON, redacted)
+                    workers=workers or settings.api_workers, **uvicorn_options(settings))
     finally:
         if supervisor is not None:
             supervisor.stop()

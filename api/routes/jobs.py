@@ -133,10 +133,13 @@ def get_job(job_id: str, request: Request, svc: ServicesDep, tenant: TenantDep) 
     return jobs.job_view(_job_or_404(svc, tenant, job_id), base_url(request, svc.settings))
 
 
+MAX_OFFSET = 2**31 - 1          # past it, a 422 (not an integer overflow in the database)
+
+
 @router.get("/jobs", response_model=JobList, summary="Your jobs, newest first",
             responses=errors(401, 403, 422, 429, 500))
 def list_jobs(request: Request, svc: ServicesDep, tenant: TenantDep,
-              limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
+              limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
               status: JobStatus | None = None, kind: JobKind | None = None,
               site: Annotated[str | None, Query(
                   max_length=2000, description="A site's audits: an origin (`https://example.org`) for all of "
