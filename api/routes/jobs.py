@@ -17,6 +17,7 @@ from access import jobs, logs, services
 from access.errors import Conflict, NotFound, RangeNotSatisfiable, ValidationFailed
 from access.jobfilters import JobFilter
 from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus
+from access.phases import phase
 from access.storage import parse_range, read_range, zip_stream
 from access.store import Job
 from access.submission import submit_audit_config, submit_file, submit_url_audit
@@ -63,7 +64,8 @@ def _accepted(request: Request, svc: Any, job: Job, created: bool) -> JSONRespon
 
 
 async def _form_file(request: Request) -> tuple[UploadFile, list[tuple[str, str]]]:
-    form = await request.form(max_files=1, max_fields=100)
+    with phase("form"):
+        form = await request.form(max_files=1, max_fields=100)
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise ValidationFailed("Send the document as a multipart form field named 'file'.")

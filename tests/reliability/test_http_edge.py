@@ -5,6 +5,7 @@ its token when one is set."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
 
@@ -29,10 +30,8 @@ def edge(deployment_factory):
 
 def _raw(dep, data: bytes, timeout: float = 10) -> bytes:
     with socket.create_connection(("127.0.0.1", dep.port), timeout=timeout) as s:
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             s.sendall(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
         chunks = []
         try:
             while chunk := s.recv(65536):
