@@ -15,6 +15,7 @@ a cloud load balancer) that buffers requests and limits clients (README "Reliabi
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import h11
@@ -22,6 +23,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from access.config import Settings, get_settings
 
+log = logging.getLogger(__name__)
 TIMEOUT_RESPONSE = (b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
                     b"content-length: 37\r\nconnection: close\r\n\r\nThe request headers came too slowly.\n")
 
@@ -47,6 +49,8 @@ class EdgeH11Protocol(H11Protocol):
     def _headers_too_slow(self) -> None:
         self._header_timer = None
         if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            log.warning("closed a connection whose request headers did not arrive within %.0f s",
+                        get_settings().http_header_timeout)
             self.transport.write(TIMEOUT_RESPONSE)
             self.transport.close()
 
@@ -63,6 +67,7 @@ class EdgeH11Protocol(H11Protocol):
         super().data_received(data)
 
     def _too_large(self, limit: int) -> None:
+        log.warning("refused a request whose headers are larger than %d bytes (431)", limit)
         self._cancel_header_timer()
         body = f"The request headers are larger than the limit of {limit // 1024} KiB.\n".encode()
         self.transport.write(b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; "

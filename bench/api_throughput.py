@@ -83,7 +83,12 @@ async def submit_all(base: str, key: str, n: int, concurrency: int, rate: float 
                 if rate:
                     await asyncio.sleep(max(0.0, t0 + k / rate - time.perf_counter()))
                 start = time.perf_counter()
-                r = await client.post("/v1/audits", files={"file": ("tiny.html", HTML, "text/html")})
+                try:
+                    r = await client.post("/v1/audits", files={"file": ("tiny.html", HTML, "text/html")})
+                except httpx.HTTPError as exc:
+                    errors += 1
+                    print(f"submit failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+                    continue
                 latencies.append((time.perf_counter() - start) * 1000)
                 if phases is not None:
                     for name, ms in parse_server_timing(r.headers.get("server-timing", "")).items():
