@@ -103,9 +103,11 @@ class LeaseKeeper:
     def _run(self) -> None:
         interval = max(0.5, self.seconds / 4)
         while not self._wake.wait(interval):
-            ids = self.held()
-            if not ids:
-                continue
+            with self._lock:
+                ids = list(self._jobs)
+                if not ids:                  # nothing held: the thread ends (the next hold starts one)
+                    self._thread = None
+                    return
             try:
                 self.renew(ids, self.seconds)
             except Exception as exc:        # the database is away: the next beat tries again
