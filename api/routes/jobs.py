@@ -211,7 +211,7 @@ def redeliver(job_id: str, svc: ServicesDep, tenant: TenantDep) -> dict[str, Any
                                          "application/sarif+json": {"schema": {"type": "object"}},
                                          "application/xml": {"schema": {"type": "string"}},
                                          "application/ld+json": {"schema": {"type": "object"}}}},
-                       **READ_ERRORS, **errors(409)})
+                       **READ_ERRORS, **errors(409, 415)})
 def get_report(job_id: str, svc: ServicesDep, tenant: TenantDep,
                format: Annotated[str, Query(description="json, html, csv, sarif, junit, earl")] = "json",
                ) -> Response:

@@ -104,6 +104,14 @@ def test_bounds_options_and_metrics_token(edge) -> None:
         assert client.get("/v1/jobs", params={"offset": "0"}).status_code == 200
         r = client.request("OPTIONS", "/v1/jobs/5e0b4a3e-0000-4000-8000-000000000000")
         assert r.status_code == 204 and "DELETE" in r.headers["allow"]
+        paths = client.get("/openapi.json").json()["paths"]
+        assert {"409", "415"} <= set(paths["/v1/jobs/{job_id}/report"]["get"]["responses"])  # unknown ?format=
+        assert "415" in paths["/v1/conversions"]["post"]["responses"]
+        assert "409" in paths["/v1/jobs/{job_id}/artifacts.zip"]["get"]["responses"]
+        form = paths["/v1/conversions"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+        assert (form["properties"]["rate"]["minimum"], form["properties"]["rate"]["maximum"]) == (80, 450)
+        assert (form["properties"]["braille_grade"]["minimum"], form["properties"]["braille_grade"]["maximum"]) \
+            == (1, 2)
     with edge.client() as anon:
         assert anon.get("/metrics").status_code == 401
         assert anon.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
