@@ -194,7 +194,9 @@ def run_units(job_id: str, keys: list[str], rt: Runtime, *, token: str, may_retr
     is a failed part of the report, not a failed job; ``EngineUnavailable`` is retried first."""
     with logs.bound(job_id=job_id), _store_errors():
         job = rt.store.get_job(job_id)
-        if job is None or job.job_status is not JobStatus.RUNNING:
+        # queued: its job task was lost and is sent again (the sweeper, an engine retry); the units
+        # already sent go on meanwhile, and whichever task completes the job once it runs assembles
+        if job is None or job.job_status not in (JobStatus.RUNNING, JobStatus.QUEUED):
             log.info("job %s: no units to audit (%s)", job_id, "gone" if job is None else job.status)
             return None
         with logs.bound(tenant=job.tenant):
