@@ -74,6 +74,18 @@ class Settings(BaseSettings):
 
     auth_mode: AuthMode = AuthMode.API_KEY
 
+    # the HTTP edge of `access serve` (api.httpedge); behind a reverse proxy in production
+    http_max_header_bytes: int = Field(
+        32 * 1024, ge=1024, description="Largest request head (request line and headers); more: 431.")
+    http_header_timeout: float = Field(
+        10.0, gt=0, description="Seconds a client has to send a request's headers (slow-loris guard); then 408.")
+    http_keep_alive: float = Field(5.0, gt=0, description="Seconds an idle kept-alive connection stays open.")
+    http_max_connections: int = Field(
+        1000, ge=1, description="Connections and requests one API process takes at once; past that: 503.")
+    api_workers: int = Field(1, ge=1, description="API processes `access serve` runs (uvicorn workers).")
+    metrics_token: SecretStr | None = Field(
+        None, description="When set, GET /metrics needs 'Authorization: Bearer <token>'.")
+
     # limits
     max_upload_bytes: int = Field(200 * 1024 * 1024, description="Largest accepted upload.")
     max_unpacked_bytes: int = Field(1024 * 1024 * 1024, description="Largest total size inside a zip.")
@@ -81,6 +93,15 @@ class Settings(BaseSettings):
     max_crawl_pages: int = Field(500, description="Upper bound on max_pages for a site audit.")
     task_time_limit: int = Field(3600, description="Hard time limit of one task (s).")
     task_soft_time_limit: int = Field(3300, description="Soft time limit of one task (s).")
+
+    # lost workers (access.leases): a running job's lease, renewed by its worker, and the sweeper
+    job_lease_seconds: float = Field(
+        60.0, gt=0, description="A running job's lease (s), renewed every quarter of it while its worker lives; "
+                                "a job whose lease ran out was lost with its worker and is sent again.")
+    job_max_attempts: int = Field(
+        3, ge=1, description="Starts of a job whose worker keeps being lost before it fails with resource_limit.")
+    lease_sweep_interval: float = Field(
+        15.0, gt=0, description="Seconds between two looks for lost jobs by each worker (and one at its start).")
 
     # network guard for URL audits
     allow_private_networks: Annotated[list[str], NoDecode] = Field(

@@ -16,6 +16,8 @@ Plugins fill the tables (entry-point groups ``access.readers``, ``access.transfo
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
 import unicodedata
 from collections import deque
@@ -28,8 +30,17 @@ from pydantic import BaseModel, Field
 
 from access.context import Context
 from access.document import Document, without_control_characters
-from access.errors import QualityGateFailed, UnsupportedFormat
-from access.models import ArtifactOut, ConversionResult, ConvertOptions, SourceFile
+from access.errors import (
+    AccessError,
+    Cancelled,
+    EngineUnavailable,
+    QualityGateFailed,
+    StoreUnavailable,
+    UnsupportedFormat,
+)
+from access.models import ArtifactOut, ConversionResult, ConvertOptions, SourceFile, TargetOutcome
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from access.registry import Registry
@@ -241,6 +252,8 @@ def run_conversion(source: SourceFile, options: ConvertOptions, outdir: Path, ct
     result = ConversionResult()
     folder: OutputFolder | None = None
     last_written: list[ArtifactOut] = []
+    lost: dict[str, AccessError] = {}            # kinds a failed transform could not make, and why
+    failed: dict[str, AccessError] = {}          # targets that failed, and why
     weights = [_weight(s, registry) for s in plan.steps]
     done = 0.0
     try:
@@ -258,20 +271,32 @@ def run_conversion(source: SourceFile, options: ConvertOptions, outdir: Path, ct
                                    "words": doc.word_count()}
             elif step.kind == "transform":
                 spec = registry.transforms[step.name]
-                values[spec.produces] = spec.run(values[spec.consumes], options, step_ctx)
+                if spec.consumes in lost:
+                    lost[spec.produces] = lost[spec.consumes]
+                else:
+                    try:
+                        values[spec.produces] = spec.run(values[spec.consumes], options, step_ctx)
+                    except Exception as exc:
+                        lost[spec.produces] = _target_error(exc, step.name)
                 _used(spec.consumes, values, remaining_uses, registry)
             elif step.kind == "write":
                 assert folder is not None
                 writer = registry.writers[step.name]
-                artifacts = writer.write(values[writer.consumes], folder, options, step_ctx)
-                for art in artifacts:     # which target made it: its gate result is the target's
+                last_written = []
+                if writer.consumes in lost:
+                    failed[step.name] = lost[writer.consumes]
+                else:
+                    try:
+                        last_written = writer.write(values[writer.consumes], folder, options, step_ctx)
+                    except Exception as exc:
+                        failed[step.name] = _target_error(exc, step.name)
+                for art in last_written:     # which target made it: its gate result is the target's
                     art.metadata.setdefault("target", step.name)
-                result.artifacts.extend(artifacts)
-                for art in artifacts:     # writers report job warnings (e.g. a voice fallback) this way
+                result.artifacts.extend(last_written)
+                for art in last_written:     # writers report job warnings (e.g. a voice fallback) this way
                     result.warnings.extend(w for w in art.metadata.get("warnings", []) if w not in result.warnings)
                 _used(writer.consumes, values, remaining_uses, registry)
-                last_written = artifacts
-            elif step.kind == "gate" and options.validation != "off":
+            elif step.kind == "gate" and options.validation != "off" and step.name not in failed:
                 if step.consumes == DOCUMENT:
                     gate = registry.gates[step.name].check(values[DOCUMENT], options, step_ctx)
                     _warn_about_document(values[DOCUMENT], gate, result)
@@ -280,14 +305,64 @@ def run_conversion(source: SourceFile, options: ConvertOptions, outdir: Path, ct
                 result.gate[step.name] = gate.record()
                 if not gate.passed and options.validation == "abort":
                     what = "document's text" if step.consumes == DOCUMENT else f"{step.name} output"
-                    raise QualityGateFailed(f"The {what} failed its quality check: "
-                                            f"{'; '.join(gate.problems)[:500]}")
+                    refused = QualityGateFailed(f"The {what} failed its quality check: "
+                                                f"{'; '.join(gate.problems)[:500]}")
+                    if step.consumes == DOCUMENT:
+                        raise refused
+                    failed[step.name] = refused
+                    _withdraw(result, step.name, outdir)
             done += weight
     finally:
         for kind in list(values):
             _release(kind, values, registry)
+    _account(result, plan.targets, failed)
     ctx.progress(100, "done")
     return result
+
+
+def _target_error(exc: Exception, step: str) -> AccessError:
+    """What one target's failure is recorded as; what ends the whole job is raised again (the job
+    cancelled, its time limit, an engine or the job store away: the task tries again)."""
+    job_wide = isinstance(exc, Cancelled | EngineUnavailable | StoreUnavailable)
+    if job_wide or type(exc).__name__ == "SoftTimeLimitExceeded":
+        raise exc
+    if isinstance(exc, AccessError):
+        return exc
+    log.exception("conversion step %s failed unexpectedly", step)
+    return AccessError(f"The {step} step failed unexpectedly ({type(exc).__name__}: {str(exc)[:300]}).")
+
+
+def _withdraw(result: ConversionResult, target: str, outdir: Path) -> None:
+    """A target that failed delivers nothing: its files leave the result (and the folder)."""
+    keep = []
+    for art in result.artifacts:
+        if art.metadata.get("target") != target:
+            keep.append(art)
+            continue
+        path = Path(art.path) if Path(art.path).is_absolute() else outdir / art.path
+        with contextlib.suppress(OSError):
+            if path.is_file() and path.resolve().is_relative_to(outdir.resolve()):
+                path.unlink()
+    result.artifacts = keep
+
+
+def _account(result: ConversionResult, targets: list[str], failed: dict[str, AccessError]) -> None:
+    """Each target's outcome in ``result.targets``; a failed one is a warning of the conversion,
+    and when no target was delivered, the conversion fails with the first target's error."""
+    for target in targets:
+        exc = failed.get(target)
+        result.targets[target] = (TargetOutcome(status="succeeded") if exc is None else
+                                  TargetOutcome(status="failed", error={"code": exc.code, "message": exc.message}))
+        if exc is not None:
+            note = f"The {target} output could not be made ({exc.code}): {exc.message}"
+            if note not in result.warnings:
+                result.warnings.append(note)
+    if targets and all(t in failed for t in targets):
+        first = failed[targets[0]]
+        if len(targets) == 1:
+            raise first
+        reasons = "; ".join(f"{t}: {failed[t].message}" for t in targets)
+        raise type(first)(f"No output could be made. {reasons}"[:2000])
 
 
 def _warn_about_document(doc: Document, gate: GateResult, result: ConversionResult) -> None:

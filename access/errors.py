@@ -67,6 +67,13 @@ class LimitExceeded(AccessError):
     http_status = 422
 
 
+class ResourceLimit(AccessError):
+    """The job needed more than a worker has: its worker was lost (killed) each time it ran it."""
+
+    code = "resource_limit"
+    http_status = 422
+
+
 class UrlForbidden(AccessError):
     """The URL is not allowed: only public http(s) addresses can be audited."""
 
@@ -160,6 +167,13 @@ class EngineUnavailable(AccessError):
     """An engine or service is temporarily unavailable; the work is retried."""
 
     code = "engine_unavailable"
+    http_status = 503
+
+
+class StoreUnavailable(AccessError):
+    """The job store (the database) did not answer, even after a few tries: try again later."""
+
+    code = "unavailable"
     http_status = 503
 
 

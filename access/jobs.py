@@ -21,7 +21,8 @@ import json
 import logging
 import mimetypes
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -43,11 +44,12 @@ from access.auditing import (
 from access.browsing import SignIn
 from access.config import Settings, get_settings
 from access.context import Context
-from access.errors import AccessError, Cancelled, Conflict, EngineUnavailable, Timeout
+from access.errors import AccessError, Cancelled, Conflict, EngineUnavailable, StoreUnavailable, Timeout
+from access.leases import Lease, LeaseKeeper, owner_id, owner_is_dead
 from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus, Report, SourceFile
 from access.registry import Registry, get_registry
 from access.storage import Storage, write_atomic
-from access.store import Job, Store, StoreLedger, WebhookMessage
+from access.store import Job, Start, Store, StoreLedger, WebhookMessage, is_transient
 from access.vault import unseal
 from access.webhooks import retry_in
 
@@ -81,6 +83,19 @@ class Runtime:
     storage: Storage
     registry: Registry = field(default_factory=get_registry)
     queue: JobQueue | None = None
+    _keeper: LeaseKeeper | None = field(default=None, init=False, repr=False)
+
+    def lease(self) -> Lease:
+        """The lease this process takes on a job it starts (:mod:`access.leases`)."""
+        return Lease(owner=owner_id(), seconds=self.settings.job_lease_seconds,
+                     max_attempts=self.settings.job_max_attempts)
+
+    @property
+    def keeper(self) -> LeaseKeeper:
+        """The thread renewing the leases of the jobs this process runs (started on first use)."""
+        if self._keeper is None:
+            self._keeper = LeaseKeeper(self.store.renew_leases, self.settings.job_lease_seconds)
+        return self._keeper
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, *, migrate: bool = True,
@@ -134,14 +149,24 @@ def run_job(job_id: str, rt: Runtime, *, may_retry: bool = False) -> JobStatus |
 
     ``EngineUnavailable`` is re-raised when ``may_retry`` (the task retries it); every other error
     ends the job ``failed`` with its code, and the worker lives on. Every line logged meanwhile
-    carries the job id and tenant (:mod:`access.logs`)."""
-    with logs.bound(job_id=job_id):
+    carries the job id and tenant (:mod:`access.logs`). The database going away is never the
+    job's failure: :class:`StoreUnavailable` is raised (the task tries again later) and the job is
+    given back to the queue, or, when even that fails, found by the sweeper once its lease runs out."""
+    with logs.bound(job_id=job_id), _store_errors():
         job = rt.store.get_job(job_id)
         if job is None or job.job_status.finished:
             log.info("job %s: nothing to do (%s)", job_id, "gone" if job is None else job.status)
             return None
         with logs.bound(tenant=job.tenant):
-            if not rt.store.mark_running(job_id):
+            started = rt.store.start(job_id, rt.lease())
+            if started is Start.GAVE_UP:
+                log.warning("job %s: its worker was lost %d times: failed (resource_limit)", job_id, job.attempts)
+                _record_end(rt, job_id)
+                if job.callback_url:
+                    _after(job_id, rt)
+                return JobStatus.FAILED
+            if started is Start.SKIP:
+                log.info("job %s: nothing to do (finished, cancelled or running elsewhere)", job_id)
                 return None
             log.info("job %s: running (%s)", job_id, job.kind)
             ctx, row = _job_context(rt, job)
@@ -151,7 +176,14 @@ def run_job(job_id: str, rt: Runtime, *, may_retry: bool = False) -> JobStatus |
                 run = _run_audit if job.kind == JobKind.AUDIT.value else _run_conversion
                 return run(job, rt, ctx)
 
-            return _conclude(rt, job, work, may_retry=may_retry)
+            rt.keeper.hold(job_id)
+            try:
+                status = _conclude(rt, job, work, may_retry=may_retry)
+            finally:
+                rt.keeper.release(job_id)
+            if status is JobStatus.RUNNING:        # its units tasks carry it on: no process holds it now
+                rt.store.release_lease(job_id)
+            return status
 
 
 def run_units(job_id: str, keys: list[str], rt: Runtime, *, token: str, may_retry: bool = False) -> JobStatus | None:
@@ -160,9 +192,11 @@ def run_units(job_id: str, keys: list[str], rt: Runtime, *, token: str, may_retr
     task that completes the last unit assembles the report and finishes the job. ``token`` names
     the task (the same when the task is delivered again). A unit that fails with an AccessError
     is a failed part of the report, not a failed job; ``EngineUnavailable`` is retried first."""
-    with logs.bound(job_id=job_id):
+    with logs.bound(job_id=job_id), _store_errors():
         job = rt.store.get_job(job_id)
-        if job is None or job.job_status is not JobStatus.RUNNING:
+        # queued: its job task was lost and is sent again (the sweeper, an engine retry); the units
+        # already sent go on meanwhile, and whichever task completes the job once it runs assembles
+        if job is None or job.job_status not in (JobStatus.RUNNING, JobStatus.QUEUED):
             log.info("job %s: no units to audit (%s)", job_id, "gone" if job is None else job.status)
             return None
         with logs.bound(tenant=job.tenant):
@@ -198,9 +232,15 @@ def _conclude(rt: Runtime, job: Job, work: Work, *, may_retry: bool, token: str 
                 rt.store.requeue(job.id)
             raise
         status, tell = _fail(rt, job.id, exc)
+    except StoreUnavailable as exc:
+        _give_back(rt, job.id, token, exc)
+        raise
     except AccessError as exc:
         status, tell = _fail(rt, job.id, exc)
     except Exception as exc:
+        if is_transient(exc):
+            _give_back(rt, job.id, token, exc)
+            raise StoreUnavailable("The job store went away while the job ran; it runs again.") from exc
         if type(exc).__name__ == "SoftTimeLimitExceeded":
             status, tell = _fail(rt, job.id, Timeout("The job took longer than the time limit "
                                                      f"of {rt.settings.task_soft_time_limit} s."))
@@ -218,6 +258,30 @@ def _conclude(rt: Runtime, job: Job, work: Work, *, may_retry: bool, token: str 
     if job.callback_url and (tell or token is None):
         _after(job.id, rt)
     return status
+
+
+@contextmanager
+def _store_errors() -> Iterator[None]:
+    """The database's errors, once the store gave up trying, as :class:`StoreUnavailable`."""
+    try:
+        yield
+    except StoreUnavailable:
+        raise
+    except Exception as exc:
+        if is_transient(exc):
+            raise StoreUnavailable("The job store is unavailable.") from exc
+        raise
+
+
+def _give_back(rt: Runtime, job_id: str, token: str | None, exc: BaseException) -> None:
+    """The job's only error was the database: back to the queue (its task comes again), never failed."""
+    log.warning("job %s: the job store went away (%s): the job is given back to the queue", job_id,
+                type(exc).__name__)
+    if token is None:
+        try:
+            rt.store.requeue(job_id)
+        except Exception:           # still away: the job keeps its lease, which the sweeper sees run out
+            log.warning("job %s: could not give the job back yet", job_id)
 
 
 def _record_end(rt: Runtime, job_id: str) -> None:
@@ -395,7 +459,7 @@ class FannedOut:
             try:
                 return self.auditor.audit_unit(unit, self.discovery, self.options, ctx)
             except AccessError as exc:
-                if isinstance(exc, Cancelled) or (isinstance(exc, EngineUnavailable) and may_retry):
+                if isinstance(exc, Cancelled | StoreUnavailable) or (isinstance(exc, EngineUnavailable) and may_retry):
                     raise
                 return failed_result(unit, exc)
 
@@ -452,7 +516,8 @@ def _run_conversion(job: Job, rt: Runtime, ctx: Context) -> dict[str, Any]:
             raise AccessError(f"The converter produced no file {art.name!r} inside the job folder.")
         rt.store.add_artifact(job.id, name=art.name, media_type=art.media_type or _guess_type(path),
                               size=path.stat().st_size, path=str(path), metadata=art.metadata)
-    return {"gate": result.gate, "warnings": result.warnings, "metadata": result.metadata}
+    return {"gate": result.gate, "warnings": result.warnings, "metadata": result.metadata,
+            "targets": {t: o.model_dump(mode="json") for t, o in result.targets.items()}}
 
 
 def _guess_type(path: Path) -> str:
@@ -469,10 +534,28 @@ def load_report(job: Job) -> Report | None:
 # ----------------------------------------------------------------------------- recovery
 
 
-def orphaned_jobs(store: Store) -> list[Job]:
-    """Jobs left ``running`` by a worker that died (embedded mode: only one worker exists, so at
-    its start every running job is an orphan)."""
-    return store.jobs_with_status(JobStatus.RUNNING)
+def sweep_lost_jobs(rt: Runtime) -> dict[str, int]:
+    """Find the jobs lost with their worker (lease run out, or owner a dead process of this host)
+    and send each again, or fail it with ``resource_limit`` once it has been started
+    ``job_max_attempts`` times. Safe to run in every worker at once: each job is taken by one
+    conditional update. Returns how many were sent again and how many given up on."""
+    assert rt.queue is not None
+    counts = {"requeued": 0, "gave_up": 0}
+    for job in rt.store.lost_jobs(owner_is_dead):
+        with logs.bound(job_id=job.id, tenant=job.tenant):
+            outcome = rt.store.recover_lost(job, rt.settings.job_max_attempts)
+            if outcome is Start.RUN:
+                log.warning("job %s was lost with its worker (%s): sending it again", job.id, job.lease_owner)
+                rt.queue.send_job(job)
+                counts["requeued"] += 1
+            elif outcome is Start.GAVE_UP:
+                log.warning("job %s was lost with its worker %d times: failed (resource_limit)", job.id,
+                            job.attempts)
+                _record_end(rt, job.id)
+                if job.callback_url:
+                    _after(job.id, rt)
+                counts["gave_up"] += 1
+    return counts
 
 
 # ----------------------------------------------------------------------------- the public view
@@ -501,6 +584,8 @@ def job_view(job: Job, base_url: str = "") -> dict[str, Any]:
     }
     if job.kind == JobKind.AUDIT.value and job.status == JobStatus.SUCCEEDED.value:
         view["report_url"] = f"{base}/v1/jobs/{job.id}/report"
+    if job.kind == JobKind.CONVERSION.value and (job.result or {}).get("targets"):
+        view["targets"] = job.result["targets"]     # each target's outcome: a job may succeed with some failed
     return view
 
 

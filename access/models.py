@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -297,11 +297,20 @@ class ArtifactOut(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
 
 
+class TargetOutcome(BaseModel):
+    """How one target of a conversion ended: each target succeeds or fails on its own."""
+
+    status: Literal["succeeded", "failed"]
+    error: dict[str, str] | None = None          # {code, message} of a failed target
+
+
 class ConversionResult(BaseModel):
-    """What ``services.convert`` hands back: the files, plus the quality gate per output."""
+    """What ``services.convert`` hands back: the files, plus the quality gate and the outcome per
+    target (a target that failed delivers no file; its error is in ``targets`` and ``warnings``)."""
 
     artifacts: list[ArtifactOut] = Field(default_factory=list)
     gate: dict[str, Any] = Field(default_factory=dict)      # target -> {"passed": bool, ...}
+    targets: dict[str, TargetOutcome] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
 

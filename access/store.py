@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
+import logging
 import secrets
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -42,17 +46,20 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 from access.auditing import LedgerCounts, Unit, UnitResult
-from access.errors import ValidationFailed
+from access.errors import ResourceLimit, StoreUnavailable, ValidationFailed
 from access.jobfilters import JobFilter, document_key, site_of
 from access.keys import TENANT_SCOPES, KeyInfo, Scope, format_scopes, key_problem, new_key, parse_scopes, prefix_of
+from access.leases import Lease
 from access.models import JobKind, JobStatus, utcnow
 from access.quotas import DAY, LIMITS, MINUTE, Quota, Usage, near_limit, priority_level, refusal
 from access.storage import write_atomic
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 FINISHED = (JobStatus.SUCCEEDED.value, JobStatus.FAILED.value, JobStatus.CANCELLED.value)
@@ -91,6 +98,7 @@ class Job(Base):
         Index("ix_jobs_tenant_status", "tenant", "status"),
         Index("ix_jobs_tenant_site", "tenant", "site_origin", "site_path", "created_at"),
         Index("ix_jobs_tenant_document", "tenant", "document_name", "created_at"),
+        Index("ix_jobs_status_lease", "status", "lease_until"),     # the sweeper's lost jobs
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -118,6 +126,9 @@ class Job(Base):
     document_name: Mapped[str | None] = mapped_column(String(255), nullable=True)  # file jobs: the file's name
     input_bytes: Mapped[int] = mapped_column(BigInteger, default=0)                # uploaded bytes (quota)
     priority: Mapped[int] = mapped_column(Integer, default=0)     # fair scheduling: 0 first ... 9 last
+    # the worker process running the job and until when it is known alive (access.leases)
+    lease_owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     artifacts: Mapped[list[Artifact]] = relationship(
         back_populates="job", cascade="all, delete-orphan", lazy="selectin", order_by="Artifact.id")
@@ -245,6 +256,21 @@ class WebhookAttempt(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+class Start(StrEnum):
+    """What :meth:`Store.start` did with a job a task came to run."""
+
+    RUN = "run"              # the job is this task's to run
+    SKIP = "skip"            # gone, finished, cancelled, or running elsewhere under a live lease
+    GAVE_UP = "gave_up"      # lost with its worker too many times: failed with resource_limit
+
+
+def _gave_up(attempts: int, now: datetime) -> dict[str, Any]:
+    return {"status": JobStatus.FAILED.value, "finished_at": now, "stage": JobStatus.FAILED.value,
+            "error_code": ResourceLimit.code, "lease_owner": None, "lease_until": None,
+            "error_message": f"The job's worker was lost {attempts} times while running it (the job may need more "
+                             "memory or time than a worker has); it is not run again."}
+
+
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -278,9 +304,54 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    # no pre-ping (a round trip per checkout); connections are recycled instead and a dead one
-    # raises once, which the API answers with a 500 and the next request gets a fresh connection
-    return create_engine(url, pool_recycle=1800, pool_size=10, max_overflow=20)
+    # pre-ping: a connection the server closed (a restart, pg_terminate_backend) is replaced at
+    # checkout instead of failing the statement; what still fails is retried (:func:`retrying`)
+    return create_engine(url, pool_recycle=1800, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+# ----------------------------------------------------------------------------- transient errors
+
+RETRY_DELAYS = (0.05, 0.2, 0.5, 1.0, 2.0, 4.0)      # ~8 s in all, then StoreUnavailable
+_retrying = threading.local()
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether ``exc`` is the database going away or being busy (worth trying again), not a
+    mistake in the statement or the data."""
+    if isinstance(exc, StoreUnavailable | DisconnectionError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return bool(exc.connection_invalidated) or isinstance(exc, OperationalError | InterfaceError)
+    return False
+
+
+def retrying(fn: Callable[..., T]) -> Callable[..., T]:
+    """A store method that tries again, with backoff, when the database goes away for a moment
+    (each try is a transaction of its own), and raises :class:`StoreUnavailable` when it stays
+    away. A retried method that calls another does not multiply the tries."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        if getattr(_retrying, "active", False):
+            return fn(*args, **kwargs)
+        _retrying.active = True
+        try:
+            for delay in (*RETRY_DELAYS, None):
+                try:
+                    return fn(*args, **kwargs)
+                except Exception as exc:
+                    if not is_transient(exc):
+                        raise
+                    if delay is None:
+                        raise StoreUnavailable("The job store is unavailable; try again in a moment.") from exc
+                    log.warning("job store: %s in %s; trying again in %.2f s", type(exc).__name__,
+                                fn.__name__, delay)
+                    time.sleep(delay)
+            raise AssertionError("unreachable")
+        finally:
+            _retrying.active = False
+
+    return wrapper
 
 
 def _use_wal(cur: Any, attempts: int = 100) -> None:
@@ -444,6 +515,9 @@ class Store:
                 existing = self.find_by_idempotency_key(tenant, idempotency_key)
                 if existing is not None:
                     return existing, False
+            mine = self.get_job(job.id, tenant)
+            if mine is not None and job_id is not None:     # a retry after a commit whose answer was lost
+                return mine, True
             raise
         return job, True
 
@@ -536,14 +610,83 @@ class Store:
         with self.sessions() as s:
             return s.scalar(select(Job.status).where(Job.id == job_id))
 
-    def mark_running(self, job_id: str) -> bool:
+    def mark_running(self, job_id: str, lease: Lease | None = None) -> bool:
         """queued/running → running (a redelivered task re-runs), counting the attempt.
-        False when the job is gone, cancelled or already finished."""
+        False when the job is gone, cancelled or already finished (or, with a ``lease``, still
+        running elsewhere, or given up on: :meth:`start`)."""
+        return self.start(job_id, lease) is Start.RUN
+
+    def start(self, job_id: str, lease: Lease | None = None) -> Start:
+        """Take the job to run it: queued → running, or running → running when the task comes
+        again after its worker was lost; counts the attempt and, with a ``lease``, takes it.
+        With a lease, a job still running under a live lease is left alone (``SKIP``), and a job
+        found lost after ``lease.max_attempts`` starts ends ``failed`` with ``resource_limit``
+        (``GAVE_UP``) instead of running again."""
+        now = utcnow()
         with self.sessions.begin() as s:
-            done = s.execute(update(Job).where(Job.id == job_id, Job.status.in_(ACTIVE)).values(
-                status=JobStatus.RUNNING.value, started_at=utcnow(), attempts=Job.attempts + 1,
-                progress=0, stage="starting", error_code=None, error_message=None))
-            return done.rowcount == 1
+            # a write that changes nothing first: PostgreSQL locks the row, SQLite the database
+            s.execute(update(Job).where(Job.id == job_id).values(attempts=Job.attempts))
+            row = s.execute(select(Job.status, Job.attempts, Job.lease_owner, Job.lease_until)
+                            .where(Job.id == job_id)).first()
+            if row is None or row.status not in ACTIVE:
+                return Start.SKIP
+            values: dict[str, Any] = {"status": JobStatus.RUNNING.value, "started_at": now,
+                                      "attempts": Job.attempts + 1, "progress": 0, "stage": "starting",
+                                      "error_code": None, "error_message": None}
+            if lease is not None:
+                if row.status == JobStatus.RUNNING.value:
+                    alive = row.lease_until is not None and row.lease_until > now
+                    # its own lease: this process gave the job up (the database was away) and its
+                    # task came back (a pool process runs one task at a time)
+                    if alive and row.lease_owner != lease.owner and not lease.is_dead(row.lease_owner):
+                        return Start.SKIP
+                    if row.attempts >= lease.max_attempts:
+                        s.execute(update(Job).where(Job.id == job_id).values(**_gave_up(row.attempts, now)))
+                        s.execute(delete(JobSecret).where(JobSecret.job_id == job_id))
+                        return Start.GAVE_UP
+                values.update(lease_owner=lease.owner, lease_until=now + timedelta(seconds=lease.seconds))
+            s.execute(update(Job).where(Job.id == job_id).values(**values))
+            return Start.RUN
+
+    def renew_leases(self, job_ids: list[str], seconds: float) -> int:
+        """Push the leases of running jobs ``seconds`` ahead (the jobs this process runs)."""
+        if not job_ids:
+            return 0
+        with self.sessions.begin() as s:
+            return s.execute(update(Job).where(Job.id.in_(job_ids), Job.status == JobStatus.RUNNING.value,
+                                               Job.lease_until.is_not(None))
+                             .values(lease_until=utcnow() + timedelta(seconds=seconds))).rowcount
+
+    def release_lease(self, job_id: str) -> None:
+        """The job goes on without this process (a fanned-out audit's units tasks carry it)."""
+        with self.sessions.begin() as s:
+            s.execute(update(Job).where(Job.id == job_id).values(lease_owner=None, lease_until=None))
+
+    def lost_jobs(self, is_dead: Callable[[str | None], bool], limit: int = 500) -> list[Job]:
+        """Running jobs whose lease ran out or whose owner is known dead."""
+        now = utcnow()
+        with self.sessions() as s:
+            rows = list(s.scalars(select(Job).where(Job.status == JobStatus.RUNNING.value,
+                                                    Job.lease_until.is_not(None))
+                                  .order_by(Job.lease_until).limit(limit)))
+        return [j for j in rows if j.lease_until is not None and (j.lease_until <= now or is_dead(j.lease_owner))]
+
+    def recover_lost(self, job: Job, max_attempts: int) -> Start:
+        """A lost job (from :meth:`lost_jobs`), unless another sweeper took it meanwhile: back to
+        ``queued`` to be sent again (``RUN``), or ``failed`` with ``resource_limit`` after
+        ``max_attempts`` starts (``GAVE_UP``); ``SKIP`` when its row changed since it was read."""
+        now = utcnow()
+        same = (Job.id == job.id, Job.status == JobStatus.RUNNING.value, Job.attempts == job.attempts,
+                Job.lease_until == job.lease_until)
+        with self.sessions.begin() as s:
+            if job.attempts >= max_attempts:
+                done = s.execute(update(Job).where(*same).values(**_gave_up(job.attempts, now))).rowcount
+                if done:
+                    s.execute(delete(JobSecret).where(JobSecret.job_id == job.id))
+                return Start.GAVE_UP if done else Start.SKIP
+            done = s.execute(update(Job).where(*same).values(
+                status=JobStatus.QUEUED.value, stage="requeued", lease_owner=None, lease_until=None)).rowcount
+            return Start.RUN if done else Start.SKIP
 
     def set_progress(self, job_id: str, progress: float, stage: str | None) -> None:
         with self.sessions.begin() as s:
@@ -557,6 +700,7 @@ class Store:
         """Record the end of a job unless it was cancelled (or finished) meanwhile."""
         values: dict[str, Any] = {"status": status.value, "finished_at": utcnow(),
                                   "error_code": error_code, "error_message": error_message}
+        values.update(lease_owner=None, lease_until=None)
         if status is JobStatus.SUCCEEDED:
             values.update(progress=100, stage="done")
         else:
@@ -574,10 +718,11 @@ class Store:
                            error_message="The job was cancelled.")
 
     def requeue(self, job_id: str) -> bool:
-        """running → queued (its worker was lost and the task is sent again)."""
+        """running → queued (the task is sent again), its lease given back."""
         with self.sessions.begin() as s:
             done = s.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING.value)
-                             .values(status=JobStatus.QUEUED.value, stage="requeued"))
+                             .values(status=JobStatus.QUEUED.value, stage="requeued", lease_owner=None,
+                                     lease_until=None))
             return done.rowcount == 1
 
     def claim_finish(self, job_id: str, token: str, status: JobStatus = JobStatus.RUNNING) -> bool:
@@ -840,6 +985,12 @@ class Store:
         with self.sessions() as s:
             return list(s.scalars(select(WebhookMessage).where(WebhookMessage.status == PENDING_DELIVERY)
                                   .order_by(WebhookMessage.next_attempt_at)))
+
+
+NOT_RETRIED = {"ensure_schema", "ping", "dispose"}     # ping answers at once: readiness must not wait
+for _name, _fn in list(vars(Store).items()):
+    if callable(_fn) and not _name.startswith("_") and _name not in NOT_RETRIED:
+        setattr(Store, _name, retrying(_fn))
 
 
 # ----------------------------------------------------------------------------- fanned-out units

@@ -20,6 +20,7 @@ from access.errors import AccessError, EngineUnavailable, ValidationFailed
 from access.jobs import Runtime
 from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus, SourceFile, utcnow
 from access.netguard import check_url
+from access.phases import phase
 from access.quotas import Quota, refusal
 from access.store import Job
 from access.vault import seal
@@ -68,7 +69,8 @@ def enqueue(rt: Runtime, job: Job) -> None:
     if rt.queue is None:
         raise EngineUnavailable("This process has no job queue.")
     try:
-        rt.queue.send_job(job)
+        with phase("publish"):
+            rt.queue.send_job(job)
     except Exception as exc:
         log.exception("could not enqueue job %s", job.id)
         rt.store.finish(job.id, JobStatus.FAILED, error_code=EngineUnavailable.code,
@@ -173,19 +175,22 @@ def submit_file(rt: Runtime, tenant: str, kind: JobKind, fh: BinaryIO, filename:
     else:
         options.targets = services.validate_targets(options.targets, rt.registry)
     callback = _check_callback(callback, rt)
-    quota = tenant_quota(rt, tenant)
-    check_quota_early(rt, tenant, quota)
+    with phase("quota"):
+        quota = tenant_quota(rt, tenant)
+        check_quota_early(rt, tenant, quota)
     job_id = str(uuid.uuid4())
-    path = rt.storage.save_file(fh, tenant, job_id, filename, rt.settings.max_upload_bytes)
+    with phase("upload"):
+        path = rt.storage.save_file(fh, tenant, job_id, filename, rt.settings.max_upload_bytes)
     try:
         source = services.source_file(path, filename or path.name, rt.settings, rt.registry)
         queue = _route(rt, kind, source, options)
-        job, created = rt.store.create_job(
-            tenant=tenant, kind=kind, job_id=job_id, options=options.model_dump(mode="json"),
-            input={"path": str(path), "filename": source.filename, "format": source.format,
-                   "size": path.stat().st_size},
-            callback_url=callback, idempotency_key=idem, queue=queue, quota=quota,
-            fair_share_step=rt.settings.fair_share_step)
+        with phase("insert"):
+            job, created = rt.store.create_job(
+                tenant=tenant, kind=kind, job_id=job_id, options=options.model_dump(mode="json"),
+                input={"path": str(path), "filename": source.filename, "format": source.format,
+                       "size": path.stat().st_size},
+                callback_url=callback, idempotency_key=idem, queue=queue, quota=quota,
+                fair_share_step=rt.settings.fair_share_step)
     except BaseException:
         rt.storage.delete_job(tenant, job_id)
         raise

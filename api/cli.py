@@ -3,11 +3,8 @@ through the ``access.commands`` entry points)."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import sys
-import time
 from typing import Annotated, Any
 
 import typer
@@ -15,6 +12,8 @@ from rich.console import Console
 
 from access.config import get_settings, redact_url
 from access.registry import Command
+from api.httpedge import uvicorn_options
+from api.supervise import WorkerSupervisor, state_path
 
 API_FACTORY = "api.app:create_app"
 err = Console(stderr=True)
@@ -25,6 +24,8 @@ def serve(
                                              help="Address to listen on (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option("--port", metavar="PORT", help="Port to listen on (default 8000).")]
     = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, metavar="N", help=(
+        "API processes (default 1, or ACCESS_API_WORKERS); the embedded worker stays one."))] = None,
 ) -> None:
     """Run the HTTP API (and, in embedded mode, a worker beside it)."""
     import uvicorn
@@ -40,9 +41,10 @@ def serve(
     host, port = host or settings.host, port or settings.port
     say(f"database: {redact_url(settings.resolved_database_url)}")
     say(f"data folder: {settings.resolved_data_dir}")
-    child: subprocess.Popen[bytes] | None = None
+    supervisor: WorkerSupervisor | None = None
     if settings.embedded_worker:
-        child = subprocess.Popen([sys.executable, "-m", "access.cli", "worker"], start_new_session=True)
+        supervisor = WorkerSupervisor([sys.executable, "-m", "access.cli", "worker"], state_path(settings))
+        child = supervisor.start()
         say(f"started a worker (pid {child.pid}) on broker {redact_url(settings.resolved_broker_url)}")
     say(f"access API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     say("create an API key with: access keys create --tenant NAME  (in a checkout: make key)")
@@ -51,10 +53,11 @@ def serve(
     signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         uvicorn.run(API_FACTORY, factory=True, host=host, port=port, log_level=settings.log_level.lower(),
-                    log_config=None)         # uvicorn's lines go through access.logs (JSON, redacted)
+                    log_config=None,         # uvicorn's lines go through access.logs (JSON, redacted)
+                    workers=workers or settings.api_workers, **uvicorn_options(settings))
     finally:
-        if child is not None:
-            stop_process(child)
+        if supervisor is not None:
+            supervisor.stop()
 
 
 def say(message: str) -> None:
@@ -64,19 +67,6 @@ def say(message: str) -> None:
 
 def _exit_on_signal(signum: int, _frame: Any) -> None:
     raise SystemExit(128 + signum)
-
-
-def stop_process(child: subprocess.Popen[bytes], grace: float = 15.0) -> None:
-    """SIGTERM (a Celery worker finishes its current task), then SIGKILL after ``grace`` seconds."""
-    if child.poll() is not None:
-        return
-    child.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and child.poll() is None:
-        time.sleep(0.1)
-    if child.poll() is None:
-        os.killpg(child.pid, signal.SIGKILL)
-        child.wait()
 
 
 SERVE = Command("serve", serve, "Run the HTTP API (and, in embedded mode, a worker beside it).")

@@ -25,6 +25,7 @@ from access.errors import Forbidden, Unauthorized
 from access.jobs import Runtime
 from access.keys import TENANT_SCOPES, KeyInfo, Scope, key_problem, prefix_of
 from access.models import utcnow
+from access.phases import phase
 from access.store import hash_key
 
 LOCAL_TENANT = "local"
@@ -77,7 +78,8 @@ def current_caller(request: Request, svc: ServicesDep,
         return Caller(LOCAL_TENANT, TENANT_SCOPES)
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Unauthorized("A valid API key is required: send 'Authorization: Bearer <key>'.")
-    caller = caller_for_key(svc, credentials.credentials.strip())
+    with phase("auth"):
+        caller = caller_for_key(svc, credentials.credentials.strip())
     request.state.tenant, request.state.key_prefix = caller.tenant, caller.key_prefix
     return caller
 

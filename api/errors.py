@@ -15,10 +15,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from access.errors import AccessError, FileTooLarge, TooManyRequests
+from access.errors import AccessError, FileTooLarge, StoreUnavailable, TooManyRequests
 from access.storage import human_size
+from access.store import is_transient
 
 log = logging.getLogger(__name__)
+UNAVAILABLE_RETRY_AFTER = 5      # s: a 503 while the job store is away
 FORM_SLACK = 1024 * 1024          # multipart boundaries and option fields around the file
 STATUS_CODES = {400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                 405: "method_not_allowed", 406: "not_acceptable", 409: "conflict",
@@ -46,6 +48,8 @@ def install_error_handlers(app: FastAPI) -> None:
                                            "retry_after": exc.retry_after}},
                                 status_code=429, headers={"Retry-After": str(exc.retry_after)})
         headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+        if exc.http_status == 503:
+            headers = {"Retry-After": str(UNAVAILABLE_RETRY_AFTER)}
         return error_response(exc.http_status, exc.code, exc.message, headers)
 
     @app.exception_handler(RequestValidationError)
@@ -67,6 +71,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        if is_transient(exc):           # the database away, past the store's own retries
+            log.warning("job store unavailable: %s", type(exc).__name__)
+            return error_response(503, StoreUnavailable.code, "The job store is unavailable; try again in a moment.",
+                                  {"Retry-After": str(UNAVAILABLE_RETRY_AFTER)})
         log.exception("unexpected error")
         return error_response(500, "internal_error", "An unexpected error occurred; it has been logged.")
 

@@ -1,5 +1,6 @@
 """Counts every HTTP request by route template (``/v1/jobs/{job_id}``, never the id itself), method
-and status, and times it (:mod:`access.metrics`)."""
+and status, and times it (:mod:`access.metrics`); the phases a request went through
+(:mod:`access.phases`: auth, form, upload, insert, publish) go back in a ``Server-Timing`` header."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from access import metrics
+from access.phases import collecting, server_timing
 
 UNMATCHED = "unmatched"        # no route: a 404 for an unknown path, or refused before routing (413)
 
@@ -27,10 +29,14 @@ class HttpMetricsMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
+                if phases:
+                    message = {**message, "headers": [*message.get("headers", []),
+                                                      (b"server-timing", server_timing(phases).encode())]}
             await send(message)
 
         try:
-            await self.app(scope, receive, send_status)
+            with collecting() as phases:
+                await self.app(scope, receive, send_status)
         finally:
             route = getattr(scope.get("route"), "path", None) or UNMATCHED
             metrics.http_request(scope["method"], route, status, time.perf_counter() - started)

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from access.conversion import GateCheck
+from access.models import TargetOutcome
 from access.submission import ConfigAuditRequest, UrlAuditRequest
 
 
@@ -98,6 +99,10 @@ class JobOut(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict)
     result: dict[str, Any] = Field(default_factory=dict)
     report_url: str | None = None
+    targets: dict[str, TargetOutcome] | None = Field(None, description=(
+        "Conversions: each target's outcome (`succeeded`, or `failed` with its own `error`). A conversion "
+        "`succeeded` when at least one target was delivered (the others' errors are here and in "
+        "`result.warnings`), and `failed` only when none was."))
 
 
 class JobList(BaseModel):

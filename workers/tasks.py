@@ -4,13 +4,15 @@ hands it to ``access.jobs``; results live in the job store, never in a Celery re
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from typing import Any
 
 from celery import signals
 
 from access import jobs, logs, webhooks
 from access.config import get_settings
-from access.errors import EngineUnavailable
+from access.errors import EngineUnavailable, StoreUnavailable
 from access.queue import RUN_JOB_TASK, RUN_UNITS_TASK, WEBHOOK_TASK, CeleryQueue
 from workers.celery_app import app
 
@@ -30,8 +32,12 @@ def runtime() -> jobs.Runtime:
 
 @signals.worker_process_init.connect
 def _reset_after_fork(**_: Any) -> None:
+    """A pool process starts: its own store, and the parent's connections left alone (never closed
+    from here, which would break them for the parent)."""
     global _runtime
     _runtime = None
+    if _sweeper is not None:
+        _sweeper.store.engine.dispose(close=False)
 
 
 @signals.worker_process_shutdown.connect
@@ -50,14 +56,30 @@ RETRY = {"bind": True, "autoretry_for": (EngineUnavailable,), "retry_backoff": 5
          "max_retries": 3}
 
 
+STORE_RETRY_MAX = 1000           # the database away: the task comes again (30 s apart at most) for hours
+
+
+def _retry_store(task: Any, exc: StoreUnavailable) -> Any:
+    """The job store is away: the task comes back later, however long that takes (the job is
+    never failed for it), sooner at first."""
+    countdown = min(30, 2 ** min(task.request.retries, 5))
+    return task.retry(exc=exc, countdown=countdown, max_retries=STORE_RETRY_MAX)
+
+
 @app.task(name=RUN_JOB_TASK, **RETRY)
 def run_job(self: Any, job_id: str) -> None:
-    jobs.run_job(job_id, runtime(), may_retry=_may_retry(self))
+    try:
+        jobs.run_job(job_id, runtime(), may_retry=_may_retry(self))
+    except StoreUnavailable as exc:
+        raise _retry_store(self, exc) from exc
 
 
 @app.task(name=RUN_UNITS_TASK, **RETRY)
 def run_units(self: Any, job_id: str, keys: list[str]) -> None:
-    jobs.run_units(job_id, keys, runtime(), token=self.request.id, may_retry=_may_retry(self))
+    try:
+        jobs.run_units(job_id, keys, runtime(), token=self.request.id, may_retry=_may_retry(self))
+    except StoreUnavailable as exc:
+        raise _retry_store(self, exc) from exc
 
 
 for _old in OLD_JOB_TASKS:
@@ -81,20 +103,30 @@ def webhook(self: Any, job_id: str, message_id: str | None = None) -> None:
 
 
 @signals.worker_ready.connect
-def _recover_orphans(**_: Any) -> None:
-    """Embedded broker: a message taken by a worker that died is not redelivered, so at start
-    the (single) embedded worker sends again every job left running."""
+def _start_sweeper(**_: Any) -> None:
+    """Every worker looks for jobs lost with their worker (:mod:`access.leases`) at its start and
+    then every ``lease_sweep_interval`` seconds, in a thread of its main process; the embedded
+    broker does not redeliver what a lost worker held, so its pending webhooks are sent again too."""
+    global _sweeper
     settings = get_settings()
-    if not settings.embedded_broker:
-        return
     rt = jobs.Runtime.from_settings(settings, migrate=False, queue=CeleryQueue(app))
-    try:
-        for job in jobs.orphaned_jobs(rt.store):
-            if rt.store.requeue(job.id):
-                log.warning("job %s was left running by a lost worker: sending it again", job.id)
-                assert rt.queue is not None
-                rt.queue.send_job(job)
-        if sent := jobs.resend_due_webhooks(rt):
-            log.warning("%d webhook message(s) left pending by a lost worker: sent again", sent)
-    finally:
-        rt.store.dispose()
+    _sweeper = rt
+    if settings.embedded_broker:
+        try:
+            if sent := jobs.resend_due_webhooks(rt):
+                log.warning("%d webhook message(s) left pending by a lost worker: sent again", sent)
+        except Exception:
+            log.exception("could not send the pending webhook messages again")
+    threading.Thread(target=_sweep_forever, args=(rt,), name="access-sweeper", daemon=True).start()
+
+
+_sweeper: jobs.Runtime | None = None
+
+
+def _sweep_forever(rt: jobs.Runtime) -> None:
+    while True:
+        try:
+            jobs.sweep_lost_jobs(rt)
+        except Exception as exc:         # the database or the broker is away: the next sweep tries again
+            log.warning("could not look for lost jobs: %s: %s", type(exc).__name__, str(exc)[:200])
+        time.sleep(rt.settings.lease_sweep_interval)

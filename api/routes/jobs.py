@@ -17,6 +17,7 @@ from access import jobs, logs, services
 from access.errors import Conflict, NotFound, RangeNotSatisfiable, ValidationFailed
 from access.jobfilters import JobFilter
 from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus
+from access.phases import phase
 from access.storage import parse_range, read_range, zip_stream
 from access.store import Job
 from access.submission import submit_audit_config, submit_file, submit_url_audit
@@ -63,7 +64,8 @@ def _accepted(request: Request, svc: Any, job: Job, created: bool) -> JSONRespon
 
 
 async def _form_file(request: Request) -> tuple[UploadFile, list[tuple[str, str]]]:
-    form = await request.form(max_files=1, max_fields=100)
+    with phase("form"):
+        form = await request.form(max_files=1, max_fields=100)
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise ValidationFailed("Send the document as a multipart form field named 'file'.")
@@ -133,10 +135,13 @@ def get_job(job_id: str, request: Request, svc: ServicesDep, tenant: TenantDep) 
     return jobs.job_view(_job_or_404(svc, tenant, job_id), base_url(request, svc.settings))
 
 
+MAX_OFFSET = 2**31 - 1          # past it, a 422 (not an integer overflow in the database)
+
+
 @router.get("/jobs", response_model=JobList, summary="Your jobs, newest first",
             responses=errors(401, 403, 422, 429, 500))
 def list_jobs(request: Request, svc: ServicesDep, tenant: TenantDep,
-              limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
+              limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
               status: JobStatus | None = None, kind: JobKind | None = None,
               site: Annotated[str | None, Query(
                   max_length=2000, description="A site's audits: an origin (`https://example.org`) for all of "
@@ -206,7 +211,7 @@ def redeliver(job_id: str, svc: ServicesDep, tenant: TenantDep) -> dict[str, Any
                                          "application/sarif+json": {"schema": {"type": "object"}},
                                          "application/xml": {"schema": {"type": "string"}},
                                          "application/ld+json": {"schema": {"type": "object"}}}},
-                       **READ_ERRORS, **errors(409)})
+                       **READ_ERRORS, **errors(409, 415)})
 def get_report(job_id: str, svc: ServicesDep, tenant: TenantDep,
                format: Annotated[str, Query(description="json, html, csv, sarif, junit, earl")] = "json",
                ) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from importlib import resources
 from typing import Any
 
@@ -12,11 +13,13 @@ from prometheus_client.core import GaugeMetricFamily
 from starlette.concurrency import run_in_threadpool
 
 from access import services
+from access.errors import Unauthorized
 from access.queue import ping_broker, queue_depths
 from access.requirements import Standard
 from access.vault import has_server_key
 from api.deps import Services, ServicesDep
 from api.schemas import errors
+from api.supervise import worker_check
 
 router = APIRouter()
 
@@ -45,12 +48,15 @@ def readiness(svc: Services) -> dict[str, Any]:
         checks["broker"] = "ok"
     except Exception as exc:
         checks["broker"] = f"{type(exc).__name__}: {exc}"[:300]
+    worker = worker_check(svc.settings)
+    if worker is not None:
+        checks["worker"] = worker
     failed = svc.registry.load_everything()
     checks["plugins"] = "ok" if not failed else {"failed": failed}
     return checks
 
 
-@router.get("/readyz", tags=["system"], summary="Database, broker and plugins are ready",
+@router.get("/readyz", tags=["system"], summary="Database, broker, plugins (and the embedded worker) are ready",
             responses={503: {"description": "Not ready (`not_ready`)"}})
 async def readyz(svc: ServicesDep) -> JSONResponse:
     checks = await run_in_threadpool(readiness, svc)
@@ -86,8 +92,19 @@ class JobCollector:
         yield failed
 
 
-@router.get("/metrics", tags=["system"], summary="Prometheus metrics", response_class=Response)
-async def metrics(request: Request) -> Response:
+@router.get("/metrics", tags=["system"], summary="Prometheus metrics", response_class=Response,
+            responses=errors(401))
+async def metrics(request: Request, svc: ServicesDep) -> Response:
+    """Aggregates only (no tenant label unless `ACCESS_METRICS_TENANT_LABELS`); with
+    `ACCESS_METRICS_TENANT_LABELS` or on a public address, set `ACCESS_METRICS_TOKEN` and scrape with
+    `Authorization: Bearer <token>`."""
+    token = svc.settings.metrics_token
+    if token is not None:
+        given = request.headers.get("authorization", "")
+        scheme, _, value = given.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(),
+                                                                 token.get_secret_value().encode()):
+            raise Unauthorized("GET /metrics needs 'Authorization: Bearer <metrics token>'.")
     registry: CollectorRegistry = request.app.state.metrics
     body = await run_in_threadpool(generate_latest, registry)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import inspect
 
 from access.auditing import LedgerCounts, Unit, UnitResult
+from access.leases import Lease
 from access.models import AuditedPart, JobKind, JobStatus
-from access.store import Store, StoreLedger, current_revision, hash_key, head_revision, upgrade_schema
+from access.store import Start, Store, StoreLedger, current_revision, hash_key, head_revision, upgrade_schema
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -69,6 +70,33 @@ def test_redelivered_job_counts_attempts(store: Store) -> None:
     assert store.mark_running(job_id)
     assert store.mark_running(job_id)
     assert store.get_job(job_id).attempts == 2
+
+
+def test_a_lease_keeps_a_live_job_from_a_second_start_and_the_sweeper_finds_a_lost_one(store: Store) -> None:
+    alive = Lease(owner="elsewhere:1", seconds=60, max_attempts=3, is_dead=lambda owner: False)
+    job_id = new_job(store)
+    assert store.start(job_id, alive) is Start.RUN
+    other = Lease(owner="elsewhere:2", seconds=60, max_attempts=3, is_dead=lambda owner: False)
+    assert store.start(job_id, other) is Start.SKIP, "running under a live lease: not twice"
+    assert store.renew_leases([job_id], 60) == 1
+    assert [j.id for j in store.lost_jobs(lambda owner: False) if j.id == job_id] == []
+    lost = [j for j in store.lost_jobs(lambda owner: owner == "elsewhere:1") if j.id == job_id]
+    assert len(lost) == 1, "its owner is dead: lost"
+    assert store.recover_lost(lost[0], max_attempts=3) is Start.RUN
+    assert store.recover_lost(lost[0], max_attempts=3) is Start.SKIP, "one sweeper takes it"
+    job = store.get_job(job_id)
+    assert (job.status, job.lease_owner, job.lease_until) == ("queued", None, None)
+
+
+def test_a_job_lost_too_often_fails_with_resource_limit(store: Store) -> None:
+    dead = Lease(owner="gone:1", seconds=0.001, max_attempts=2, is_dead=lambda owner: True)
+    job_id = new_job(store)
+    assert store.start(job_id, dead) is Start.RUN
+    assert store.start(job_id, dead) is Start.RUN         # redelivered after its worker was lost
+    assert store.start(job_id, dead) is Start.GAVE_UP
+    job = store.get_job(job_id)
+    assert (job.status, job.error_code, job.attempts) == ("failed", "resource_limit", 2)
+    assert store.start(job_id, dead) is Start.SKIP, "never picked up again"
 
 
 def test_cancelled_job_cannot_be_finished_or_restarted(store: Store) -> None:
