@@ -1,12 +1,11 @@
-"""Health, readiness, Prometheus metrics, capabilities and the landing page."""
+"""Health, readiness, Prometheus metrics and capabilities (the landing page is the web app's home)."""
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from starlette.concurrency import run_in_threadpool
@@ -19,12 +18,6 @@ from api.deps import Services, ServicesDep
 from api.schemas import errors
 
 router = APIRouter()
-
-
-@router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def landing() -> HTMLResponse:
-    page = resources.files("api").joinpath("static/index.html").read_text(encoding="utf-8")
-    return HTMLResponse(page)
 
 
 @router.get("/healthz", tags=["system"], summary="The process is alive")

@@ -1,0 +1,56 @@
+"""Share links: signed, expiring download URLs a coordinator hands to a learner who has no key.
+
+A link names the job, the file and when it stops working, and carries an HMAC-SHA256 of the three
+and the job's tenant under the server's share secret (``ACCESS_SHARE_SECRET``, else one derived
+from ``ACCESS_SECRET_KEY``). Nothing is stored: deleting the job revokes every link to its files
+(the job is gone), changing the secret revokes every link at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from access.config import Settings
+
+PREFIX = "/share"
+
+
+def share_key(settings: Settings) -> bytes | None:
+    """The HMAC key of share links, or None when the server has no secret to derive one from."""
+    if settings.share_secret is not None and settings.share_secret.get_secret_value():
+        return settings.share_secret.get_secret_value().encode()
+    if settings.secret_key is not None and settings.secret_key.get_secret_value():
+        return hmac.new(settings.secret_key.get_secret_value().encode(), b"access share links",
+                        hashlib.sha256).digest()
+    return None
+
+
+def signature(key: bytes, tenant: str, job_id: str, name: str, expires: int) -> str:
+    message = "\n".join((tenant, job_id, name, str(expires))).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    path: str           # /share/{job}/{name}?expires=…&sig=…
+    expires: int        # Unix time
+
+
+def make_link(key: bytes, tenant: str, job_id: str, name: str, days: float, now: float | None = None) -> ShareLink:
+    expires = int((now if now is not None else time.time()) + days * 86400)
+    sig = signature(key, tenant, job_id, name, expires)
+    return ShareLink(f"{PREFIX}/{job_id}/{quote(name)}?expires={expires}&sig={sig}", expires)
+
+
+def link_problem(key: bytes, tenant: str, job_id: str, name: str, expires: int, sig: str,
+                 now: float | None = None) -> str | None:
+    """Why a share link does not work (None when it does)."""
+    if not hmac.compare_digest(signature(key, tenant, job_id, name, expires), sig):
+        return "This link is not valid: it was changed, or made for another file."
+    if expires <= (now if now is not None else time.time()):
+        return "This link has expired. Ask the person who gave it to you for a new one."
+    return None
