@@ -477,7 +477,7 @@ def report_page(request: Request, job_id: str, caller: WebCallerDep, svc: Servic
               and (not filters["page"] or filters["page"] in g.pages)]
     exports = [(fmt, f"/jobs/{job.id}/report/export?format={fmt}") for fmt in services.report_formats(svc.registry)]
     return page(request, "report.html", caller, nav="/jobs", job=job, report=report, groups=groups,
-                filters=filters, exports=exports, label=job_label(job), **job_context(svc, job))
+                filters=filters, exports=exports, label=job_label(job), history=job_context(svc, job)["history"])
 
 
 @router.get("/jobs/{job_id}/report/export")
