@@ -59,6 +59,9 @@ from webapp.templating import templates
 
 log = logging.getLogger(__name__)
 PER_PAGE = 20
+# a form sent back with its errors is a page like any other (200): browsers, screen readers and our own
+# web auditor treat an error status as a page that failed to load
+FORM_ERROR_STATUS = 200
 PREVIEW_CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; media-src 'self'; "
                "frame-ancestors 'self'; sandbox")
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
@@ -177,7 +180,8 @@ def voices(svc: Services) -> list[Any]:
 
 
 def convert_context(svc: Services, values: dict[str, Any], errors: FormErrors) -> dict[str, Any]:
-    available = services.convert_targets(svc.registry)
+    order = list(TARGET_LABELS)
+    available = sorted(services.convert_targets(svc.registry), key=lambda t: (order.index(t) if t in order else 99, t))
     all_voices = voices(svc)
     languages = sorted({(v.language, v.name) for v in all_voices if v.engine == "espeak-ng"}, key=lambda x: x[1])
     return {"nav": "/convert", "targets": [(t, *TARGET_LABELS.get(t, (t, ""))) for t in available],
@@ -209,11 +213,10 @@ async def convert_submit(request: Request, caller: WebCallerDep, svc: ServicesDe
     targets = [str(t) for t in form.getlist("targets")]
     values = {"targets": targets, **{k: str(form.get(k) or "") for k in ("language", "voice", "rate",
                                                                          "braille_grade")}}
-    errors = FormErrors()
-    available = services.convert_targets(svc.registry)
-    fields = convert_fields(values, targets, available, errors)
+    errors = FormErrors()                  # in the order of the form's fields: the summary lists them so
     if upload is None:
         errors.add("file", f"Choose the file to convert ({format_list(services.conversion_inputs(svc.registry))}).")
+    fields = convert_fields(values, targets, services.convert_targets(svc.registry), errors)
     if not errors and upload is not None:
         try:
             job, _ = await run_in_threadpool(submit_file, svc, caller.tenant, JobKind.CONVERSION, upload.file,
@@ -225,7 +228,7 @@ async def convert_submit(request: Request, caller: WebCallerDep, svc: ServicesDe
             errors.add(name, message)
         finally:
             await upload.close()
-    return page(request, "convert.html", caller, 422, **convert_context(svc, values, errors))
+    return page(request, "convert.html", caller, FORM_ERROR_STATUS, **convert_context(svc, values, errors))
 
 
 @router.get("/voices/sample")
@@ -273,7 +276,7 @@ async def audit_site(request: Request, caller: WebCallerDep, svc: ServicesDep) -
             return redirect(f"/jobs/{job.id}")
         except AccessError as exc:
             errors.add(*error_field(exc, inputs=[], max_upload=svc.settings.max_upload_bytes))
-    return page(request, "audit.html", caller, 422, **audit_context(svc, values, errors, "site"))
+    return page(request, "audit.html", caller, FORM_ERROR_STATUS, **audit_context(svc, values, errors, "site"))
 
 
 @router.post("/audit/document")
@@ -296,7 +299,7 @@ async def audit_document(request: Request, caller: WebCallerDep, svc: ServicesDe
                                     max_upload=svc.settings.max_upload_bytes))
         finally:
             await upload.close()
-    return page(request, "audit.html", caller, 422, **audit_context(svc, values, errors, "document"))
+    return page(request, "audit.html", caller, FORM_ERROR_STATUS, **audit_context(svc, values, errors, "document"))
 
 
 # ----------------------------------------------------------------------------- jobs

@@ -187,7 +187,7 @@ def test_form_errors_sit_next_to_their_field_keep_the_input_and_speak_plainly(br
     client = browser(keys["alpha"])
     r = convert(client, content=b"\x00\x01binary", name="slides.key", targets=["mp3", "brf"], rate="220",
                 braille_grade="1", voice="espeak:fr", language="fr-fr")
-    assert r.status_code == 422 and "<title>Error: " in r.text
+    assert r.status_code == 200 and "<title>Error: " in r.text
     message = field_error(r.text, "file")
     assert "Word (.docx)" in message and "PDF" in message and "cannot be used here" in message
     assert 'id="error-summary"' in r.text and 'href="#file"' in r.text
@@ -209,7 +209,7 @@ def test_audit_form_errors_say_why_a_url_is_refused_and_which_setting_lifts_it(b
     data = {"csrf_token": csrf(client), "url": "http://127.0.0.1:9/course", "max_pages": "7", "max_depth": "1",
             "standard": "wcag21aa"}
     r = client.post("/audit/site", data=data)
-    assert r.status_code == 422
+    assert r.status_code == 200 and "<title>Error: " in r.text
     message = field_error(r.text, "url")
     assert "loopback" in message and "ACCESS_ALLOW_PRIVATE_NETWORKS" in message
     assert 'value="http://127.0.0.1:9/course"' in r.text and 'value="7"' in r.text
