@@ -120,7 +120,7 @@ class Settings(BaseSettings):
         None, description="Web app: mark cookies Secure; default: when the request came over HTTPS.")
     share_secret: SecretStr | None = Field(
         None, description="Web app: HMAC key of share links (signed, expiring download URLs); default: derived "
-                          "from ACCESS_SECRET_KEY; with neither, share links are off.")
+                          "from ACCESS_SECRET_KEY, else a random key kept in data_dir/share-link.key.")
     share_link_days: float = Field(7.0, gt=0, description="Web app: days a share link works.")
 
     # embedded worker started by `access serve`

@@ -5,12 +5,13 @@ Also the request-body guard: a body larger than the upload limit is refused with
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -105,6 +106,22 @@ class BodyTooLarge(FileTooLarge):
     pass
 
 
+TOO_LARGE_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Error: the file is too large · access</title>
+<link rel="stylesheet" href="/static/app/app.css"></head><body><main id="main"><h1>The file is too large</h1>
+<p>{message} Make it smaller (for example, compress its images), or ask an administrator to raise the limit
+(setting ACCESS_MAX_UPLOAD_BYTES).</p><p><a href="/convert">Convert a document</a> ·
+<a href="/audit">Audit a site or a document</a> · <a href="/">Start page</a></p></main></body></html>"""
+
+
+def too_large(path: str, message: str) -> Response:
+    """413 as the API's JSON error, or as a page for the web app's forms (every path outside /v1)."""
+    if path.startswith("/v1"):
+        return error_response(413, "file_too_large", message, {"Connection": "close"})
+    return HTMLResponse(TOO_LARGE_PAGE.format(message=html.escape(message)), status_code=413,
+                        headers={"Connection": "close"})
+
+
 class BodyLimitMiddleware:
     """Refuse request bodies over ``limit`` bytes without reading them whole."""
 
@@ -118,7 +135,7 @@ class BodyLimitMiddleware:
         message = f"The upload is larger than the limit of {human_size(self.limit - FORM_SLACK)}."
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
-            await error_response(413, "file_too_large", message, {"Connection": "close"})(scope, receive, send)
+            await too_large(scope["path"], message)(scope, receive, send)
             return
         seen = 0
         started = False
@@ -143,7 +160,7 @@ class BodyLimitMiddleware:
         except BodyTooLarge as exc:
             if started:
                 raise
-            await error_response(413, exc.code, exc.message, {"Connection": "close"})(scope, receive, send)
+            await too_large(scope["path"], exc.message)(scope, receive, send)
 
 
 def json_error_example(code: str, message: str) -> dict[str, Any]:

@@ -1,15 +1,20 @@
 """Share links: signed, expiring download URLs a coordinator hands to a learner who has no key.
 
 A link names the job, the file and when it stops working, and carries an HMAC-SHA256 of the three
-and the job's tenant under the server's share secret (``ACCESS_SHARE_SECRET``, else one derived
-from ``ACCESS_SECRET_KEY``). Nothing is stored: deleting the job revokes every link to its files
-(the job is gone), changing the secret revokes every link at once.
+and the job's tenant under the server's share secret: ``ACCESS_SHARE_SECRET``, else one derived
+from ``ACCESS_SECRET_KEY``, else a random key made once in the data folder (``share-link.key``,
+readable by the server's user only, beside the files it unlocks), so links work after `make run`.
+Nothing is stored per link: deleting the job revokes every link to its files (the job is gone),
+changing the secret (or deleting the key file) revokes every link at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
+import os
+import secrets
 import time
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -17,16 +22,32 @@ from urllib.parse import quote
 from access.config import Settings
 
 PREFIX = "/share"
+KEY_FILE = "share-link.key"
 
 
 def share_key(settings: Settings) -> bytes | None:
-    """The HMAC key of share links, or None when the server has no secret to derive one from."""
+    """The HMAC key of share links (None only when the data folder cannot hold one)."""
     if settings.share_secret is not None and settings.share_secret.get_secret_value():
         return settings.share_secret.get_secret_value().encode()
     if settings.secret_key is not None and settings.secret_key.get_secret_value():
         return hmac.new(settings.secret_key.get_secret_value().encode(), b"access share links",
                         hashlib.sha256).digest()
-    return None
+    path = settings.resolved_data_dir / KEY_FILE
+    if not path.is_file():
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            draft = path.with_name(f"{KEY_FILE}.{secrets.token_hex(4)}")
+            fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+            with contextlib.suppress(FileExistsError):      # the first process to link its draft wins
+                os.link(draft, path)
+            draft.unlink()
+    try:
+        key = path.read_text().strip()
+    except OSError:
+        return None
+    return key.encode() if len(key) >= 32 else None
 
 
 def signature(key: bytes, tenant: str, job_id: str, name: str, expires: int) -> str:

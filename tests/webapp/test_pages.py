@@ -323,3 +323,21 @@ def test_a_docx_converts_to_audio_with_chapters_and_a_player(browser: Browser, k
     assert re.search(r"handout\.mp3</a></td>\s*<td>Audio</td>\s*<td>[\d.]+ KiB</td>\s*<td>\d+ s, \d+ chapters?", page)
     audio = client.get(f"/jobs/{job}/files/handout.mp3", headers={"Range": "bytes=100-"})
     assert audio.status_code == 206 and audio.headers["content-type"] == "audio/mpeg"
+
+
+def test_share_links_need_no_setting_the_data_folder_keeps_a_key(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data")
+    key = share.share_key(settings)
+    assert key is not None and len(key) >= 32 and share.share_key(settings) == key
+    assert oct((tmp_path / "data" / share.KEY_FILE).stat().st_mode & 0o777) == "0o600"
+    derived = share.share_key(Settings(_env_file=None, data_dir=tmp_path / "data", secret_key="k" * 44))
+    assert derived not in (None, key)
+
+
+def test_an_upload_far_over_the_limit_is_refused_with_a_page_not_json(browser: Browser, keys: dict) -> None:
+    client = browser(keys["alpha"])
+    r = convert(client, content=b"x" * (LIMIT + 2 * 1024 * 1024), name="huge.txt")
+    assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
+    assert "The file is too large" in r.text and "256.0 KiB" in r.text and "ACCESS_MAX_UPLOAD_BYTES" in r.text
+    api = client.post("/v1/conversions", files={"file": ("huge.txt", b"x" * (LIMIT + 2 * 1024 * 1024))})
+    assert api.status_code == 413 and api.json()["error"]["code"] == "file_too_large"
