@@ -54,7 +54,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(422, "invalid_request", describe_validation(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and wants_page(request.url.path, request.headers.get("accept", "")):
+            return error_page(404, "Page not found", "There is no page at this address.")
         code = STATUS_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         headers = getattr(exc, "headers", None)
@@ -106,20 +108,30 @@ class BodyTooLarge(FileTooLarge):
     pass
 
 
-TOO_LARGE_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Error: the file is too large · access</title>
-<link rel="stylesheet" href="/static/app/app.css"></head><body><main id="main"><h1>The file is too large</h1>
-<p>{message} Make it smaller (for example, compress its images), or ask an administrator to raise the limit
-(setting ACCESS_MAX_UPLOAD_BYTES).</p><p><a href="/convert">Convert a document</a> ·
+ERROR_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Error: {title} · access</title>
+<link rel="stylesheet" href="/static/app/app.css"></head><body><main id="main"><h1>{title}</h1>
+<p>{message}</p><p><a href="/convert">Convert a document</a> ·
 <a href="/audit">Audit a site or a document</a> · <a href="/">Start page</a></p></main></body></html>"""
+
+
+def error_page(status: int, title: str, message: str, headers: dict[str, str] | None = None) -> HTMLResponse:
+    """An error as a page, for a person's browser outside the API (the web app's paths)."""
+    return HTMLResponse(ERROR_PAGE.format(title=html.escape(title), message=html.escape(message)),
+                        status_code=status, headers=headers)
+
+
+def wants_page(request_path: str, accept: str) -> bool:
+    return not request_path.startswith("/v1") and "text/html" in accept
 
 
 def too_large(path: str, message: str) -> Response:
     """413 as the API's JSON error, or as a page for the web app's forms (every path outside /v1)."""
     if path.startswith("/v1"):
         return error_response(413, "file_too_large", message, {"Connection": "close"})
-    return HTMLResponse(TOO_LARGE_PAGE.format(message=html.escape(message)), status_code=413,
-                        headers={"Connection": "close"})
+    return error_page(413, "The file is too large", f"{message} Make it smaller (for example, compress its "
+                      "images), or ask an administrator to raise the limit (setting ACCESS_MAX_UPLOAD_BYTES).",
+                      {"Connection": "close"})
 
 
 class BodyLimitMiddleware:

@@ -341,3 +341,12 @@ def test_an_upload_far_over_the_limit_is_refused_with_a_page_not_json(browser: B
     assert "The file is too large" in r.text and "256.0 KiB" in r.text and "ACCESS_MAX_UPLOAD_BYTES" in r.text
     api = client.post("/v1/conversions", files={"file": ("huge.txt", b"x" * (LIMIT + 2 * 1024 * 1024))})
     assert api.status_code == 413 and api.json()["error"]["code"] == "file_too_large"
+
+
+def test_an_unknown_address_is_a_page_for_a_browser_and_json_for_the_api(browser: Browser) -> None:
+    client = browser()
+    page = client.get("/no-such-page", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert page.status_code == 404 and "<h1>Page not found</h1>" in page.text and 'lang="en"' in page.text
+    api = client.get("/v1/no-such-thing", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"
+    assert client.get("/no-such-page").json()["error"]["code"] == "not_found"
