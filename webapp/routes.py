@@ -32,6 +32,7 @@ from api.deps import SCOPE_OF_KIND, Caller, Services, ServicesDep
 from api.downloads import file_response
 from webapp import share
 from webapp.auth import (
+    SESSION_COOKIE,
     MaybeCallerDep,
     PageError,
     SignInRequired,
@@ -41,6 +42,7 @@ from webapp.auth import (
     csrf_token,
     finish_response,
     open_session,
+    optional_caller,
     require,
 )
 from webapp.forms import (
@@ -103,9 +105,7 @@ def page(request: Request, name: str, caller: Caller | None, status_code: int = 
 def error_page(request: Request, exc: PageError) -> Response:
     svc = _svc(request)
     caller = None
-    if svc.settings.auth_mode is AuthMode.NONE or request.cookies.get("access_session"):
-        from webapp.auth import optional_caller
-
+    if svc.settings.auth_mode is AuthMode.NONE or request.cookies.get(SESSION_COOKIE):
         caller = optional_caller(request, svc)
     return page(request, "error.html", caller, exc.status, title=exc.title, message=exc.message)
 

@@ -157,6 +157,9 @@ def test_convert_download_preview_and_delete_with_plain_forms(browser: Browser, 
     assert r.status_code == 200 and r.history[0].status_code == 303
     job = job_id_of(r.url)
     assert "queued" in r.text and f'href="/jobs/{job}" id="refresh"' in r.text     # a reload shows the state
+    assert '<p role="status" aria-live="polite" id="status-text">' in r.text
+    assert client.get(f"/jobs/{job}/status").json() == {"status": "queued", "progress": 0, "stage": "queued",
+                                                        "finished": False}
     run(runtime, job)
     page = client.get(f"/jobs/{job}").text
     assert "succeeded" in text_of(page) and f'href="/jobs/{job}/files/cells.html"' in page
