@@ -8,8 +8,12 @@ from pathlib import Path
 from fastapi import Response
 from fastapi.responses import StreamingResponse
 
-from access.errors import RangeNotSatisfiable
-from access.storage import parse_range, read_range
+from access import jobs
+from access.errors import Conflict, NotFound, RangeNotSatisfiable
+from access.jobs import Runtime
+from access.models import JobStatus
+from access.storage import parse_range, read_range, zip_stream
+from access.store import Job
 from api.errors import error_response
 
 
@@ -28,3 +32,16 @@ def file_response(path: Path, name: str, media_type: str, range_header: str | No
     out.update({"Content-Range": wanted.content_range(size), "Content-Length": str(wanted.length)})
     return StreamingResponse(read_range(path, wanted.start, wanted.length), status_code=206,
                              media_type=media_type, headers=out)
+
+
+def zip_response(rt: Runtime, job: Job) -> StreamingResponse:
+    """Every file of a succeeded job (a conversion's outputs, an audit's report) in one zip,
+    streamed as it is made."""
+    if job.status != JobStatus.SUCCEEDED.value:
+        raise Conflict(f"The job is {job.status}; its files exist once it has succeeded.")
+    files = [(a.name, Path(a.path)) for a in job.artifacts
+             if Path(a.path).is_file() and rt.storage.contains(Path(a.path))]
+    if not files:
+        raise NotFound(f"Job {job.id} has no files.")
+    return StreamingResponse(zip_stream(files), media_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{jobs.artifacts_zip_name(job)}"'})

@@ -29,7 +29,7 @@ from access.requirements import Standard
 from access.store import Job
 from access.submission import submit_file, submit_url_audit
 from api.deps import SCOPE_OF_KIND, Caller, Services, ServicesDep
-from api.downloads import file_response
+from api.downloads import file_response, zip_response
 from webapp import share
 from webapp.auth import (
     SESSION_COOKIE,
@@ -401,6 +401,15 @@ def download(job_id: str, name: str, caller: WebCallerDep, svc: ServicesDep,
              range_header: Annotated[str | None, Header(alias="Range")] = None) -> Response:
     art, path = artifact_path(svc, job_or_404(svc, caller, job_id), name)
     return file_response(path, art.name, art.media_type, range_header)
+
+
+@router.get("/jobs/{job_id}/files.zip")
+def download_all(job_id: str, caller: WebCallerDep, svc: ServicesDep) -> Response:
+    job = job_or_404(svc, caller, job_id)
+    try:
+        return zip_response(svc, job)
+    except AccessError as exc:
+        raise PageError(404, "No files yet", exc.message) from exc
 
 
 @router.get("/jobs/{job_id}/preview/{name}")

@@ -16,12 +16,11 @@ from access import jobs, logs, services
 from access.errors import Conflict, NotFound, ValidationFailed
 from access.jobfilters import JobFilter
 from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus
-from access.storage import zip_stream
 from access.store import Job
 from access.submission import submit_audit_config, submit_file, submit_url_audit
 from access.webhooks import delivery_view
 from api.deps import SCOPE_OF_KIND, AuditTenantDep, CallerDep, ConvertTenantDep, ServicesDep, TenantDep, base_url
-from api.downloads import file_response
+from api.downloads import file_response, zip_response
 from api.openapi import form_schema
 from api.schemas import (
     READ_ERRORS,
@@ -225,15 +224,7 @@ def get_report(job_id: str, svc: ServicesDep, tenant: TenantDep,
 def get_artifacts_zip(job_id: str, svc: ServicesDep, tenant: TenantDep) -> StreamingResponse:
     """Every file of a succeeded job (a conversion's outputs, an audit's report) in one zip,
     streamed as it is made (no Range: ask for one file at a time for that)."""
-    job = _job_or_404(svc, tenant, job_id)
-    if job.status != JobStatus.SUCCEEDED.value:
-        raise Conflict(f"The job is {job.status}; its files exist once it has succeeded.")
-    files = [(a.name, Path(a.path)) for a in job.artifacts
-             if Path(a.path).is_file() and svc.storage.contains(Path(a.path))]
-    if not files:
-        raise NotFound(f"Job {job_id} has no files.")
-    return StreamingResponse(zip_stream(files), media_type="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{jobs.artifacts_zip_name(job)}"'})
+    return zip_response(svc, _job_or_404(svc, tenant, job_id))
 
 
 @router.get("/jobs/{job_id}/artifacts/{name}", summary="Download a file (HTTP Range supported)",

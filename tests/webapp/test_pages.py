@@ -3,7 +3,9 @@ CSRF, tenant isolation, the forms and their errors, downloads, previews and shar
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from collections.abc import Callable
 from datetime import timedelta
 from html import unescape
@@ -167,6 +169,10 @@ def test_convert_download_preview_and_delete_with_plain_forms(browser: Browser, 
     html = client.get(f"/jobs/{job}/files/cells.html")
     assert html.status_code == 200 and b"Every living thing" in html.content
     assert html.headers["content-disposition"].startswith("attachment")
+    bundle = client.get(f"/jobs/{job}/files.zip")
+    assert bundle.status_code == 200 and bundle.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(bundle.content)) as zf:
+        assert {"cells.html", "cells.epub"} <= set(zf.namelist())
     part = client.get(f"/jobs/{job}/files/cells.html", headers={"Range": "bytes=0-9"})
     assert part.status_code == 206 and len(part.content) == 10
     preview = client.get(f"/jobs/{job}/preview/cells.html")

@@ -18,7 +18,9 @@
 
   function errorSummary() {
     var summary = document.getElementById("error-summary");
+    var shared = document.getElementById("share-url");
     if (summary) summary.focus();
+    else if (shared) { shared.focus(); shared.select(); }      // a new share link, ready to copy
   }
 
   function dropzones() {
