@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -80,6 +80,9 @@ class PageRoute(APIRoute):
                 return await handler(request)
             except SignInRequired:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                if request.method != "GET":          # a form sent after the session ended: back to its page
+                    referer = urlsplit(request.headers.get("referer", ""))
+                    target = referer.path if referer.netloc == request.url.netloc and referer.path else "/"
                 return RedirectResponse("/sign-in?" + urlencode({"next": target}), status_code=303)
             except PageError as exc:
                 return error_page(request, exc)

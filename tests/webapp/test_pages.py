@@ -68,6 +68,9 @@ def test_sign_in_opens_a_server_side_session_and_sign_out_ends_it(browser: Brows
     with runtime.store.sessions() as s:
         assert s.get(WebSession, hash_key(token)) is None
     assert client.get("/jobs").url.path == "/sign-in"
+    r = client.post("/convert", data={"csrf_token": csrf(client)}, headers={"Referer": "http://testserver/convert"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/sign-in?next=%2Fconvert"
 
 
 def test_a_sign_in_page_never_sends_you_to_another_site(browser: Browser, keys: dict) -> None:
