@@ -527,6 +527,24 @@ class Store:
                              .limit(limit).offset(offset)).all()
             return list(rows), int(total)
 
+    def audit_history(self, tenant: str, *, site: str | None = None, document: str | None = None,
+                      limit: int = 20) -> list[Job]:
+        """The tenant's last ``limit`` succeeded audits of one site (exactly its origin and start
+        path: ``https://x.org/courses/?a=1`` is ``https://x.org`` + ``/courses``) or of one document
+        name (any case), oldest first (:mod:`access.history`)."""
+        if (site is None) == (document is None):
+            raise ValidationFailed("A history is of one site or one document: give site or document.")
+        where = [Job.tenant == tenant, Job.kind == JobKind.AUDIT.value, Job.status == JobStatus.SUCCEEDED.value]
+        if site is not None:
+            origin, path = site_of(site)
+            where += [Job.site_origin == origin, Job.site_path == path]
+        else:
+            where.append(Job.document_name == document_key(document))
+        with self.sessions() as s:
+            rows = s.scalars(select(Job).where(*where).order_by(Job.finished_at.desc(), Job.id.desc())
+                             .limit(limit)).all()
+            return list(reversed(rows))
+
     def status_of(self, job_id: str) -> str | None:
         with self.sessions() as s:
             return s.scalar(select(Job.status).where(Job.id == job_id))

@@ -54,11 +54,12 @@ def audit_markdown(source: SourceFile, options: AuditOptions, ctx: Context) -> R
     run = audit_page(page, options.standard)
     for f in run.findings:
         f.location.url = name
-        line = rendered.source_line(f.data.get("line") or page_line(f.location.selector))
+        line = rendered.source_line(f.location.line or f.data.get("line") or page_line(f.location.selector))
         if line:
             f.location.line = line
             f.data["line"] = line
-        else:
+        else:                                   # an HTML line with no Markdown line: say nothing
+            f.location.line = None
             f.data.pop("line", None)
     report = Report(target=name, target_kind="markdown", standard=options.standard, engines=engine_info(),
                     parts=[AuditedPart(id=name, title=page.title), *run.failed_parts(name)], findings=run.findings,

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-TYPES = {".gz": "application/gzip", ".xml": "application/xml", ".txt": "text/plain"}
+TYPES = {".gz": "application/gzip", ".xml": "application/xml", ".txt": "text/plain", ".css": "text/css"}
 JITTER = 0.2                 # seconds a request may take from its slot to the server on a loaded machine
 
 
