@@ -22,6 +22,7 @@ from starlette.datastructures import UploadFile
 from access import jobs, services
 from access.config import AuthMode
 from access.errors import AccessError, Unauthorized
+from access.history import load_history, subject_of
 from access.jobfilters import JobFilter
 from access.keys import Scope
 from access.models import JobKind, JobStatus, Report
@@ -57,6 +58,8 @@ from webapp.forms import (
     format_list,
     standard_of,
 )
+from webapp.history_view import history_view
+from webapp.report_view import ReportFilters, report_view
 from webapp.templating import templates
 
 log = logging.getLogger(__name__)
@@ -347,10 +350,8 @@ def job_context(svc: Services, job: Job) -> dict[str, Any]:
         art["format"] = TARGET_LABELS.get(art.get("target") or "", (art.get("target") or "", ""))[0]
         files.append(art)
     report = next((a for a in files if a["name"] == jobs.REPORT_ARTIFACT), None)
-    history = None
-    if job.kind == JobKind.AUDIT.value:
-        history = ("/history?" + urlencode({"site": f"{job.site_origin}{job.site_path or ''}"}) if job.site_origin
-                   else "/history?" + urlencode({"document": job.input.get("filename") or ""}))
+    subject = subject_of(job) if job.kind == JobKind.AUDIT.value else None
+    history = "/history?" + urlencode(subject) if subject else None
     return {"job": job, "view": view, "files": [f for f in files if f is not report and
                                                  (f.get("target") or job.kind == JobKind.CONVERSION.value)],
             "label": job_label(job), "finished": job.job_status.finished,
@@ -473,26 +474,16 @@ def audit_report(svc: Services, job: Job) -> Report:
     return report
 
 
-REPORT_FILTERS = ("impact", "level", "rule", "page")
-
-
-def report_filters(request: Request) -> dict[str, str]:
-    """The report page's filters from its query string (unknown values are ignored by the view)."""
-    return {k: request.query_params.get(k, "").strip()[:300] for k in REPORT_FILTERS}
-
-
 @router.get("/jobs/{job_id}/report")
 def report_page(request: Request, job_id: str, caller: WebCallerDep, svc: ServicesDep) -> Response:
     job = job_or_404(svc, caller, job_id)
     report = audit_report(svc, job)
-    filters = report_filters(request)
-    groups = [g for g in report.groups
-              if (not filters["impact"] or (g.impact and g.impact.value == filters["impact"]))
-              and (not filters["rule"] or g.rule == filters["rule"])
-              and (not filters["page"] or filters["page"] in g.pages)]
-    exports = [(fmt, f"/jobs/{job.id}/report/export?format={fmt}") for fmt in services.report_formats(svc.registry)]
-    return page(request, "report.html", caller, nav="/jobs", job=job, report=report, groups=groups,
-                filters=filters, exports=exports, label=job_label(job), history=job_context(svc, job)["history"])
+    view = report_view(report, ReportFilters.from_query(request.query_params), svc.registry.rules)
+    exports = [(fmt.upper(), f"/jobs/{job.id}/report/export?format={fmt}")
+               for fmt in services.report_formats(svc.registry)]
+    return page(request, "report.html", caller, nav="/jobs", job=job, view=view, export_links=exports,
+                history_url=job_context(svc, job)["history"], artifact_url=f"/jobs/{job.id}/files/",
+                label=job_label(job))
 
 
 @router.get("/jobs/{job_id}/report/export")
@@ -514,11 +505,8 @@ def history_page(request: Request, caller: WebCallerDep, svc: ServicesDep,
     if not site and not document:
         raise PageError(404, "Which site or document?", "Open the history from an audit's page.")
     try:
-        filters = JobFilter(kind=JobKind.AUDIT.value, status=JobStatus.SUCCEEDED.value,
-                            site=site or None, document=None if site else document)
-        rows, _ = svc.store.list_jobs(caller.tenant, limit=100, filters=filters)
+        found = load_history(svc.store, caller.tenant, site=site or None, document=None if site else document)
     except AccessError as exc:
         raise PageError(404, "Not a site address", exc.message) from exc
-    audits = [(job, report) for job in rows if (report := jobs.load_report(job)) is not None]
-    return page(request, "history.html", caller, nav="/jobs", site=site, document=document, audits=audits,
-                label=job_label)
+    view = history_view(found, site or document, "site" if site else "document", rules=svc.registry.rules)
+    return page(request, "history.html", caller, nav="/jobs", view=view, subject=site or document)
