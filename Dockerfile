@@ -15,6 +15,7 @@ COPY pyproject.toml README.md LICENSE NOTICE ./
 COPY access access
 COPY api api
 COPY workers workers
+COPY webapp webapp
 COPY auditors auditors
 COPY converters converters
 COPY rules rules

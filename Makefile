@@ -8,7 +8,7 @@ bootstrap:
 	@bash scripts/bootstrap.sh
 
 run: bootstrap
-	@echo "access: http://127.0.0.1:8000  (API docs: http://127.0.0.1:8000/docs)"
+	@echo "access: open http://127.0.0.1:8000 and sign in with the key that make key prints  (API docs: /docs)"
 	@echo "create an API key in another terminal:  make key   (or: bin/access keys create --tenant my-school)"
 	$(VENV)/access serve
 

@@ -135,6 +135,15 @@ class Settings(BaseSettings):
         2, ge=1, description="Fair scheduling: a tenant's job goes one priority level down for every this "
                              "many jobs it already has queued or running (Redis broker).")
 
+    # the web app (webapp/): browser sessions opened by signing in with a key, and share links
+    session_hours: float = Field(12.0, gt=0, description="Web app: hours a signed-in browser session lasts.")
+    secure_cookies: bool | None = Field(
+        None, description="Web app: mark cookies Secure; default: when the request came over HTTPS.")
+    share_secret: SecretStr | None = Field(
+        None, description="Web app: HMAC key of share links (signed, expiring download URLs); default: derived "
+                          "from ACCESS_SECRET_KEY, else a random key kept in data_dir/share-link.key.")
+    share_link_days: float = Field(7.0, gt=0, description="Web app: days a share link works.")
+
     # embedded worker started by `access serve`
     embedded_worker: bool = True
     worker_concurrency: int = 2

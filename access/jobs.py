@@ -17,6 +17,7 @@ plan runs in one task through :func:`access.auditing.run_audit`, as in the CLI.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import mimetypes
@@ -556,6 +557,25 @@ def sweep_lost_jobs(rt: Runtime) -> dict[str, int]:
                     _after(job.id, rt)
                 counts["gave_up"] += 1
     return counts
+
+
+# ----------------------------------------------------------------------------- cancel and delete
+
+
+def cancel_job(rt: Runtime, job: Job) -> Job | None:
+    """Cancel a queued or running job (the job as it is now), or None when it had already finished."""
+    if job.job_status.finished or not rt.store.cancel(job.id):
+        return None
+    with contextlib.suppress(Exception):   # the embedded broker has no broadcast; the task sees the row
+        if rt.queue is not None:
+            rt.queue.revoke(job.id)
+    return rt.store.get_job(job.id) or job
+
+
+def delete_job(rt: Runtime, job: Job) -> None:
+    """Delete a job with its files (share links to them stop working with it)."""
+    rt.storage.delete_job(job.tenant, job.id)
+    rt.store.delete_job(job.id)
 
 
 # ----------------------------------------------------------------------------- the public view

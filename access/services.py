@@ -172,3 +172,31 @@ def render_report(report: Report, fmt: str = "json", registry: Registry | None =
         raise UnsupportedFormat(f"Report format {fmt!r} is not available (available: "
                                 f"{', '.join(report_formats(registry))}).")
     return spec.render(report, registry.rules), spec.media_type
+
+
+# ----------------------------------------------------------------------------- voices
+
+VOICE_SAMPLE_TEXT = "Hello. This is how this voice reads your documents, at this speed."
+
+
+def voice_sample(voice: str | None, rate: int, folder: Path, ctx: Context, registry: Registry | None = None) -> Path:
+    """A short sentence spoken by ``voice`` at ``rate`` words per minute, as MP3: the real speech
+    step and mp3 writer of a conversion, so the sample sounds exactly like the book will. Kept in
+    ``folder`` (one file per voice and speed) and made once."""
+    options = ConvertOptions(targets=["mp3"], voice=voice or None, rate=rate, validation="off")
+    safe = "".join(c if c.isalnum() else "-" for c in (voice or "default"))[:80]
+    sample = folder / f"{safe}-{options.rate}.mp3"
+    if sample.is_file():
+        return sample
+    work = folder / f"work-{safe}-{options.rate}"
+    work.mkdir(parents=True, exist_ok=True)
+    text = work / "sample.txt"
+    text.write_text(VOICE_SAMPLE_TEXT + "\n", encoding="utf-8")
+    result = convert(source_file(text, "sample.txt", ctx.settings, registry), options, work / "out", ctx, registry)
+    made = next(Path(a.path) for a in result.artifacts if a.name.endswith(".mp3"))
+    made = made if made.is_absolute() else work / "out" / made
+    made.replace(sample)
+    for path in sorted(work.rglob("*"), reverse=True):
+        path.rmdir() if path.is_dir() else path.unlink()
+    work.rmdir()
+    return sample

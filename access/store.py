@@ -215,6 +215,19 @@ class ApiKey(Base):
                        last_used_at=self.last_used_at, expires_at=self.expires_at, revoked_at=self.revoked_at)
 
 
+class WebSession(Base):
+    """A browser's signed-in session (the web app): only the SHA-256 of its token is kept, with the
+    key it was opened with (a revoked or expired key ends it) and when it expires."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(100), index=True)
+    key_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class Counter(Base):
     """Named counters shared by every process: ``keys`` grows with every change to a key, so an
     API process knows its cached keys are stale (a revoked key fails at once everywhere)."""
@@ -945,6 +958,29 @@ class Store:
         if not s.execute(update(Counter).where(Counter.name == KEYS_COUNTER)
                          .values(value=Counter.value + 1)).rowcount:
             s.add(Counter(name=KEYS_COUNTER, value=1))
+
+    # web app sessions -----------------------------------------------------------------
+
+    def open_session(self, token: str, key: KeyInfo, expires_at: datetime) -> None:
+        """Keep a new session (only the token's hash); expired sessions are swept on the way."""
+        with self.sessions.begin() as s:
+            s.execute(delete(WebSession).where(WebSession.expires_at <= utcnow()))
+            s.add(WebSession(token_hash=hash_key(token), tenant=key.tenant, key_id=key.id,
+                             created_at=utcnow(), expires_at=expires_at))
+
+    def session_key(self, token: str) -> KeyInfo | None:
+        """The key of the session ``token`` while the session has not expired (None otherwise);
+        the caller checks that the key itself may still be used."""
+        with self.sessions() as s:
+            row = s.get(WebSession, hash_key(token))
+            if row is None or row.expires_at <= utcnow():
+                return None
+            key = s.get(ApiKey, row.key_id)
+            return key.info() if key is not None else None
+
+    def close_session(self, token: str) -> None:
+        with self.sessions.begin() as s:
+            s.execute(delete(WebSession).where(WebSession.token_hash == hash_key(token)))
 
     # webhook deliveries ---------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from access import __version__
 from access import metrics as access_metrics
@@ -17,8 +18,10 @@ from access.store import Store
 from api.deps import Services
 from api.errors import FORM_SLACK, BodyLimitMiddleware, OptionsMiddleware, install_error_handlers
 from api.http_metrics import HttpMetricsMiddleware
-from api.openapi import install_openapi
+from api.openapi import install_docs, install_openapi
 from api.routes import admin, jobs, system
+from webapp import routes as web_routes
+from webapp.templating import STATIC_DIR, STATIC_URL
 
 DESCRIPTION = """Audit learning websites and documents for accessibility, and convert learning
 materials into accessible formats. Every `/v1` route needs `Authorization: Bearer <API key>`
@@ -43,7 +46,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     app = FastAPI(title="access", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   license_info={"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
                   # operation ids are the route functions' names: generated clients get submit_conversion, get_job ...
-                  generate_unique_id_function=lambda route: route.name)
+                  generate_unique_id_function=lambda route: route.name, docs_url=None, redoc_url=None)
     app.state.services = svc
     metrics = access_metrics.registry()
     metrics.register(system.JobCollector(svc))
@@ -55,5 +58,8 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     app.include_router(system.router)
     app.include_router(jobs.router)
     app.include_router(admin.router)
+    app.include_router(web_routes.router)           # the web app: pages for people, at /
+    app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="app-static")
     install_openapi(app)
+    install_docs(app)
     return app

@@ -5,12 +5,13 @@ Also the request-body guard: a body larger than the upload limit is refused with
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -57,7 +58,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(422, "invalid_request", describe_validation(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and wants_page(request.url.path, request.headers.get("accept", "")):
+            return error_page(404, "Page not found", "There is no page at this address.")
         code = STATUS_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         headers = getattr(exc, "headers", None)
@@ -113,6 +116,32 @@ class BodyTooLarge(FileTooLarge):
     pass
 
 
+ERROR_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Error: {title} · access</title>
+<link rel="stylesheet" href="/static/app/app.css"></head><body><main id="main"><h1>{title}</h1>
+<p>{message}</p><p><a href="/convert">Convert a document</a> ·
+<a href="/audit">Audit a site or a document</a> · <a href="/">Start page</a></p></main></body></html>"""
+
+
+def error_page(status: int, title: str, message: str, headers: dict[str, str] | None = None) -> HTMLResponse:
+    """An error as a page, for a person's browser outside the API (the web app's paths)."""
+    return HTMLResponse(ERROR_PAGE.format(title=html.escape(title), message=html.escape(message)),
+                        status_code=status, headers=headers)
+
+
+def wants_page(request_path: str, accept: str) -> bool:
+    return not request_path.startswith("/v1") and "text/html" in accept
+
+
+def too_large(path: str, message: str) -> Response:
+    """413 as the API's JSON error, or as a page for the web app's forms (every path outside /v1)."""
+    if path.startswith("/v1"):
+        return error_response(413, "file_too_large", message, {"Connection": "close"})
+    return error_page(413, "The file is too large", f"{message} Make it smaller (for example, compress its "
+                      "images), or ask an administrator to raise the limit (setting ACCESS_MAX_UPLOAD_BYTES).",
+                      {"Connection": "close"})
+
+
 class BodyLimitMiddleware:
     """Refuse request bodies over ``limit`` bytes without reading them whole."""
 
@@ -126,7 +155,7 @@ class BodyLimitMiddleware:
         message = f"The upload is larger than the limit of {human_size(self.limit - FORM_SLACK)}."
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
-            await error_response(413, "file_too_large", message, {"Connection": "close"})(scope, receive, send)
+            await too_large(scope["path"], message)(scope, receive, send)
             return
         seen = 0
         started = False
@@ -151,7 +180,7 @@ class BodyLimitMiddleware:
         except BodyTooLarge as exc:
             if started:
                 raise
-            await error_response(413, exc.code, exc.message, {"Connection": "close"})(scope, receive, send)
+            await too_large(scope["path"], exc.message)(scope, receive, send)
 
 
 def json_error_example(code: str, message: str) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,16 +13,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from access import jobs, logs, services
-from access.errors import Conflict, NotFound, RangeNotSatisfiable, ValidationFailed
+from access.errors import Conflict, NotFound, ValidationFailed
 from access.jobfilters import JobFilter
 from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus
 from access.phases import phase
-from access.storage import parse_range, read_range, zip_stream
 from access.store import Job
 from access.submission import submit_audit_config, submit_file, submit_url_audit
 from access.webhooks import delivery_view
 from api.deps import SCOPE_OF_KIND, AuditTenantDep, CallerDep, ConvertTenantDep, ServicesDep, TenantDep, base_url
-from api.errors import error_response
+from api.downloads import file_response, zip_response
 from api.openapi import form_schema
 from api.schemas import (
     READ_ERRORS,
@@ -173,14 +171,10 @@ def delete_job(job_id: str, request: Request, svc: ServicesDep, caller: CallerDe
     """Needs the scope that submits the job's kind (`audit` or `convert`)."""
     job = _job_or_404(svc, caller.tenant, job_id)
     caller.require(SCOPE_OF_KIND[job.kind])
-    if not job.job_status.finished and svc.store.cancel(job.id):
-        with contextlib.suppress(Exception):   # the embedded broker has no broadcast; the task sees the row
-            if svc.queue is not None:
-                svc.queue.revoke(job.id)
-        cancelled = svc.store.get_job(job.id) or job
+    cancelled = jobs.cancel_job(svc, job)
+    if cancelled is not None:
         return JSONResponse(jobs.job_view(cancelled, base_url(request, svc.settings)), status_code=202)
-    svc.storage.delete_job(job.tenant, job.id)
-    svc.store.delete_job(job.id)
+    jobs.delete_job(svc, job)
     return Response(status_code=204)
 
 
@@ -235,15 +229,7 @@ def get_report(job_id: str, svc: ServicesDep, tenant: TenantDep,
 def get_artifacts_zip(job_id: str, svc: ServicesDep, tenant: TenantDep) -> StreamingResponse:
     """Every file of a succeeded job (a conversion's outputs, an audit's report) in one zip,
     streamed as it is made (no Range: ask for one file at a time for that)."""
-    job = _job_or_404(svc, tenant, job_id)
-    if job.status != JobStatus.SUCCEEDED.value:
-        raise Conflict(f"The job is {job.status}; its files exist once it has succeeded.")
-    files = [(a.name, Path(a.path)) for a in job.artifacts
-             if Path(a.path).is_file() and svc.storage.contains(Path(a.path))]
-    if not files:
-        raise NotFound(f"Job {job_id} has no files.")
-    return StreamingResponse(zip_stream(files), media_type="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{jobs.artifacts_zip_name(job)}"'})
+    return zip_response(svc, _job_or_404(svc, tenant, job_id))
 
 
 @router.get("/jobs/{job_id}/artifacts/{name}", summary="Download a file (HTTP Range supported)",
@@ -260,17 +246,4 @@ def get_artifact(job_id: str, name: str, svc: ServicesDep, tenant: TenantDep,
     path = Path(art.path) if art else None
     if art is None or path is None or not path.is_file() or not svc.storage.contains(path):
         raise NotFound(f"Job {job_id} has no file {name!r}.")
-    size = path.stat().st_size
-    headers = {"Accept-Ranges": "bytes",
-               "Content-Disposition": f'attachment; filename="{art.name}"'}
-    try:
-        wanted = parse_range(range_header, size)
-    except RangeNotSatisfiable as exc:
-        return error_response(416, exc.code, exc.message,
-                              {"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
-    if wanted is None:
-        headers["Content-Length"] = str(size)
-        return StreamingResponse(read_range(path, 0, size), media_type=art.media_type, headers=headers)
-    headers.update({"Content-Range": wanted.content_range(size), "Content-Length": str(wanted.length)})
-    return StreamingResponse(read_range(path, wanted.start, wanted.length), status_code=206,
-                             media_type=art.media_type, headers=headers)
+    return file_response(path, art.name, art.media_type, range_header)

@@ -1,13 +1,12 @@
-"""Health, readiness, Prometheus metrics, capabilities and the landing page."""
+"""Health, readiness, Prometheus metrics and capabilities (the landing page is the web app's home)."""
 
 from __future__ import annotations
 
 import hmac
-from importlib import resources
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from starlette.concurrency import run_in_threadpool
@@ -22,12 +21,6 @@ from api.schemas import errors
 from api.supervise import worker_check
 
 router = APIRouter()
-
-
-@router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def landing() -> HTMLResponse:
-    page = resources.files("api").joinpath("static/index.html").read_text(encoding="utf-8")
-    return HTMLResponse(page)
 
 
 @router.get("/healthz", tags=["system"], summary="The process is alive")

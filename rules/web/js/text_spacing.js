@@ -5,6 +5,9 @@ const hasText = el => Array.from(el.childNodes).some(n => n.nodeType === 3 && n.
 const boxes = [];
 for (const el of document.body ? document.body.querySelectorAll("*") : []) {
   if (!A11Y.visible(el)) continue;
+  // text hidden on purpose for screen readers only (the 1 px "visually hidden" pattern) is never
+  // read on screen, so spacing cannot cut it off for anyone
+  if (el.offsetWidth <= 1 && el.offsetHeight <= 1) continue;
   if (!hasText(el) && !Array.from(el.children).some(hasText)) continue;
   if (getComputedStyle(el).display.startsWith("inline") && !getComputedStyle(el).display.includes("block")) continue;
   boxes.push({el, before: [el.scrollHeight - el.clientHeight, el.scrollWidth - el.clientWidth]});
