@@ -81,8 +81,8 @@ def is_pdfua(ref: str) -> bool:
 
 def ours(path: Path) -> dict[str, Any]:
     """Our verdict on one file, with the PDF/UA rules that fired."""
-    from access.errors import AccessError
     from access.auditing import Subject
+    from access.errors import AccessError
     from access.models import AuditOptions, SourceFile
     from access.services import audit, make_context
 

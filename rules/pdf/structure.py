@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from access.catalogue import Rule, rule
 from access.models import Finding, Location, Outcome
-from access.requirements import WCAG, Matterhorn, PdfUA
+from access.requirements import WCAG, Matterhorn, PdfUA, PdfUA2
 from rules.pdf.facts import Elem, PdfFacts
 
 HEADING = re.compile(r"^H([1-6])$")
@@ -39,8 +39,9 @@ def tagged(r: Rule, facts: PdfFacts, typ: str) -> tuple[list[Elem], list[Finding
 
 
 @rule(id="pdf-figure-alt", target="pdf", impact="critical",
-      requirements=(WCAG("1.1.1"), Matterhorn("13-004"), PdfUA("7.3")),
-      condition="A Figure structure element has neither /Alt nor /ActualText.",
+      requirements=(WCAG("1.1.1"), Matterhorn("13-004"), PdfUA("7.3"), PdfUA2("8.2.5.28.2")),
+      condition="A Figure structure element has neither a non-empty /Alt nor an /ActualText (PDF/UA-2: neither "
+                "entry).",
       messages={**NOT_TAGGED, "none": "The PDF has no Figure tags.",
                 "described": "Figure has alternative text {alt!r}.", "missing": "Figure has no alternative text."})
 def pdf_figure_alt(facts: PdfFacts) -> Iterator[Finding]:
@@ -61,7 +62,7 @@ def pdf_figure_alt(facts: PdfFacts) -> Iterator[Finding]:
     yield from none
     for el in figures:
         text = (el.alt or el.actual_text or "").strip()
-        if text:
+        if text or el.actual_text is not None or (facts.ua_version == 2 and el.alt is not None):
             yield pdf_figure_alt.finding(Outcome.PASS, "described", at(el), alt=text[:60])
         else:
             yield pdf_figure_alt.finding(Outcome.VIOLATION, "missing", at(el))
@@ -184,11 +185,16 @@ def pdf_table_headers(facts: PdfFacts) -> Iterator[Finding]:
 
 
 @rule(id="pdf-list-structure", target="pdf", impact="moderate",
-      requirements=(WCAG("1.3.1"), Matterhorn("09-005"), PdfUA("7.6")),
+      requirements=(WCAG("1.3.1"), Matterhorn("09-005"), PdfUA("7.2"), PdfUA("7.6"), PdfUA2("8.2.5.25")),
       condition="A list-related structure element is used in a way that does not conform to ISO 32000-1 "
-                "Table 336: L holds only LI (or Caption, L), LI holds only Lbl and LBody, LI/Lbl/LBody "
-                "outside their parent.",
+                "Table 336: L holds only LI (or Caption first, L), LI holds only Lbl and LBody, LI or LBody "
+                "outside its parent; (PDF/UA-2) a list with labels has no ListNumbering (or None), or an LI "
+                "holds content outside Lbl and LBody.",
       messages={**NOT_TAGGED, "li-outside-list": "LI is inside {parent}, not L.",
+                "lbody-outside-item": "LBody is inside {parent}, not LI.",
+                "caption": "The list's Caption is not its first child.",
+                "numbering": "The list has labels (Lbl) but its ListNumbering is {value}.",
+                "loose-content": "{items} list item(s) hold content outside Lbl and LBody.",
                 "not-an-item": "List holds {child} where only LI items belong.",
                 "item-parts": "{items} list item(s) hold {types} instead of Lbl and LBody.",
                 "no-lists": "The PDF has no list tags.", "well-formed": "{lists} well-formed list(s)."})
@@ -218,7 +224,27 @@ def pdf_list_structure(facts: PdfFacts) -> Iterator[Finding]:
         if parent is not None and parent.type != "L":
             problems += 1
             yield pdf_list_structure.finding(Outcome.VIOLATION, "li-outside-list", at(el), parent=parent.type)
+    for el in facts.elements("LBody"):
+        parent = parents.get(id(el))
+        if parent is not None and parent.type != "LI":
+            problems += 1
+            yield pdf_list_structure.finding(Outcome.VIOLATION, "lbody-outside-item", at(el), parent=parent.type)
     for lst in lists:
+        if "Caption" in lst.kid_types[1:]:
+            problems += 1
+            yield pdf_list_structure.finding(Outcome.VIOLATION, "caption", at(lst))
+        if facts.ua_version == 2:
+            labelled = any(c.type == "Lbl" for li in lst.children for c in li.children)
+            numbering = lst.attrs.get("ListNumbering")
+            if labelled and numbering in (None, "None"):
+                problems += 1
+                yield pdf_list_structure.finding(Outcome.VIOLATION, "numbering", at(lst), value=numbering or "absent",
+                                                 requirements=(WCAG("1.3.1"), PdfUA2("8.2.5.25")))
+            loose = [li for li in lst.children if li.type == "LI" and li.mcids]
+            if loose:
+                problems += 1
+                yield pdf_list_structure.finding(Outcome.VIOLATION, "loose-content", at(loose[0]), items=len(loose),
+                                                 requirements=(WCAG("1.3.1"), PdfUA2("8.2.5.25")))
         wrong = [c for c in lst.children if c.type not in LIST_CHILDREN]
         bad_items = [(li, [c.type for c in li.children if c.type not in LI_CHILDREN])
                      for li in lst.children if li.type == "LI"]
