@@ -23,7 +23,16 @@ import pymupdf
 
 from access.errors import EmptyFile, EncryptedDocument, InvalidDocument, LimitExceeded
 from rules.pdf.render import RenderedPage, render_pages
-from rules.pdf.uafacts import ContentScan, UaDocument, UaFont, reference_xobjects, scan_content, ua_document, ua_fonts
+from rules.pdf.uafacts import (
+    ContentScan,
+    UaDocument,
+    UaFont,
+    file_spec,
+    reference_xobjects,
+    scan_content,
+    ua_document,
+    ua_fonts,
+)
 from rules.textmetrics import Rgb, contrast_ratio, int_to_rgb, required_contrast
 
 STANDARD_TYPES = {
@@ -112,6 +121,7 @@ class Annot:
     name: str | None = None       # /Name (stamps)
     media_missing: list[str] = field(default_factory=list)   # media clip keys missing (CT, Alt)
     file_spec_af: bool | None = None      # a file attachment's spec has /AFRelationship
+    file_spec: dict[str, Any] | None = None   # the embedded file it attaches (uafacts.file_spec)
     has_aa: bool = False
     width: float = 0.0
     height: float = 0.0
@@ -287,7 +297,9 @@ def _role(raw: str, role_map: dict[str, str], standard: set[str] | frozenset[str
     """The standard type ``raw`` maps to and how: standard, mapped, remapped (a standard type the role
     map maps to another: ISO 14289-1 7.1), circular, or unmapped (ends on a non-standard type)."""
     if raw in standard:
-        return raw, ("remapped" if raw in role_map and role_map[raw] != raw else "standard")
+        if raw not in role_map:
+            return raw, "standard"
+        return raw, ("circular" if role_map[raw] == raw else "remapped")
     seen = {raw}
     current = raw
     while current in role_map:
@@ -483,6 +495,17 @@ def document_facts(doc: pymupdf.Document, pdf: pikepdf.Pdf, path: Path) -> PdfFa
 # ----------------------------------------------------------------------------- pages
 
 
+def _field(a: pikepdf.Dictionary) -> pikepdf.Dictionary:
+    """The form field a widget belongs to: the widget itself when it is a merged field (it has /T),
+    else the nearest ancestor with /T."""
+    node: Any = a
+    for _ in range(20):
+        if not isinstance(node, pikepdf.Dictionary) or "/T" in node:
+            break
+        node = node.get("/Parent")
+    return node if isinstance(node, pikepdf.Dictionary) else a
+
+
 def _inherited(a: pikepdf.Dictionary, key: str) -> Any:
     """A form field's key, from the widget or the nearest field up its /Parent chain."""
     node: Any = a
@@ -504,7 +527,8 @@ def _media_missing(a: pikepdf.Dictionary) -> list[str]:
         return []
     missing = [] if "/CT" in clip else ["CT"]
     alt = clip.get("/Alt")
-    if not (isinstance(alt, pikepdf.Array) and len(alt) and len(alt) % 2 == 0):
+    texts = [_text(alt[i]) for i in range(1, len(alt), 2)] if isinstance(alt, pikepdf.Array) else []
+    if not (isinstance(alt, pikepdf.Array) and len(alt) % 2 == 0 and any((t or "").strip() for t in texts)):
         missing.append("Alt")
     return missing
 
@@ -540,7 +564,7 @@ def _annots(page: pymupdf.Page, pk_page: pikepdf.Page, owners: dict[tuple[int, i
         out.append(Annot(
             subtype=sub, rect=bbox, contents=_text(a.get("/Contents")), tagged="/StructParent" in a,
             field_name=_text(_inherited(a, "/T")) if widget else None,
-            tooltip=_text(_inherited(a, "/TU")) if widget else None,
+            tooltip=_text(_field(a).get("/TU")) if widget else None,
             field_type=str(ft)[1:] if ft is not None else None,
             flags=flags, hidden=bool(flags & 2) or outside,
             parent_type=owner.type if owner is not None else None,
@@ -549,6 +573,7 @@ def _annots(page: pymupdf.Page, pk_page: pikepdf.Page, owners: dict[tuple[int, i
             has_contents="/Contents" in a, name=str(a.get("/Name"))[1:] if "/Name" in a else None,
             media_missing=_media_missing(a) if sub == "Screen" else [],
             file_spec_af=("/AFRelationship" in fs) if isinstance(fs, pikepdf.Dictionary) else None,
+            file_spec=file_spec(fs),
             has_aa="/AA" in a, width=abs(rect[2] - rect[0]) if len(rect) == 4 else 0.0,
             height=abs(rect[3] - rect[1]) if len(rect) == 4 else 0.0))
     return out

@@ -53,9 +53,9 @@ def pdf_optional_content(facts: PdfFacts) -> Iterator[Finding]:
 
 
 @rule(id="pdf-embedded-files", target="pdf", impact="moderate",
-      requirements=(Matterhorn("21-001"), PdfUA("7.11"), PdfUA2("8.14.1")),
-      condition="The file specification of an embedded file lacks a non-empty /F or /UF (21-001); (PDF/UA-2) it "
-                "has no /Desc.",
+      requirements=(Matterhorn("21-001"), Matterhorn("28-016"), PdfUA("7.11"), PdfUA("7.18.7"), PdfUA2("8.14.1")),
+      condition="The file specification of an embedded file (in the EmbeddedFiles tree or a file attachment "
+                "annotation) lacks a non-empty /F or /UF (21-001, 28-016); (PDF/UA-2) it has no /Desc.",
       messages={"none": "The PDF has no embedded files.",
                 "names": "Embedded file {file!r} lacks {keys}.",
                 "desc": "Embedded file {file!r} has no description (/Desc).",
@@ -73,7 +73,8 @@ def pdf_embedded_files(facts: PdfFacts) -> Iterator[Finding]:
     **How to fix**: Acrobat Pro: Attachments panel › the file › Edit Description; re-attach files
     with Unicode names.
     """
-    files = facts.ua.embedded_files if facts.ua is not None else []
+    files = [*(facts.ua.embedded_files if facts.ua is not None else []),
+             *(a.file_spec for p in facts.pages for a in p.annots if a.file_spec is not None)]
     failed = 0
     for spec in files:
         missing = [k.upper() for k in ("f", "uf") if not (spec[k] or "").strip()]

@@ -77,8 +77,8 @@ def pdf_font_cid(facts: PdfFacts) -> Iterator[Finding]:
 @rule(id="pdf-font-cmap", target="pdf", impact="serious",
       requirements=(PdfUA("7.21.3.3"), PdfUA2("8.4.5.4")),
       condition="A composite font uses a CMap that is neither one of ISO 32000-1 Table 118's predefined CMaps "
-                "nor embedded; (PDF/UA-2) an embedded CMap's WMode differs from its dictionary's, or it uses "
-                "a CMap that is not predefined.",
+                "nor embedded; an embedded CMap's WMode differs from its dictionary's, or it uses a CMap that "
+                "is not predefined.",
       messages={"none": "The PDF has no composite fonts.", "passed": "{checked} composite font(s) have usable CMaps.",
                 "not-embedded": "Font {font!r} uses CMap {cmap!r}, which is neither predefined nor embedded.",
                 "wmode": "Font {font!r}: the embedded CMap's WMode differs from its dictionary's.",
@@ -102,14 +102,12 @@ def pdf_font_cmap(facts: PdfFacts) -> Iterator[Finding]:
             failed += 1
             yield pdf_font_cmap.finding(Outcome.VIOLATION, "not-embedded", where(f), font=f.name, cmap=f.encoding,
                                         requirements=(PdfUA("7.21.3.3"), PdfUA2("8.4.5.4")))
-        elif facts.ua_version == 2 and f.cmap_wmode_mismatch:
+        elif f.cmap_wmode_mismatch:
             failed += 1
-            yield pdf_font_cmap.finding(Outcome.VIOLATION, "wmode", where(f), font=f.name,
-                                        requirements=(PdfUA2("8.4.5.4"),))
-        elif facts.ua_version == 2 and f.cmap_uses_other:
+            yield pdf_font_cmap.finding(Outcome.VIOLATION, "wmode", where(f), font=f.name)
+        elif f.cmap_uses_other:
             failed += 1
-            yield pdf_font_cmap.finding(Outcome.VIOLATION, "uses", where(f), font=f.name,
-                                        requirements=(PdfUA2("8.4.5.4"),))
+            yield pdf_font_cmap.finding(Outcome.VIOLATION, "uses", where(f), font=f.name)
     yield from closing(pdf_font_cmap, len(fonts), failed)
 
 

@@ -117,6 +117,14 @@ def _xmp(pdf: pikepdf.Pdf, ua: UaDocument) -> None:
             ua.title_x_default = True
 
 
+def file_spec(spec: Any) -> dict[str, Any] | None:
+    """What PDF/UA asks of an embedded file's specification (None when it embeds no file)."""
+    if not isinstance(spec, pikepdf.Dictionary) or "/EF" not in spec:
+        return None
+    return {"f": text(spec.get("/F")), "uf": text(spec.get("/UF")), "desc": "/Desc" in spec,
+            "af": "/AFRelationship" in spec}
+
+
 def ua_document(pdf: pikepdf.Pdf, outline_items: int) -> UaDocument:
     ua = UaDocument(outline_items=outline_items)
     root = pdf.Root
@@ -136,9 +144,9 @@ def ua_document(pdf: pikepdf.Pdf, outline_items: int) -> UaDocument:
         try:
             tree = pikepdf.NameTree(names.EmbeddedFiles)
             for _key, spec in list(tree.items())[:500]:
-                if isinstance(spec, pikepdf.Dictionary) and "/EF" in spec:
-                    ua.embedded_files.append({"f": text(spec.get("/F")), "uf": text(spec.get("/UF")),
-                                              "desc": "/Desc" in spec, "af": "/AFRelationship" in spec})
+                facts = file_spec(spec)
+                if facts is not None:
+                    ua.embedded_files.append(facts)
         except Exception:
             pass
     form = root.get("/AcroForm")
@@ -231,8 +239,10 @@ def font_facts(font: pikepdf.Dictionary, label: str, page: int) -> UaFont:
     enc = font.get("/Encoding")
     if isinstance(enc, pikepdf.Name):
         out.encoding = name(enc)
-    elif isinstance(enc, pikepdf.Dictionary):          # a simple font's encoding dictionary, or a CMap stream
-        out.encoding = "stream" if isinstance(enc, pikepdf.Stream) else "dictionary"
+    elif isinstance(enc, pikepdf.Stream):               # an embedded CMap
+        out.encoding = "stream"
+    elif isinstance(enc, pikepdf.Dictionary):           # a simple font's encoding dictionary
+        out.encoding = "dictionary"
         out.base_encoding = name(enc.get("/BaseEncoding"))
         out.differences = "/Differences" in enc
     if subtype == "Type0":
