@@ -22,9 +22,11 @@ def at(page: int, a: Annot) -> Location:
       requirements=(WCAG("2.4.4"), WCAG("4.1.2"), Matterhorn("28-011"), Matterhorn("28-012"), PdfUA("7.18.5"),
                     PdfUA2("8.2.5.20")),
       condition="A visible link annotation is not nested in a Link tag (28-011; PDF/UA-2: a Link or Reference "
-                "tag) or, in PDF/UA-1, has no alternate description in its /Contents key (28-012).",
+                "tag) or, in PDF/UA-1, has no alternate description in its /Contents key (28-012); (PDF/UA-2) "
+                "one tag holds links to different places.",
       messages={"none": "The PDF has no links.", "passed": "{checked} links are tagged and described.",
                 "not-in-link-tag": "Link annotation is not nested in a Link tag.",
+                "targets": "One {tag} tag holds links to {targets} different places; each needs its own tag.",
                 "no-description": "Link annotation has no alternate description (/Contents)."})
 def pdf_link_alt(facts: PdfFacts) -> Iterator[Finding]:
     """Links are tagged and describe their destination
@@ -52,6 +54,17 @@ def pdf_link_alt(facts: PdfFacts) -> Iterator[Finding]:
             failed += 1
             yield pdf_link_alt.finding(Outcome.VIOLATION, "no-description", at(page, a),
                                        requirements=narrowed(pdf_link_alt, "4.1.2"))
+    if facts.ua_version == 2:
+        by_owner: dict[int, tuple[Annot, set[str]]] = {}
+        for _page, a in links:
+            if a.parent is not None and a.target is not None:
+                by_owner.setdefault(id(a.parent), (a, set()))[1].add(a.target)
+        for first, targets in by_owner.values():
+            if len(targets) > 1:
+                failed += 1
+                yield pdf_link_alt.finding(Outcome.VIOLATION, "targets", Location(page=first.parent.page,
+                                           path=first.parent.path), requirements=(WCAG("2.4.4"), PdfUA2("8.2.5.20")),
+                                           tag=first.parent_type, targets=len(targets))
     yield from closing(pdf_link_alt, len(links), failed)
 
 

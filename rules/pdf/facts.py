@@ -28,6 +28,8 @@ from rules.pdf.uafacts import (
     UaDocument,
     UaFont,
     file_spec,
+    is_struct_destination,
+    link_target,
     reference_xobjects,
     scan_content,
     ua_document,
@@ -122,6 +124,8 @@ class Annot:
     media_missing: list[str] = field(default_factory=list)   # media clip keys missing (CT, Alt)
     file_spec_af: bool | None = None      # a file attachment's spec has /AFRelationship
     file_spec: dict[str, Any] | None = None   # the embedded file it attaches (uafacts.file_spec)
+    target: str | None = None     # a link's destination or URI
+    plain_destination: bool = False   # a link to a place in this document without a structure destination
     has_aa: bool = False
     width: float = 0.0
     height: float = 0.0
@@ -573,7 +577,8 @@ def _annots(page: pymupdf.Page, pk_page: pikepdf.Page, owners: dict[tuple[int, i
             has_contents="/Contents" in a, name=str(a.get("/Name"))[1:] if "/Name" in a else None,
             media_missing=_media_missing(a) if sub == "Screen" else [],
             file_spec_af=("/AFRelationship" in fs) if isinstance(fs, pikepdf.Dictionary) else None,
-            file_spec=file_spec(fs),
+            file_spec=file_spec(fs), target=link_target(a) if sub == "Link" else None,
+            plain_destination=sub == "Link" and not is_struct_destination(a),
             has_aa="/AA" in a, width=abs(rect[2] - rect[0]) if len(rect) == 4 else 0.0,
             height=abs(rect[3] - rect[1]) if len(rect) == 4 else 0.0))
     return out

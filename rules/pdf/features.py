@@ -133,3 +133,39 @@ def pdf_forbidden_features(facts: PdfFacts) -> Iterator[Finding]:
                                                      page=p.number, subtype=a.subtype)
     if not failed:
         yield pdf_forbidden_features.finding(Outcome.PASS, "clean")
+
+
+@rule(id="pdf-structure-destinations", target="pdf", impact="moderate",
+      requirements=(WCAG("2.4.5"), PdfUA2("8.8")),
+      condition="(PDF/UA-2) A link or bookmark goes to a place in the document through a page destination, "
+                "not a structure destination.",
+      messages={"ua1": "Structure destinations are a PDF/UA-2 requirement; the file does not claim PDF/UA-2.",
+                "links": "{count} link(s) go to a page destination, not a structure destination.",
+                "outlines": "{count} bookmark(s) go to a page destination, not a structure destination.",
+                "passed": "Links and bookmarks into the document use structure destinations."})
+def pdf_structure_destinations(facts: PdfFacts) -> Iterator[Finding]:
+    """Links and bookmarks into the document point at structure (PDF/UA-2)
+
+    In a PDF/UA-2 file a link or bookmark to another place of the same document names the structure
+    element it goes to (a structure destination, ``/SD``), not only a page and a position.
+
+    **Why it matters**: a screen reader that follows the link lands on the heading or table it names,
+    and reads on from there; a page position can land the learner in the middle of a paragraph.
+
+    **How to fix**: export with a PDF 2.0 / PDF/UA-2 capable tool (LibreOffice 24.8 or later with
+    PDF/UA-2 export; Acrobat Pro's link tool with "Go to a structure element").
+    """
+    if facts.ua_version != 2:
+        yield pdf_structure_destinations.finding(Outcome.INAPPLICABLE, "ua1", CATALOG)
+        return
+    failed = 0
+    links = sum(a.plain_destination for p in facts.pages for a in p.annots)
+    if links:
+        failed += 1
+        yield pdf_structure_destinations.finding(Outcome.VIOLATION, "links", CATALOG, count=links)
+    outlines = facts.ua.struct_destinations_missing if facts.ua is not None else 0
+    if outlines:
+        failed += 1
+        yield pdf_structure_destinations.finding(Outcome.VIOLATION, "outlines", CATALOG, count=outlines)
+    if not failed:
+        yield pdf_structure_destinations.finding(Outcome.PASS, "passed")

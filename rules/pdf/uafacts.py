@@ -82,7 +82,8 @@ class UaDocument:
     xfa_dynamic: bool = False
     outline_items: int = 0
     reference_xobjects: int = 0
-    struct_destinations_missing: int = 0        # GoTo destinations without a structure destination (UA-2)
+    struct_destinations_missing: int = 0        # outline items going to this document without a structure
+    #                                             destination (PDF/UA-2 8.8)
 
     @property
     def version(self) -> int:
@@ -125,9 +126,52 @@ def file_spec(spec: Any) -> dict[str, Any] | None:
             "af": "/AFRelationship" in spec}
 
 
+def link_target(a: pikepdf.Dictionary) -> str | None:
+    """Where a link (or outline item) goes, as comparable text: a URI, a destination, a named one."""
+    action = a.get("/A")
+    if isinstance(action, pikepdf.Dictionary):
+        if "/URI" in action:
+            return "uri:" + (text(action.get("/URI")) or "")
+        target = action.get("/SD", action.get("/D"))
+        return None if target is None else "dest:" + repr(target)
+    dest = a.get("/Dest")
+    return None if dest is None else "dest:" + repr(dest)
+
+
+def is_struct_destination(a: pikepdf.Dictionary) -> bool:
+    """Whether a link or outline item that goes to a place in this document does so through a structure
+    destination (PDF 2.0: a GoTo action with /SD); anything going elsewhere counts as fine."""
+    action = a.get("/A")
+    if isinstance(action, pikepdf.Dictionary):
+        return action.get("/S") != pikepdf.Name("/GoTo") or "/SD" in action or _to_structure(action.get("/D"))
+    return "/Dest" not in a or _to_structure(a.get("/Dest"))
+
+
+def _to_structure(dest: Any) -> bool:
+    """A destination array whose target is a structure element (PDF 2.0), not a page."""
+    return isinstance(dest, pikepdf.Array) and len(dest) > 0 and isinstance(dest[0], pikepdf.Dictionary) \
+        and ("/S" in dest[0] or dest[0].get("/Type") == pikepdf.Name("/StructElem"))
+
+
+def plain_outline_destinations(pdf: pikepdf.Pdf, limit: int = 2000) -> int:
+    """Outline items going to a place in this document without a structure destination."""
+    outlines = pdf.Root.get("/Outlines")
+    first = outlines.get("/First") if isinstance(outlines, pikepdf.Dictionary) else None
+    stack, seen, count = [first], set(), 0
+    while stack and len(seen) < limit:
+        item = stack.pop()
+        if not isinstance(item, pikepdf.Dictionary) or item.objgen in seen:
+            continue
+        seen.add(item.objgen)
+        count += not is_struct_destination(item)
+        stack += [item.get("/Next"), item.get("/First")]
+    return count
+
+
 def ua_document(pdf: pikepdf.Pdf, outline_items: int) -> UaDocument:
     ua = UaDocument(outline_items=outline_items)
     root = pdf.Root
+    ua.struct_destinations_missing = plain_outline_destinations(pdf) if outline_items else 0
     _xmp(pdf, ua)
     mark = root.get("/MarkInfo")
     ua.suspects = bool(isinstance(mark, pikepdf.Dictionary) and mark.get("/Suspects") is True)
