@@ -22,7 +22,7 @@ def where(f: UaFont) -> Location:
 def cid_problem(f: UaFont) -> str | None:
     """How a composite font's CIDFont and CMap disagree (7.21.3.1) or lack a CIDToGIDMap (7.21.3.2)."""
     if not f.cid_to_gid:
-        return "its embedded TrueType CIDFont has no CIDToGIDMap"
+        return "its embedded TrueType CIDFont has no CIDToGIDMap (a stream or /Identity)"
     if f.encoding is None or f.encoding.startswith("Identity"):
         return None
     cid = f.cid_system
@@ -48,7 +48,7 @@ def cid_problem(f: UaFont) -> str | None:
                     PdfUA("7.21.3.1"), PdfUA("7.21.3.2"), PdfUA2("8.4.5.3")),
       condition="A composite (Type 0) font whose CMap is not Identity-H/V has a CIDFont whose CIDSystemInfo "
                 "Registry or Ordering differs from its CMap's, or a higher Supplement (31-001 to 31-003); an "
-                "embedded CIDFontType2 font has no CIDToGIDMap (31-004).",
+                "embedded CIDFontType2 font has no CIDToGIDMap that is a stream or /Identity (31-004).",
       messages={"none": "The PDF has no composite fonts.", "passed": "{checked} composite font(s) are consistent.",
                 "problem": "Font {font!r}: {problem}."})
 def pdf_font_cid(facts: PdfFacts) -> Iterator[Finding]:

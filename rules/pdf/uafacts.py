@@ -298,7 +298,8 @@ def font_facts(font: pikepdf.Dictionary, label: str, page: int) -> UaFont:
             out.embedded = _descriptor_embedded(desc)
             out.cid_system = _system(cid.get("/CIDSystemInfo"))
             if out.cid_subtype == "CIDFontType2" and out.embedded:
-                out.cid_to_gid = "/CIDToGIDMap" in cid
+                gid_map = cid.get("/CIDToGIDMap")
+                out.cid_to_gid = isinstance(gid_map, pikepdf.Stream) or gid_map == pikepdf.Name("/Identity")
         if isinstance(enc, pikepdf.Stream):
             out.cmap_system = _system(enc.get("/CIDSystemInfo"))
             try:
