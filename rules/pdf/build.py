@@ -27,6 +27,7 @@ structure edits made with pikepdf; an untagged PDF is pages drawn with pymupdf::
       #   numbers, true/false, lists, dicts, and {stream: text} for a stream
       - {add_annot: {annot: {Subtype: /TrapNet, Rect: [0, 0, 50, 50]}, tag: Annot}}   # an annotation on
       #   page 1, optionally owned (OBJR) by a new structure element of type ``tag`` under the first one
+      - {add_content: {ops: "/Artifact BMC 0 0 m 10 0 l S EMC"}}   # operators appended to page 1's content
     draw: [{page: 1, text: DRAFT, at: [72, 780]}]          # items drawn onto built pages (untagged)
     title: Example                 # the Info title
     bookmarks: true                # one bookmark per page
@@ -57,7 +58,7 @@ PAGES = Path(__file__).parent / "fixtures" / "pages"
 DOCUMENT_KEYS = "page html pages edits draw title bookmarks encrypt"
 ITEM_KEYS = "text size font color box at rect fill field tooltip note scan dpi page"
 EDIT_KEYS = {"rename": "from to first parent", "set_key": "tag in key value first parent",
-             "delete_key": "tag in key first parent", "add_annot": "annot tag"}
+             "delete_key": "tag in key first parent", "add_annot": "annot tag", "add_content": "ops"}
 XMP_NAMESPACES = {"pdfuaid": "http://www.aiim.org/pdfua/ns/id/"}
 OWNER_PASSWORD = "owner"
 
@@ -193,6 +194,9 @@ def _edit(pdf: pikepdf.Pdf, edit: dict[str, Any]) -> None:
         return
     if kind == "add_annot":
         _add_annot(pdf, spec["annot"], spec.get("tag"))
+        return
+    if kind == "add_content":
+        pdf.pages[0].contents_add(pdf.make_stream(("\n" + spec["ops"] + "\n").encode()), prepend=False)
         return
     if kind == "rename":
         targets = list(_elements(pdf, spec["from"], spec.get("parent")))
