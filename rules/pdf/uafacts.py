@@ -439,3 +439,17 @@ def scan_content(page: pikepdf.Page, *, mcid_lang: dict[int, bool], catalog_lang
             elif o in ("Tj", "TJ", "'", '"') and not catalog_lang and not any(h for _, _, h in stack):
                 scan.text_without_lang += 1
     return scan
+
+
+# ----------------------------------------------------------------------------- citing the part
+
+
+def cite_part(refs: list[str], part: int) -> list[str]:
+    """A PDF/UA finding's references narrowed to the part the file claims: ISO 14289-1 clauses and
+    Matterhorn checkpoints for PDF/UA-1, ISO 14289-2 clauses for PDF/UA-2 (Matterhorn covers part 1
+    only). When a rule cites nothing of that part, its references stay as they are."""
+    other = ("ISO14289-1:", "matterhorn:") if part == 2 else ("ISO14289-2:",)
+    own = "ISO14289-2:" if part == 2 else "ISO14289-1:"
+    if not any(r.startswith(own) for r in refs):
+        return refs
+    return [r for r in refs if not r.startswith(other)]
