@@ -237,8 +237,13 @@ def Matterhorn(checkpoint: str) -> Requirement:
 
 
 def PdfUA(clause: str) -> Requirement:
-    """A clause of ISO 14289-1 (PDF/UA-1): ``PdfUA("7.18.1")``."""
-    return Requirement("pdfua", clause)
+    """A clause of ISO 14289-1 (PDF/UA-1): ``PdfUA("7.18.1")`` → ``ISO14289-1:7.18.1``."""
+    return Requirement("ISO14289-1", clause)
+
+
+def PdfUA2(clause: str) -> Requirement:
+    """A clause of ISO 14289-2 (PDF/UA-2): ``PdfUA2("8.4.4")`` → ``ISO14289-2:8.4.4``."""
+    return Requirement("ISO14289-2", clause)
 
 
 def ACT(rule_id: str) -> Requirement:
@@ -266,7 +271,8 @@ def MsChecker(rule_id: str) -> Requirement:
     return Requirement("ms-checker", rule_id)
 
 
-SCHEMES = {"wcag": WCAG, "matterhorn": Matterhorn, "pdfua": PdfUA, "act": ACT, "axe": Axe,
+SCHEMES = {"wcag": WCAG, "matterhorn": Matterhorn, "ISO14289-1": PdfUA, "ISO14289-2": PdfUA2,
+           "pdfua": PdfUA, "act": ACT, "axe": Axe,     # pdfua: the name ISO14289-1 references had before
            "technique": Technique, "epub-a11y": EpubA11y,
            "ms-checker": MsChecker}
 AXE_DOCS = "https://dequeuniversity.com/rules/axe/4.10/"
@@ -282,6 +288,10 @@ def _url(req: Requirement) -> str | None:
     if req.scheme == "technique":
         family = {"G": "general", "F": "failures", "H": "html", "A": "aria"}.get(req.id[:1])
         return f"https://www.w3.org/WAI/WCAG22/Techniques/{family}/{req.id}" if family else None
+    if req.scheme == "ISO14289-1":
+        return "https://www.iso.org/standard/64599.html"
+    if req.scheme == "ISO14289-2":
+        return "https://www.iso.org/standard/82278.html"
     if req.scheme == "epub-a11y":
         return "https://www.w3.org/TR/epub-a11y-11/"
     return None

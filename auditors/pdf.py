@@ -1,7 +1,9 @@
 """PDF auditor: PDF/UA-1 (Matterhorn) and WCAG checks with pymupdf and pikepdf.
 
 ``audit_pdf`` is a pure function: a SourceFile in, a Report out. It gathers facts in one streaming
-pass over the pages (``rules.pdf.facts.inspect_pdf``) and runs every rule of ``rules.pdf`` on them.
+pass over the pages (``rules.pdf.facts.inspect_pdf``) and runs every rule of ``rules.pdf`` on them;
+each PDF/UA finding cites the clauses of the part the file claims (``ISO14289-1`` with Matterhorn, or
+``ISO14289-2``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from access.rulerun import run_rules
 from auditors.docreport import build_report, check_size
 from rules.pdf import RULES
 from rules.pdf.facts import inspect_pdf
+from rules.pdf.uafacts import cite_part
 
 
 def audit_pdf(source: SourceFile, options: AuditOptions, ctx: Context) -> Report:
@@ -28,6 +31,8 @@ def audit_pdf(source: SourceFile, options: AuditOptions, ctx: Context) -> Report
     inspected = time.perf_counter()
     ctx.progress(90, "checking rules")
     run = run_rules(RULES.rules(), facts, standard=options.standard)
+    run.findings = [f.model_copy(update={"standard_refs": cite_part(f.standard_refs, facts.ua_version)})
+                    for f in run.findings]
     parts = [AuditedPart(id=f"page {p.number}",
                          error={"code": "engine_failed", "message": "the page could not be rendered for the "
                                 "contrast check"} if p.render_failed else None)

@@ -21,6 +21,13 @@ structure edits made with pikepdf; an untagged PDF is pages drawn with pymupdf::
       - {delete_key: {in: viewer-preferences, key: DisplayDocTitle}}   # … or of: catalog, info,
       - {set_key: {in: links, key: Contents, value: Reading list}}   # viewer-preferences, pages, fonts, links
       - {xmp: {"dc:title": Week 3, "pdfuaid:part": "1"}}   # XMP metadata entries
+      - {set_key: {in: role-map, key: Para, value: /P}}     # more places: role-map, mark-info,
+      #   struct-tree-root, cid-fonts (the descendant fonts of composite fonts), font-resources
+      - {set_key: {in: catalog, key: OCProperties, value: {D: {AS: []}}}}   # values: /Name, text,
+      #   numbers, true/false, lists, dicts, and {stream: text} for a stream
+      - {add_annot: {annot: {Subtype: /TrapNet, Rect: [0, 0, 50, 50]}, tag: Annot}}   # an annotation on
+      #   page 1, optionally owned (OBJR) by a new structure element of type ``tag`` under the first one
+      - {add_content: {ops: "/Artifact BMC 0 0 m 10 0 l S EMC"}}   # operators appended to page 1's content
     draw: [{page: 1, text: DRAFT, at: [72, 780]}]          # items drawn onto built pages (untagged)
     title: Example                 # the Info title
     bookmarks: true                # one bookmark per page
@@ -51,7 +58,7 @@ PAGES = Path(__file__).parent / "fixtures" / "pages"
 DOCUMENT_KEYS = "page html pages edits draw title bookmarks encrypt"
 ITEM_KEYS = "text size font color box at rect fill field tooltip note scan dpi page"
 EDIT_KEYS = {"rename": "from to first parent", "set_key": "tag in key value first parent",
-             "delete_key": "tag in key first parent"}
+             "delete_key": "tag in key first parent", "add_annot": "annot tag", "add_content": "ops"}
 XMP_NAMESPACES = {"pdfuaid": "http://www.aiim.org/pdfua/ns/id/"}
 OWNER_PASSWORD = "owner"
 
@@ -185,6 +192,12 @@ def _edit(pdf: pikepdf.Pdf, edit: dict[str, Any]) -> None:
                     meta.register_xml_namespace(XMP_NAMESPACES[prefix], prefix)
                 meta[key] = value
         return
+    if kind == "add_annot":
+        _add_annot(pdf, spec["annot"], spec.get("tag"))
+        return
+    if kind == "add_content":
+        pdf.pages[0].contents_add(pdf.make_stream(("\n" + spec["ops"] + "\n").encode()), prepend=False)
+        return
     if kind == "rename":
         targets = list(_elements(pdf, spec["from"], spec.get("parent")))
         targets = targets[:1] if spec.get("first") else targets
@@ -198,7 +211,7 @@ def _edit(pdf: pikepdf.Pdf, edit: dict[str, Any]) -> None:
             targets = [t for t in targets if key in t]
         for obj in targets:
             if kind == "set_key":
-                obj[key] = _value(spec["value"])
+                obj[key] = _value(spec["value"], pdf)
             elif key in obj:                             # a font shared by several pages is one object
                 del obj[key]
     else:
@@ -207,10 +220,38 @@ def _edit(pdf: pikepdf.Pdf, edit: dict[str, Any]) -> None:
         raise ValueError(f"the PDF edit {edit} changed nothing")
 
 
-def _value(value: Any) -> Any:
+def _value(value: Any, pdf: pikepdf.Pdf | None = None) -> Any:
+    """A YAML value as a PDF object: ``/Name``, text, number, boolean, list, dictionary, or
+    ``{stream: text}`` (a stream, which needs the ``pdf`` it goes into)."""
     if isinstance(value, str):
         return pikepdf.Name(value) if value.startswith("/") else pikepdf.String(value)
+    if isinstance(value, list):
+        return pikepdf.Array([_value(v, pdf) for v in value])
+    if isinstance(value, dict):
+        if set(value) == {"stream"} and pdf is not None:
+            return pdf.make_stream(str(value["stream"]).encode())
+        return pikepdf.Dictionary({"/" + k: _value(v, pdf) for k, v in value.items()})
     return value
+
+
+def _add_annot(pdf: pikepdf.Pdf, annot: dict[str, Any], tag: str | None) -> None:
+    page = pdf.pages[0]
+    obj = pdf.make_indirect(_value({"Type": "/Annot", **annot}, pdf))
+    obj.P = page.obj
+    if "/Annots" not in page.obj:
+        page.obj.Annots = pikepdf.Array()
+    page.obj.Annots.append(obj)
+    if tag is None:
+        return
+    top = next(_elements(pdf, "Document"), None)
+    if top is None:
+        raise ValueError("add_annot with a tag needs a Document structure element")
+    elem = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.StructElem, S=pikepdf.Name("/" + tag), P=top, Pg=page.obj,
+        K=pikepdf.Array([pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=obj, Pg=page.obj)])))
+    kids = top.get("/K")
+    top.K = pikepdf.Array([*(list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []),
+                           elem])
 
 
 def _elements(pdf: pikepdf.Pdf, typ: str, parent: str | None = None) -> Iterator[pikepdf.Dictionary]:
@@ -247,7 +288,21 @@ def _objects(pdf: pikepdf.Pdf, place: str) -> list[pikepdf.Dictionary]:
         return [page.obj for page in pdf.pages]
     if place == "fonts":
         return [font for page in pdf.pages for _, font in page.obj.Resources.get("/Font", {}).items()]
+    if place in ("role-map", "struct-tree-root"):
+        tree = pdf.Root.get("/StructTreeRoot")
+        if not isinstance(tree, pikepdf.Dictionary):
+            return []
+        if place == "role-map" and "/RoleMap" not in tree:
+            tree.RoleMap = pikepdf.Dictionary()
+        return [tree.RoleMap if place == "role-map" else tree]
+    if place == "mark-info":
+        return [pdf.Root.MarkInfo] if "/MarkInfo" in pdf.Root else []
+    if place == "font-resources":
+        return [page.obj.Resources.Font for page in pdf.pages if "/Font" in page.obj.get("/Resources", {})]
+    if place == "cid-fonts":
+        return [f.DescendantFonts[0] for f in _objects(pdf, "fonts") if "/DescendantFonts" in f]
     if place == "links":
         return [a for page in pdf.pages for a in page.obj.get("/Annots", [])
                 if a.get("/Subtype") == pikepdf.Name("/Link")]
-    raise ValueError(f"unknown PDF place {place!r} (catalog, info, viewer-preferences, pages, fonts, links)")
+    raise ValueError(f"unknown PDF place {place!r} (catalog, info, viewer-preferences, pages, fonts, links, "
+                     "role-map, struct-tree-root, mark-info, cid-fonts, font-resources)")

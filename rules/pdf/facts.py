@@ -23,6 +23,18 @@ import pymupdf
 
 from access.errors import EmptyFile, EncryptedDocument, InvalidDocument, LimitExceeded
 from rules.pdf.render import RenderedPage, render_pages
+from rules.pdf.uafacts import (
+    ContentScan,
+    UaDocument,
+    UaFont,
+    file_spec,
+    is_struct_destination,
+    link_target,
+    reference_xobjects,
+    scan_content,
+    ua_document,
+    ua_fonts,
+)
 from rules.textmetrics import Rgb, contrast_ratio, int_to_rgb, required_contrast
 
 STANDARD_TYPES = {
@@ -32,12 +44,16 @@ STANDARD_TYPES = {
     "BibEntry", "Code", "Link", "Annot", "Ruby", "Warichu", "RB", "RT", "RP", "WT", "WP", "Figure",
     "Formula", "Form", "Artifact",
 }
+# PDF 2.0 standard structure namespace (ISO 32000-2, 14.8.6): standard for a PDF/UA-2 file
+PDF2_TYPES = {
+    "DocumentFragment", "Aside", "Title", "FENote", "Sub", "Em", "Strong", "Artifact",
+}
+MATHML = "http://www.w3.org/1998/Math/MathML"
 MAX_ELEMENTS = 300_000          # a structure tree larger than this is cut (and said so)
 MAX_SPANS_PER_PAGE = 30         # small/low-contrast spans kept per page
 MAX_PENDING_SPANS = 400         # spans per page judged against the rendered background
 RENDER_BATCH = 50               # pages rendered per child process (bounds the spans held)
 READING_SAMPLE_WORDS = 20_000   # words kept for the reading-level estimate
-PAINT_OPS = "BDC BMC EMC Tj TJ ' \" Do"
 TEXT_OPS = {"Tj", "TJ", "'", '"'}
 WHITE: Rgb = (255, 255, 255)
 GARBLED = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -59,6 +75,26 @@ class Elem:
     children: list[Elem] = field(default_factory=list)
     objr: list[str] = field(default_factory=list)     # subtypes of annotations it owns (OBJR)
     mcids: int = 0                                     # marked-content kids
+    e: str | None = None                               # /E, the expansion of an abbreviation
+    has_p: bool = True                                 # has its /P (parent) entry
+    has_ref: bool = False                              # has /Ref (PDF 2.0)
+    ns: str | None = None                              # the namespace URI (PDF 2.0 /NS)
+    mapping: str = "standard"                          # standard | mapped | unmapped | circular | remapped
+    parent: Elem | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def kid_types(self) -> list[str]:
+        return [c.type for c in self.children]
+
+    @property
+    def inherited_lang(self) -> str | None:
+        """Its own /Lang or the nearest ancestor's."""
+        el: Elem | None = self
+        while el is not None:
+            if el.lang is not None:
+                return el.lang
+            el = el.parent
+        return None
 
     def iter(self) -> Any:
         stack = [self]
@@ -77,6 +113,22 @@ class Annot:
     field_name: str | None = None
     tooltip: str | None = None    # /TU
     field_type: str | None = None
+    flags: int = 0                # /F
+    hidden: bool = False          # Hidden flag set, or the rectangle lies outside the crop box
+    parent_type: str | None = None        # the standard type of the structure element that owns it (OBJR)
+    parent_raw: str | None = None
+    parent_alt: str | None = None
+    parent: Elem | None = field(default=None, repr=False)
+    has_contents: bool = False    # /Contents present (possibly empty)
+    name: str | None = None       # /Name (stamps)
+    media_missing: list[str] = field(default_factory=list)   # media clip keys missing (CT, Alt)
+    file_spec_af: bool | None = None      # a file attachment's spec has /AFRelationship
+    file_spec: dict[str, Any] | None = None   # the embedded file it attaches (uafacts.file_spec)
+    target: str | None = None     # a link's destination or URI
+    plain_destination: bool = False   # a link to a place in this document without a structure destination
+    has_aa: bool = False
+    width: float = 0.0
+    height: float = 0.0
 
 
 @dataclass
@@ -102,6 +154,8 @@ class PageFacts:
     annots: list[Annot] = field(default_factory=list)
     tabs: str | None = None
     untagged_ops: int = 0             # text/image painting operators outside marked content
+    content: ContentScan | None = None   # marked content of a tagged page (PDF/UA 7.1, 7.2)
+    all_annots: int = 0               # annotations of any subtype (Popup and PrinterMark included)
     small_spans: list[Span] = field(default_factory=list)
     low_contrast: list[Span] = field(default_factory=list)
     rendered: bool = False
@@ -143,6 +197,16 @@ class PdfFacts:
     text_sample: str = ""
     words: int = 0
     engine_versions: dict[str, str] = field(default_factory=dict)
+    ua: UaDocument | None = None
+    ua_fonts: list[UaFont] = field(default_factory=list)
+    role_map: dict[str, str] = field(default_factory=dict)
+    mcid_lang: dict[int, dict[int, bool]] = field(default_factory=dict)   # page → MCID → language known
+    annot_owner: dict[tuple[int, int], Elem] = field(default_factory=dict, repr=False)
+
+    @property
+    def ua_version(self) -> int:
+        """The PDF/UA part the file claims (1 unless it claims part 2)."""
+        return self.ua.version if self.ua is not None else 1
 
     @property
     def tagged(self) -> bool:
@@ -228,25 +292,87 @@ def _attrs(a: Any) -> dict[str, Any]:
     return out
 
 
-def _role(raw: str, role_map: dict[str, str]) -> str:
-    seen = set()
+PDF17_NS = "http://iso.org/pdf/ssn"
+PDF2_NS = "http://iso.org/pdf2/ssn"
+
+
+def _role(raw: str, role_map: dict[str, str], standard: set[str] | frozenset[str] = frozenset(STANDARD_TYPES)
+          ) -> tuple[str, str]:
+    """The standard type ``raw`` maps to and how: standard, mapped, remapped (a standard type the role
+    map maps to another: ISO 14289-1 7.1), circular, or unmapped (ends on a non-standard type)."""
+    if raw in standard:
+        if raw not in role_map:
+            return raw, "standard"
+        return raw, ("circular" if role_map[raw] == raw else "remapped")
+    seen = {raw}
     current = raw
-    while current not in STANDARD_TYPES and current in role_map and current not in seen:
-        seen.add(current)
+    while current in role_map:
         current = role_map[current]
-    return current
+        if current in standard:
+            return current, "mapped"
+        if current in seen:
+            return current, "circular"
+        seen.add(current)
+    return current, "unmapped"
 
 
-def walk_structure(pdf: pikepdf.Pdf, page_numbers: dict[tuple[int, int], int]) -> tuple[Elem | None, int, bool]:
-    """The structure tree as Elem objects: (root, element count, truncated)."""
+def _ns_role(kid: pikepdf.Dictionary, raw: str, role_map: dict[str, str],
+             standard: set[str]) -> tuple[str, str, str | None]:
+    """Like :func:`_role` for an element with a PDF 2.0 namespace (/NS)."""
+    ns = kid.get("/NS")
+    uri = _text(ns.get("/NS")) if isinstance(ns, pikepdf.Dictionary) else None
+    if uri is None:
+        return (*_role(raw, role_map, standard), None)
+    if uri == MATHML:
+        return raw, "standard", uri
+    own = ns.get("/RoleMapNS")
+    if uri in (PDF17_NS, PDF2_NS):
+        types = STANDARD_TYPES if uri == PDF17_NS else STANDARD_TYPES | PDF2_TYPES
+        if raw in types:
+            return raw, "standard", uri
+    if isinstance(own, pikepdf.Dictionary) and ("/" + raw) in own:
+        target = own.get("/" + raw)
+        if isinstance(target, pikepdf.Array) and len(target):
+            tname = str(target[0])[1:]
+            tns = target[1] if len(target) > 1 and isinstance(target[1], pikepdf.Dictionary) else None
+            turi = _text(tns.get("/NS")) if tns is not None else None
+            if turi == uri:
+                return tname, "same-namespace", uri
+            if turi == MATHML or tname in standard:
+                return tname, "mapped", uri
+            return tname, "unmapped", uri
+        if isinstance(target, pikepdf.Name):
+            tname = str(target)[1:]
+            return tname, ("mapped" if tname in standard else "unmapped"), uri
+    return (*_role(raw, role_map, standard), uri)
+
+
+@dataclass
+class Structure:
+    """The structure tree as Elem objects, with what the walk learnt on the way."""
+
+    root: Elem | None = None
+    count: int = 0
+    truncated: bool = False
+    role_map: dict[str, str] = field(default_factory=dict)
+    mcid_lang: dict[int, dict[int, bool]] = field(default_factory=dict)     # page → MCID → language known
+    annot_owner: dict[tuple[int, int], Elem] = field(default_factory=dict)  # annotation objgen → its element
+
+
+def walk_structure(pdf: pikepdf.Pdf, page_numbers: dict[tuple[int, int], int], *, ua2: bool = False) -> Structure:
+    """The structure tree as Elem objects (cut after MAX_ELEMENTS)."""
+    out = Structure()
     tree = pdf.Root.get("/StructTreeRoot")
     if not isinstance(tree, pikepdf.Dictionary):
-        return None, 0, False
-    role_map: dict[str, str] = {}
+        return out
     rm = tree.get("/RoleMap")
     if isinstance(rm, pikepdf.Dictionary):
-        role_map = {k[1:]: str(v)[1:] for k, v in rm.items() if isinstance(v, pikepdf.Name)}
+        out.role_map = role_map = {k[1:]: str(v)[1:] for k, v in rm.items() if isinstance(v, pikepdf.Name)}
+    else:
+        role_map = {}
+    standard = STANDARD_TYPES | PDF2_TYPES if ua2 else STANDARD_TYPES
     root = Elem(type="StructTreeRoot", raw_type="StructTreeRoot", path="")
+    out.root = root
     count = 0
     seen: set[tuple[int, int]] = set()
     counters: dict[int, Counter[str]] = {}
@@ -257,16 +383,18 @@ def walk_structure(pdf: pikepdf.Pdf, page_numbers: dict[tuple[int, int], int]) -
             return page_numbers.get(pg.objgen)
         return None
 
-    stack: list[tuple[Any, Elem]] = [(tree.get("/K"), root)]
+    stack: list[tuple[Any, Elem, int | None]] = [(tree.get("/K"), root, None)]
     while stack:
-        kids, parent = stack.pop()
+        kids, parent, parent_pg = stack.pop()
         if kids is None:
             continue
         items = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
-        new: list[tuple[Any, Elem]] = []
+        new: list[tuple[Any, Elem, int | None]] = []
         for kid in items:
             if isinstance(kid, int) and not isinstance(kid, bool):
                 parent.mcids += 1
+                if parent_pg is not None:
+                    out.mcid_lang.setdefault(parent_pg, {})[int(kid)] = parent.inherited_lang is not None
                 continue
             if not isinstance(kid, pikepdf.Dictionary):
                 continue
@@ -276,8 +404,14 @@ def walk_structure(pdf: pikepdf.Pdf, page_numbers: dict[tuple[int, int], int]) -
                     obj = kid.get("/Obj")
                     sub = obj.get("/Subtype") if isinstance(obj, pikepdf.Dictionary) else None
                     parent.objr.append(str(sub)[1:] if sub is not None else "?")
+                    if isinstance(obj, pikepdf.Dictionary) and obj.is_indirect:
+                        out.annot_owner[obj.objgen] = parent
                 else:
                     parent.mcids += 1
+                    mcid = kid.get("/MCID")
+                    pg = page_of(kid) or parent_pg
+                    if isinstance(mcid, int) and pg is not None:
+                        out.mcid_lang.setdefault(pg, {})[int(mcid)] = parent.inherited_lang is not None
                 if parent.page is None:
                     parent.page = page_of(kid)
                 continue
@@ -287,21 +421,28 @@ def walk_structure(pdf: pikepdf.Pdf, page_numbers: dict[tuple[int, int], int]) -
                 seen.add(kid.objgen)
             count += 1
             if count > MAX_ELEMENTS:
-                return root, count, True
+                out.count, out.truncated = count, True
+                _fill_pages(root)
+                return out
             raw = str(kid.get("/S"))[1:]
-            typ = _role(raw, role_map)
+            typ, mapping, ns = (_ns_role(kid, raw, role_map, standard) if "/NS" in kid
+                                else (*_role(raw, role_map, standard), None))
             n = counters.setdefault(id(parent), Counter())
             n[typ] += 1
+            own_pg = page_of(kid)
             el = Elem(type=typ, raw_type=raw, path=f"{parent.path}/{typ}[{n[typ]}]",
-                      page=page_of(kid) or parent.page,
+                      page=own_pg or parent.page,
                       alt=_text(kid.get("/Alt")), actual_text=_text(kid.get("/ActualText")),
                       lang=_text(kid.get("/Lang")), id=_text(kid.get("/ID")),
-                      attrs=_attrs(kid.get("/A")) if "/A" in kid else {})
+                      attrs=_attrs(kid.get("/A")) if "/A" in kid else {},
+                      e=_text(kid.get("/E")), has_p="/P" in kid, has_ref="/Ref" in kid, ns=ns,
+                      mapping=mapping, parent=parent)
             parent.children.append(el)
-            new.append((kid.get("/K"), el))
+            new.append((kid.get("/K"), el, own_pg or parent_pg))
         stack.extend(reversed(new))
     _fill_pages(root)
-    return root, count, False
+    out.count = count
+    return out
 
 
 def _fill_pages(root: Elem) -> None:
@@ -343,7 +484,13 @@ def document_facts(doc: pymupdf.Document, pdf: pikepdf.Pdf, path: Path) -> PdfFa
     facts.accessibility_permitted = bool(pdf.encryption.P & 512) if pdf.is_encrypted else True  # bit 10
     facts.outline_items = len(doc.get_toc(simple=True))
     page_numbers = {p.obj.objgen: i + 1 for i, p in enumerate(pdf.pages)}
-    facts.struct_root, facts.struct_elements, facts.struct_truncated = walk_structure(pdf, page_numbers)
+    facts.ua = ua_document(pdf, facts.outline_items)
+    if facts.ua.part is None and facts.pdfua_part:
+        facts.ua.part = facts.pdfua_part
+    structure = walk_structure(pdf, page_numbers, ua2=facts.ua.version == 2)
+    facts.struct_root, facts.struct_elements = structure.root, structure.count
+    facts.struct_truncated = structure.truncated
+    facts.role_map, facts.mcid_lang, facts.annot_owner = structure.role_map, structure.mcid_lang, structure.annot_owner
     facts.engine_versions = {"pymupdf": pymupdf.VersionBind, "pikepdf": pikepdf.__version__,
                              "qpdf": pikepdf.__libqpdf_version__}
     return facts
@@ -352,33 +499,55 @@ def document_facts(doc: pymupdf.Document, pdf: pikepdf.Pdf, path: Path) -> PdfFa
 # ----------------------------------------------------------------------------- pages
 
 
-def untagged_operators(page: pikepdf.Page) -> int:
-    """Text and XObject painting operators that sit outside any marked-content sequence."""
-    try:
-        ops = pikepdf.parse_content_stream(page, PAINT_OPS)
-    except Exception:
-        return 0
-    depth = 0
-    loose = 0
-    for _operands, op in ops:
-        name = str(op)
-        if name in ("BDC", "BMC"):
-            depth += 1
-        elif name == "EMC":
-            depth = max(0, depth - 1)
-        elif depth == 0 and (name in TEXT_OPS or name == "Do"):
-            loose += 1
-    return loose
+def _field(a: pikepdf.Dictionary) -> pikepdf.Dictionary:
+    """The form field a widget belongs to: the widget itself when it is a merged field (it has /T),
+    else the nearest ancestor with /T."""
+    node: Any = a
+    for _ in range(20):
+        if not isinstance(node, pikepdf.Dictionary) or "/T" in node:
+            break
+        node = node.get("/Parent")
+    return node if isinstance(node, pikepdf.Dictionary) else a
 
 
-def _annots(page: pymupdf.Page, pk_page: pikepdf.Page) -> list[Annot]:
+def _inherited(a: pikepdf.Dictionary, key: str) -> Any:
+    """A form field's key, from the widget or the nearest field up its /Parent chain."""
+    node: Any = a
+    for _ in range(20):
+        if not isinstance(node, pikepdf.Dictionary):
+            return None
+        if key in node:
+            return node.get(key)
+        node = node.get("/Parent")
+    return None
+
+
+def _media_missing(a: pikepdf.Dictionary) -> list[str]:
+    """Keys a Screen annotation's media clip data lacks (ISO 14289-1 7.18.6.2: CT and Alt)."""
+    action = a.get("/A")
+    rendition = action.get("/R") if isinstance(action, pikepdf.Dictionary) else None
+    clip = rendition.get("/C") if isinstance(rendition, pikepdf.Dictionary) else None
+    if not isinstance(clip, pikepdf.Dictionary) or clip.get("/S") != pikepdf.Name("/MCD"):
+        return []
+    missing = [] if "/CT" in clip else ["CT"]
+    alt = clip.get("/Alt")
+    texts = [_text(alt[i]) for i in range(1, len(alt), 2)] if isinstance(alt, pikepdf.Array) else []
+    if not (isinstance(alt, pikepdf.Array) and len(alt) % 2 == 0 and any((t or "").strip() for t in texts)):
+        missing.append("Alt")
+    return missing
+
+
+def _annots(page: pymupdf.Page, pk_page: pikepdf.Page, owners: dict[tuple[int, int], Elem]) -> list[Annot]:
     out = []
+    try:
+        crop = [float(v) for v in pk_page.cropbox]
+    except Exception:
+        crop = [0.0, 0.0, page.rect.width, page.rect.height]
+    cx0, cy0, cx1, cy1 = min(crop[0], crop[2]), min(crop[1], crop[3]), max(crop[0], crop[2]), max(crop[1], crop[3])
     for a in pk_page.obj.get("/Annots", []) or []:
         if not isinstance(a, pikepdf.Dictionary):
             continue
         sub = str(a.get("/Subtype", "/?"))[1:]
-        if sub in ("Popup", "PrinterMark"):
-            continue
         try:
             rect = tuple(float(v) for v in a.get("/Rect", [0, 0, 0, 0]))[:4]
         except (TypeError, ValueError):
@@ -386,13 +555,32 @@ def _annots(page: pymupdf.Page, pk_page: pikepdf.Page) -> list[Annot]:
         # PDF user space (y up) → pymupdf page space (y down)
         h = page.rect.height
         bbox = (rect[0], h - rect[3], rect[2], h - rect[1]) if len(rect) == 4 else (0, 0, 0, 0)
-        parent = a.get("/Parent") if "/T" not in a else a
-        fld = parent if isinstance(parent, pikepdf.Dictionary) else a
+        try:
+            flags = int(a.get("/F", 0))
+        except (TypeError, ValueError):
+            flags = 0
+        outside = len(rect) == 4 and (max(rect[0], rect[2]) < cx0 or min(rect[0], rect[2]) > cx1
+                                      or max(rect[1], rect[3]) < cy0 or min(rect[1], rect[3]) > cy1)
+        owner = owners.get(a.objgen) if a.is_indirect else None
+        widget = sub == "Widget"
+        ft = _inherited(a, "/FT") if widget else None
+        fs = a.get("/FS") if sub == "FileAttachment" else None
         out.append(Annot(
             subtype=sub, rect=bbox, contents=_text(a.get("/Contents")), tagged="/StructParent" in a,
-            field_name=_text(fld.get("/T")) if sub == "Widget" else None,
-            tooltip=_text(fld.get("/TU")) if sub == "Widget" else None,
-            field_type=str(fld.get("/FT"))[1:] if sub == "Widget" and "/FT" in fld else None))
+            field_name=_text(_inherited(a, "/T")) if widget else None,
+            tooltip=_text(_field(a).get("/TU")) if widget else None,
+            field_type=str(ft)[1:] if ft is not None else None,
+            flags=flags, hidden=bool(flags & 2) or outside,
+            parent_type=owner.type if owner is not None else None,
+            parent_raw=owner.raw_type if owner is not None else None,
+            parent_alt=owner.alt if owner is not None else None, parent=owner,
+            has_contents="/Contents" in a, name=str(a.get("/Name"))[1:] if "/Name" in a else None,
+            media_missing=_media_missing(a) if sub == "Screen" else [],
+            file_spec_af=("/AFRelationship" in fs) if isinstance(fs, pikepdf.Dictionary) else None,
+            file_spec=file_spec(fs), target=link_target(a) if sub == "Link" else None,
+            plain_destination=sub == "Link" and not is_struct_destination(a),
+            has_aa="/AA" in a, width=abs(rect[2] - rect[0]) if len(rect) == 4 else 0.0,
+            height=abs(rect[3] - rect[1]) if len(rect) == 4 else 0.0))
     return out
 
 
@@ -426,14 +614,17 @@ def _background(page: RenderedPage, bbox: tuple[float, float, float, float], fg:
 
 
 def page_facts(page: pymupdf.Page, pk_page: pikepdf.Page, *, tagged: bool, small_pt: float,
-               sample: list[str], sample_words: list[int], text: bool = True) -> PageFacts:
+               sample: list[str], sample_words: list[int], text: bool = True,
+               facts: PdfFacts | None = None) -> PageFacts:
     rect = page.rect
     pf = PageFacts(number=page.number + 1, width=rect.width, height=rect.height)
     tabs = pk_page.obj.get("/Tabs")
     pf.tabs = str(tabs)[1:] if tabs is not None else None
-    pf.annots = _annots(page, pk_page)
+    pf.annots = _annots(page, pk_page, facts.annot_owner if facts is not None else {})
     if tagged:
-        pf.untagged_ops = untagged_operators(pk_page)
+        pf.content = scan_content(pk_page, mcid_lang=(facts.mcid_lang.get(pf.number, {}) if facts else {}),
+                                  catalog_lang=bool(facts is not None and facts.lang))
+        pf.untagged_ops = pf.content.untagged
     if not text:
         return pf
     data = page.get_text("dict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP)
@@ -513,7 +704,7 @@ def fonts_of(doc: pymupdf.Document, page: pymupdf.Page, fonts: dict[int, FontFac
                 fonts[xref].pages.append(page.number + 1)
             continue
         embedded = ftype == "Type3" or ext not in ("n/a", "")     # Type3 glyphs live in the file
-        tu = doc.xref_get_key(xref, "ToUnicode")[0] != "null"
+        tu = xref > 0 and doc.xref_get_key(xref, "ToUnicode")[0] != "null"   # 0: a direct font dictionary
         fonts[xref] = FontFacts(name=basefont or _name, type=ftype, embedded=embedded, to_unicode=tu,
                                 encoding=encoding or "", pages=[page.number + 1])
 
@@ -532,13 +723,17 @@ def inspect_pdf(path: Path, *, max_pages: int = 1000, small_pt: float = 7.0, tex
         sample: list[str] = []
         words = [0]
         fonts: dict[int, FontFacts] = {}
+        seen_fonts: set[tuple[int, int]] = set()
         waiting: list[PageFacts] = []
         for i in range(doc.page_count):
             if check_cancelled is not None and i % 10 == 0:
                 check_cancelled()
             page = doc.load_page(i)
             facts.pages.append(page_facts(page, pdf.pages[i], tagged=facts.tagged, small_pt=small_pt,
-                                          sample=sample, sample_words=words, text=text))
+                                          sample=sample, sample_words=words, text=text, facts=facts))
+            ua_fonts(pdf.pages[i], i + 1, seen_fonts, facts.ua_fonts)
+            if facts.ua is not None:
+                facts.ua.reference_xobjects += reference_xobjects(pdf.pages[i])
             if text:
                 fonts_of(doc, page, fonts)
             del page

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 
 from access.catalogue import Rule, rule
 from access.models import Finding, Location, Outcome
-from access.requirements import WCAG, Matterhorn, PdfUA
-from rules.pdf.facts import Elem, PdfFacts
+from access.requirements import WCAG, Matterhorn, PdfUA, PdfUA2
+from rules.pdf.facts import MATHML, Elem, PdfFacts
 
 HEADING = re.compile(r"^H([1-6])$")
 LIST_CHILDREN = {"LI", "Caption", "L"}
 LI_CHILDREN = {"Lbl", "LBody"}
+SCOPES = ("Row", "Column", "Both")
 TABLE_ROWS = {"TR", "THead", "TBody", "TFoot", "Caption"}
 
 
@@ -39,8 +40,9 @@ def tagged(r: Rule, facts: PdfFacts, typ: str) -> tuple[list[Elem], list[Finding
 
 
 @rule(id="pdf-figure-alt", target="pdf", impact="critical",
-      requirements=(WCAG("1.1.1"), Matterhorn("13-004"), PdfUA("7.3")),
-      condition="A Figure structure element has neither /Alt nor /ActualText.",
+      requirements=(WCAG("1.1.1"), Matterhorn("13-004"), PdfUA("7.3"), PdfUA2("8.2.5.28.2")),
+      condition="A Figure structure element has neither a non-empty /Alt nor an /ActualText (PDF/UA-2: neither "
+                "entry).",
       messages={**NOT_TAGGED, "none": "The PDF has no Figure tags.",
                 "described": "Figure has alternative text {alt!r}.", "missing": "Figure has no alternative text."})
 def pdf_figure_alt(facts: PdfFacts) -> Iterator[Finding]:
@@ -61,10 +63,55 @@ def pdf_figure_alt(facts: PdfFacts) -> Iterator[Finding]:
     yield from none
     for el in figures:
         text = (el.alt or el.actual_text or "").strip()
-        if text:
+        if text or el.actual_text is not None or (facts.ua_version == 2 and el.alt is not None):
             yield pdf_figure_alt.finding(Outcome.PASS, "described", at(el), alt=text[:60])
         else:
             yield pdf_figure_alt.finding(Outcome.VIOLATION, "missing", at(el))
+
+
+@rule(id="pdf-formula-alt", target="pdf", impact="serious",
+      requirements=(WCAG("1.1.1"), Matterhorn("17-002"), PdfUA("7.7"), PdfUA2("8.2.5.29")),
+      condition="(PDF/UA-1) A Formula structure element has neither a non-empty /Alt nor an /ActualText "
+                "(17-002); (PDF/UA-2, where MathML may carry the formula) a MathML math element is not the "
+                "child of a Formula.",
+      messages={**NOT_TAGGED, "none": "The PDF has no Formula tags.",
+                "described": "{formulas} formula(s) have alternative text.",
+                "missing": "Formula has no alternative text.",
+                "math-outside": "A MathML math element is inside {parent}, not Formula."})
+def pdf_formula_alt(facts: PdfFacts) -> Iterator[Finding]:
+    """Formulas have alternative text
+
+    Every ``Formula`` tag needs an ``/Alt`` (or ``/ActualText``) that says the expression in words or
+    in a linear notation a screen reader can speak, such as "x equals minus b plus or minus the
+    square root of b squared minus 4 a c, all over 2 a". In PDF/UA-2 MathML sits inside a Formula.
+
+    **Why it matters**: an equation drawn as glyphs or a picture is read as nonsense or skipped, so a
+    blind learner cannot follow the worked example in a maths or science handout.
+
+    **How to fix**: Word: write equations with the equation editor and add alt text (right-click ›
+    View Alt Text) before exporting; LibreOffice Math objects: Properties › Options › Alternative.
+    Acrobat Pro: Tags panel › the Formula › Properties › Alternate text.
+    """
+    if not facts.tagged:
+        yield not_tagged(pdf_formula_alt)
+        return
+    formulas = facts.elements("Formula")
+    failed = 0
+    for el in formulas:
+        if facts.ua_version == 1 and not (el.alt or "").strip() and el.actual_text is None:
+            failed += 1
+            yield pdf_formula_alt.finding(Outcome.VIOLATION, "missing", at(el))
+    maths = [e for e in facts.elements() if e.type == "math"]
+    for el in maths:
+        parent = el.parent.type if el.parent is not None else ""
+        if parent != "Formula" and (el.parent is None or el.parent.ns != MATHML):
+            failed += 1
+            yield pdf_formula_alt.finding(Outcome.VIOLATION, "math-outside", at(el), parent=parent,
+                                          requirements=(WCAG("1.1.1"), PdfUA2("8.2.5.29")))
+    if not formulas and not maths:
+        yield pdf_formula_alt.finding(Outcome.INAPPLICABLE, "none")
+    elif not failed:
+        yield pdf_formula_alt.finding(Outcome.PASS, "described", formulas=len(formulas))
 
 
 @rule(id="pdf-heading-order", target="pdf", impact="moderate",
@@ -139,17 +186,25 @@ def pdf_headings_present(facts: PdfFacts) -> Iterator[Finding]:
                                            pages=facts.page_count)
 
 
+def _headers(cell: Elem) -> list[str]:
+    value = cell.attrs.get("Headers")
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)] if value else []
+
+
 def _cells(table: Elem) -> list[Elem]:
     return [el for el in table.iter() if el.type in ("TH", "TD")]
 
 
 @rule(id="pdf-table-headers", target="pdf", impact="serious",
       requirements=(WCAG("1.3.1"), Matterhorn("15-003"), Matterhorn("15-005"), PdfUA("7.5")),
-      condition="A table has no TH cells so headers cannot be determined (15-005), or a TH has no /Scope "
-                "in a table that does not use /Headers and /ID (15-003).",
+      condition="A table has no TH cells so headers cannot be determined (15-005), a TH has no valid /Scope "
+                "in a table that does not use /Headers and /ID (15-003), or a TD's /Headers names an /ID no "
+                "cell of the table has.",
       messages={**NOT_TAGGED, "none": "The PDF has no Table tags.",
                 "no-th": "Table has {cells} cells and no header (TH) cells.",
-                "no-scope": "{unscoped} header cell(s) have no /Scope and the table does not use /Headers.",
+                "unknown-headers": "Data cells name header cells that are not in the table: {ids}.",
+                "no-scope": "{unscoped} header cell(s) have no valid /Scope (Row, Column or Both) and the table does "
+                            "not use /Headers.",
                 "associated": "Table has {headers} associated header cells."})
 def pdf_table_headers(facts: PdfFacts) -> Iterator[Finding]:
     """Data tables have header cells associated with their data
@@ -176,7 +231,12 @@ def pdf_table_headers(facts: PdfFacts) -> Iterator[Finding]:
             yield pdf_table_headers.finding(Outcome.VIOLATION, "no-th", at(table), cells=len(cells))
             continue
         uses_headers = any("Headers" in c.attrs for c in cells if c.type == "TD")
-        no_scope = [th for th in ths if "Scope" not in th.attrs]
+        ids = {c.id for c in cells if c.id}
+        unknown = sorted({h for c in cells if c.type == "TD" for h in _headers(c) if h not in ids})
+        if unknown:
+            yield pdf_table_headers.finding(Outcome.VIOLATION, "unknown-headers", at(table), ids=", ".join(unknown[:5]))
+            continue
+        no_scope = [th for th in ths if th.attrs.get("Scope") not in SCOPES]
         if no_scope and not uses_headers:
             yield pdf_table_headers.finding(Outcome.VIOLATION, "no-scope", at(no_scope[0]), unscoped=len(no_scope))
         else:
@@ -184,11 +244,16 @@ def pdf_table_headers(facts: PdfFacts) -> Iterator[Finding]:
 
 
 @rule(id="pdf-list-structure", target="pdf", impact="moderate",
-      requirements=(WCAG("1.3.1"), Matterhorn("09-005"), PdfUA("7.6")),
+      requirements=(WCAG("1.3.1"), Matterhorn("09-005"), PdfUA("7.2"), PdfUA("7.6"), PdfUA2("8.2.5.25")),
       condition="A list-related structure element is used in a way that does not conform to ISO 32000-1 "
-                "Table 336: L holds only LI (or Caption, L), LI holds only Lbl and LBody, LI/Lbl/LBody "
-                "outside their parent.",
+                "Table 336: L holds only LI (or Caption first, L), LI holds only Lbl and LBody, LI or LBody "
+                "outside its parent; (PDF/UA-2) a list with labels has no ListNumbering (or None), or an LI "
+                "holds content outside Lbl and LBody.",
       messages={**NOT_TAGGED, "li-outside-list": "LI is inside {parent}, not L.",
+                "lbody-outside-item": "LBody is inside {parent}, not LI.",
+                "caption": "The list's Caption is not its first child.",
+                "numbering": "The list has labels (Lbl) but its ListNumbering is {value}.",
+                "loose-content": "{items} list item(s) hold content outside Lbl and LBody.",
                 "not-an-item": "List holds {child} where only LI items belong.",
                 "item-parts": "{items} list item(s) hold {types} instead of Lbl and LBody.",
                 "no-lists": "The PDF has no list tags.", "well-formed": "{lists} well-formed list(s)."})
@@ -218,7 +283,27 @@ def pdf_list_structure(facts: PdfFacts) -> Iterator[Finding]:
         if parent is not None and parent.type != "L":
             problems += 1
             yield pdf_list_structure.finding(Outcome.VIOLATION, "li-outside-list", at(el), parent=parent.type)
+    for el in facts.elements("LBody"):
+        parent = parents.get(id(el))
+        if parent is not None and parent.type != "LI":
+            problems += 1
+            yield pdf_list_structure.finding(Outcome.VIOLATION, "lbody-outside-item", at(el), parent=parent.type)
     for lst in lists:
+        if "Caption" in lst.kid_types[1:]:
+            problems += 1
+            yield pdf_list_structure.finding(Outcome.VIOLATION, "caption", at(lst))
+        if facts.ua_version == 2:
+            labelled = any(c.type == "Lbl" for li in lst.children for c in li.children)
+            numbering = lst.attrs.get("ListNumbering")
+            if labelled and numbering in (None, "None"):
+                problems += 1
+                yield pdf_list_structure.finding(Outcome.VIOLATION, "numbering", at(lst), value=numbering or "absent",
+                                                 requirements=(WCAG("1.3.1"), PdfUA2("8.2.5.25")))
+            loose = [li for li in lst.children if li.type == "LI" and li.mcids]
+            if loose:
+                problems += 1
+                yield pdf_list_structure.finding(Outcome.VIOLATION, "loose-content", at(loose[0]), items=len(loose),
+                                                 requirements=(WCAG("1.3.1"), PdfUA2("8.2.5.25")))
         wrong = [c for c in lst.children if c.type not in LIST_CHILDREN]
         bad_items = [(li, [c.type for c in li.children if c.type not in LI_CHILDREN])
                      for li in lst.children if li.type == "LI"]

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 from access.catalogue import Rule, rule
 from access.models import BBox, Finding, Location, Outcome
-from access.requirements import WCAG, Matterhorn, PdfUA, Technique
-from rules.findings import CONTRAST
+from access.requirements import WCAG, Matterhorn, PdfUA, PdfUA2, Technique
+from rules.findings import CONTRAST, narrowed
 from rules.pdf.facts import PdfFacts, Span
+from rules.pdf.uafacts import CJK_ORDERINGS, UaFont
 from rules.textmetrics import reading_grade, required_contrast, rgb_hex
 
 IMAGE_ONLY_COVER = 0.3          # share of a text-less page covered by images to call it scanned
@@ -51,10 +52,13 @@ def pdf_fonts_embedded(facts: PdfFacts) -> Iterator[Finding]:
 
 
 @rule(id="pdf-text-unicode", target="pdf", impact="serious",
-      requirements=(WCAG("1.3.1"), WCAG("4.1.2"), Matterhorn("10-001"), PdfUA("7.21.7")),
-      condition="Character codes cannot be mapped to Unicode: a composite (Type0) font has no ToUnicode "
-                "map, or the extracted text is garbled (replacement or private-use characters).",
-      messages={"no-tounicode": "Composite font {font!r} has no ToUnicode map.",
+      requirements=(WCAG("1.3.1"), WCAG("4.1.2"), Matterhorn("10-001"), PdfUA("7.21.7"), PdfUA2("8.4.5.8")),
+      condition="Character codes cannot be mapped to Unicode: a composite (Type0) font whose character "
+                "collection is not one of Adobe's CJK collections, or a symbolic TrueType font, has no "
+                "ToUnicode map; a ToUnicode map gives U+0000, U+FEFF or U+FFFE; (WCAG only) the extracted "
+                "text is garbled (replacement or private-use characters).",
+      messages={"no-tounicode": "Font {font!r} has no ToUnicode map.",
+                "bad-tounicode": "The ToUnicode map of font {font!r} maps codes to U+0000, U+FEFF or U+FFFE.",
                 "garbled": "Page {page}: {garbled} of {chars} extracted characters are unmappable (garbled text).",
                 "mapped": "Extracted text maps to Unicode.", "no-text": "The PDF has no text."})
 def pdf_text_unicode(facts: PdfFacts) -> Iterator[Finding]:
@@ -71,16 +75,32 @@ def pdf_text_unicode(facts: PdfFacts) -> Iterator[Finding]:
     common Unicode fonts. Avoid "print to PDF" drivers that convert text to glyph codes. Acrobat Pro
     cannot repair missing mappings reliably; re-create the PDF.
     """
-    bad_fonts = [f for f in facts.fonts if f.type == "Type0" and not f.to_unicode]
+    bad_fonts = [f for f in facts.ua_fonts if needs_to_unicode(f) and not f.to_unicode]
     for f in bad_fonts:
-        yield pdf_text_unicode.finding(Outcome.VIOLATION, "no-tounicode", Location(page=f.pages[0], excerpt=f.name),
+        yield pdf_text_unicode.finding(Outcome.VIOLATION, "no-tounicode", Location(page=f.page, excerpt=f.name),
                                        font=f.name)
+    bad_maps = [f for f in facts.ua_fonts if f.to_unicode_bad]
+    for f in bad_maps:
+        yield pdf_text_unicode.finding(Outcome.VIOLATION, "bad-tounicode", Location(page=f.page, excerpt=f.name),
+                                       font=f.name, requirements=narrowed(pdf_text_unicode))
+    bad_fonts += bad_maps
     garbled = [p for p in facts.pages if p.chars and p.garbled / p.chars > GARBLED_SHARE]
-    for p in garbled:
+    for p in garbled:      # a heuristic of what a reader gets, not a PDF/UA condition
         yield pdf_text_unicode.finding(Outcome.VIOLATION, "garbled", Location(page=p.number), page=p.number,
-                                       garbled=p.garbled, chars=p.chars)
+                                       garbled=p.garbled, chars=p.chars, requirements=(WCAG("1.3.1"), WCAG("4.1.2")))
     if not bad_fonts and not garbled:
         yield from has_text(pdf_text_unicode, facts, "mapped")
+
+
+def needs_to_unicode(f: UaFont) -> bool:
+    """Whether ISO 14289-1 7.21.7 needs a ToUnicode map for the font to give Unicode: a composite font
+    outside Adobe's CJK collections (or with an Identity CMap), a symbolic TrueType font, a Type3 font.
+    Simple fonts with a standard encoding map through their glyph names."""
+    if f.subtype == "Type0":
+        return not (f.cid_system is not None and f.cid_system[0] == "Adobe" and f.cid_system[1] in CJK_ORDERINGS)
+    if f.subtype == "TrueType":
+        return bool(f.symbolic) and not f.differences
+    return f.subtype == "Type3" and f.encoding is None
 
 
 @rule(id="pdf-image-only-page", target="pdf", impact="critical",

@@ -49,3 +49,22 @@ def test_a_page_the_renderer_cannot_draw_is_reported_not_crashed(tmp_path) -> No
     assert [f.outcome for f in findings] == [Outcome.NEEDS_REVIEW] and findings[0].location.page == 1
     assert findings[0].message == ("Page 1 could not be rendered, so the contrast of its text over images or "
                                    "shading was not measured.")
+
+
+def test_pdfua_findings_cite_the_part_the_file_claims() -> None:
+    """A PDF/UA-1 file's findings cite ISO 14289-1 and Matterhorn, a PDF/UA-2 file's ISO 14289-2; a
+    rule that cites nothing of the file's part keeps its references."""
+    from rules.pdf.uafacts import cite_part
+
+    refs = ["matterhorn:09-004", "ISO14289-1:7.2", "ISO14289-2:8.2.5.26"]
+    assert cite_part(refs, 1) == ["matterhorn:09-004", "ISO14289-1:7.2"]
+    assert cite_part(refs, 2) == ["ISO14289-2:8.2.5.26"]
+    assert cite_part(["matterhorn:31-009", "ISO14289-1:7.21.4.1"], 2) == ["matterhorn:31-009", "ISO14289-1:7.21.4.1"]
+
+
+def test_a_pdfua2_claim_switches_to_pdfua2_rules() -> None:
+    """The XMP claim pdfuaid:part 2 is read, and PDF/UA-2's own rule (catalog /Lang) applies."""
+    facts = fixture_facts("pdf-language::a PDF/UA-2 file must declare the language in its catalog")
+    assert facts.ua_version == 2 and facts.lang is None
+    ua1 = fixture_facts("pdf-language::the structure gives every text its language (no catalog /Lang, no bookmarks)")
+    assert ua1.ua_version == 1 and all(p.content is not None and not p.content.text_without_lang for p in ua1.pages)
