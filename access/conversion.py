@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field
 from access.context import Context
 from access.document import Document, without_control_characters
 from access.errors import QualityGateFailed, UnsupportedFormat
+from access.limits import check_paragraphs
 from access.models import ArtifactOut, ConversionResult, ConvertOptions, SourceFile
 
 if TYPE_CHECKING:
@@ -250,6 +251,7 @@ def run_conversion(source: SourceFile, options: ConvertOptions, outdir: Path, ct
             step_ctx.progress(0, "starting")
             if step.kind == "read":
                 doc = without_control_characters(registry.readers[step.name].read(source, options, step_ctx))
+                check_paragraphs(doc, ctx.settings.max_paragraph_chars)
                 values[DOCUMENT] = doc
                 folder = OutputFolder.for_document(outdir, doc)
                 outdir.mkdir(parents=True, exist_ok=True)

@@ -44,6 +44,7 @@ from access.browsing import SignIn
 from access.config import Settings, get_settings
 from access.context import Context
 from access.errors import AccessError, Cancelled, Conflict, EngineUnavailable, Timeout
+from access.limits import memory_exceeded
 from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus, Report, SourceFile
 from access.registry import Registry, get_registry
 from access.storage import Storage, write_atomic
@@ -200,6 +201,8 @@ def _conclude(rt: Runtime, job: Job, work: Work, *, may_retry: bool, token: str 
         status, tell = _fail(rt, job.id, exc)
     except AccessError as exc:
         status, tell = _fail(rt, job.id, exc)
+    except MemoryError:                 # past the job memory ceiling (access.limits)
+        status, tell = _fail(rt, job.id, memory_exceeded(rt.settings.job_memory_limit))
     except Exception as exc:
         if type(exc).__name__ == "SoftTimeLimitExceeded":
             status, tell = _fail(rt, job.id, Timeout("The job took longer than the time limit "

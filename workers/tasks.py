@@ -8,7 +8,7 @@ from typing import Any
 
 from celery import signals
 
-from access import jobs, logs, webhooks
+from access import jobs, limits, logs, webhooks
 from access.config import get_settings
 from access.errors import EngineUnavailable
 from access.queue import RUN_JOB_TASK, RUN_UNITS_TASK, WEBHOOK_TASK, CeleryQueue
@@ -30,8 +30,10 @@ def runtime() -> jobs.Runtime:
 
 @signals.worker_process_init.connect
 def _reset_after_fork(**_: Any) -> None:
+    """A new pool process: a fresh runtime, and the job memory ceiling (access.limits) on it."""
     global _runtime
     _runtime = None
+    limits.apply_memory_ceiling(get_settings().job_memory_limit)
 
 
 @signals.worker_process_shutdown.connect

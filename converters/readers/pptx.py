@@ -12,7 +12,7 @@ from access.context import Context
 from access.conversion import ReaderSpec
 from access.errors import InvalidDocument
 from access.models import ConvertOptions, SourceFile
-from access.safezip import check_zip
+from access.safezip import check_zip_for
 from converters.blocks import text_cell, text_paragraph
 from converters.readers.common import check_page_limit, clean_language, display_name, finish
 
@@ -23,7 +23,7 @@ def read_pptx(source: SourceFile, options: ConvertOptions, ctx: Context) -> mode
     from pptx import Presentation
 
     path = Path(source.path)
-    check_zip(path, ctx.settings.max_unpacked_bytes)
+    check_zip_for(path, ctx.settings)
     try:
         prs = Presentation(str(path))
     except Exception as exc:
