@@ -180,3 +180,17 @@ def check_lines(text: str, limit: int) -> None:
             raise LimitExceeded(f"A line of the text is {end - start:,} characters long; the limit is {limit:,} "
                                 "(setting ACCESS_MAX_PARAGRAPH_CHARS).")
         start = end + 1
+
+
+def check_markup(data: bytes | str, max_nodes: int) -> None:
+    """Before parsing: ``limit_exceeded`` when the markup has more than twice ``max_nodes`` start
+    tags (``<`` not followed by ``/``, ``!`` or ``?``, counted in C, no parse). The margin keeps
+    pages whose scripts hold many ``<`` from being refused here; :func:`check_tree` counts exactly
+    after parsing."""
+    if not max_nodes:
+        return
+    lt, close, bang, query = ("<", "</", "<!", "<?") if isinstance(data, str) else (b"<", b"</", b"<!", b"<?")
+    starts = data.count(lt) - data.count(close) - data.count(bang) - data.count(query)  # type: ignore[arg-type]
+    if starts > 2 * max_nodes:
+        raise LimitExceeded(f"The document has about {starts:,} elements; the limit is {max_nodes:,} "
+                            "(setting ACCESS_MAX_DOCUMENT_NODES).")

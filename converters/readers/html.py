@@ -15,7 +15,7 @@ from access import document as model
 from access.context import Context
 from access.conversion import ReaderSpec
 from access.errors import InvalidDocument
-from access.limits import MAX_DEPTH, MAX_NODES, check_tree, tree_limits
+from access.limits import MAX_DEPTH, MAX_NODES, check_markup, check_tree, tree_limits
 from access.models import ConvertOptions, SourceFile
 from converters.readers.common import finish, read_bytes
 from converters.readers.text import decode
@@ -40,6 +40,7 @@ def read_html(source: SourceFile, options: ConvertOptions, ctx: Context) -> mode
 
 
 def parse_html(text: str, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> model.Document:
+    check_markup(text, max_nodes)
     parser = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True,
                              encoding="utf-8")
     try:

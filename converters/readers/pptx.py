@@ -28,7 +28,11 @@ def read_pptx(source: SourceFile, options: ConvertOptions, ctx: Context) -> mode
         prs = Presentation(str(path))
     except Exception as exc:
         raise InvalidDocument(f"The PowerPoint file {display_name(source)!r} could not be read: {exc}") from exc
-    slides = list(prs.slides)
+    try:
+        slides = list(prs.slides)           # a slide part missing or misnamed: a KeyError here
+    except (KeyError, ValueError, AttributeError) as exc:
+        raise InvalidDocument(f"The PowerPoint file {display_name(source)!r} is damaged: a slide cannot be "
+                              f"read ({exc}).") from exc
     check_page_limit(len(slides), ctx, "slides")
     props = prs.core_properties
     doc = model.Document(metadata=model.Metadata(

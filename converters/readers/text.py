@@ -108,7 +108,7 @@ def _prepare(text: str) -> tuple[list[str], list[str]]:
                 if url not in links:
                     links.append(url)
                 continue
-            if FOOTER.match(line):
+            if FOOTER.match(line.lstrip()):        # (stripped: leading spaces made it backtrack n²)
                 continue
             lines.append(line if line.strip() else "")
     return lines, links

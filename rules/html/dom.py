@@ -18,7 +18,7 @@ from bs4.dammit import UnicodeDammit
 from lxml import etree
 
 from access.errors import InvalidDocument
-from access.limits import MAX_DEPTH, MAX_NODES, check_tree
+from access.limits import MAX_DEPTH, MAX_NODES, check_markup, check_tree
 from access.models import Location
 
 SNIPPET_MAX = 250
@@ -59,6 +59,7 @@ class Page:
               max_depth: int = MAX_DEPTH) -> Page:
         """Parse a page; ``limit_exceeded`` past ``max_nodes`` elements or ``max_depth`` levels
         (libxml2 itself keeps at most 256 levels and drops what is deeper)."""
+        check_markup(data, max_nodes)
         text = decode_html(data) if isinstance(data, bytes) else data
         text = XML_DECLARATION.sub("", text, count=1)
         if not text.strip():
