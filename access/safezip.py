@@ -38,7 +38,7 @@ def check_zip(path: Path, max_unpacked_bytes: int, *, max_members: int = MAX_MEM
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise InvalidDocument(f"The file is not a readable zip container: {exc}") from exc
     if len(infos) > max_members:
         raise LimitExceeded(f"The container holds {len(infos):,} files; at most {max_members:,} are accepted "

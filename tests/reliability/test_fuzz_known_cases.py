@@ -101,3 +101,12 @@ def test_deeply_indented_text_lines_do_not_backtrack() -> None:
     the reader for minutes."""
     text = "\n".join(" " * i + "- item" for i in range(6000)).encode()
     assert outcome("text", text, "convert") in ("ok", "unsupported_format")
+
+
+@pytest.mark.parametrize("fmt, seed, mutation, number, expected", [
+    ("epub", "clean", "member", 426279, "ok"),                    # a tag name lxml's QName refuses
+    ("pptx", "lesson", "flip", 419017, "invalid_document"),       # "zip file version 25.5"
+])
+def test_cases_the_long_fuzz_run_found(fmt: str, seed: str, mutation: str, number: int, expected: str) -> None:
+    case = Case(fmt, seed, mutation, number, "audit")
+    assert run_case(case, mutate(case, seeds()[fmt][seed]), TIMEOUT) == expected
