@@ -91,6 +91,23 @@ class Settings(BaseSettings):
     max_unpacked_bytes: int = Field(1024 * 1024 * 1024, description="Largest total size inside a zip.")
     max_pages: int = Field(1000, description="Largest number of pages/slides a document may have.")
     max_crawl_pages: int = Field(500, description="Upper bound on max_pages for a site audit.")
+    # what an input may expand to, checked while reading (access.limits): limit_exceeded past them
+    job_memory_limit: int = Field(
+        2 * 1024 ** 3, ge=0, description="Memory (bytes) a worker process may commit while it runs a job "
+                                         "(RLIMIT_DATA); past it the job ends with limit_exceeded. 0: no ceiling.")
+    max_stream_bytes: int = Field(
+        256 * 1024 * 1024, ge=0, description="Largest decompressed size of one document's compressed streams "
+                                             "(PDF page content) in all.")
+    max_zip_members: int = Field(10_000, ge=1, description="Most files a zip container may hold.")
+    max_member_bytes: int = Field(
+        64 * 1024 * 1024, ge=0, description="Largest decompressed size of one markup file inside a zip "
+                                            "container (an HTML page, a DOCX/PPTX/EPUB XML part).")
+    max_document_nodes: int = Field(
+        300_000, ge=0, description="Most elements a parsed document (an HTML page, a DOCX body) may have.")
+    max_document_depth: int = Field(
+        128, ge=0, description="Deepest nesting of elements in a parsed document (tables in tables...).")
+    max_paragraph_chars: int = Field(
+        100_000, ge=0, description="Longest paragraph (or line of a text file) converted, in characters.")
     task_time_limit: int = Field(3600, description="Hard time limit of one task (s).")
     task_soft_time_limit: int = Field(3300, description="Soft time limit of one task (s).")
 

@@ -38,6 +38,7 @@ from access.errors import (
     StoreUnavailable,
     UnsupportedFormat,
 )
+from access.limits import check_paragraphs
 from access.models import ArtifactOut, ConversionResult, ConvertOptions, SourceFile, TargetOutcome
 
 log = logging.getLogger(__name__)
@@ -263,6 +264,7 @@ def run_conversion(source: SourceFile, options: ConvertOptions, outdir: Path, ct
             step_ctx.progress(0, "starting")
             if step.kind == "read":
                 doc = without_control_characters(registry.readers[step.name].read(source, options, step_ctx))
+                check_paragraphs(doc, ctx.settings.max_paragraph_chars)
                 values[DOCUMENT] = doc
                 folder = OutputFolder.for_document(outdir, doc)
                 outdir.mkdir(parents=True, exist_ok=True)

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from access.errors import EmptyFile, EncryptedDocument, UnsupportedFormat
-from access.safezip import check_zip
+from access.safezip import check_zip, check_zip_for, read_member
 
 if TYPE_CHECKING:
+    from access.config import Settings
     from access.registry import Registry
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -47,8 +48,8 @@ class Probe:
         return (self.text or "").lstrip().lower()
 
     def read_member(self, name: str, limit: int = 1 << 20) -> bytes:
-        with zipfile.ZipFile(self.path) as zf, zf.open(name) as fh:
-            return fh.read(limit)
+        with zipfile.ZipFile(self.path) as zf:
+            return read_member(zf, name, limit)
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ TEXT = FormatSpec("text", "text/plain", "text", _text, "plain text")
 
 
 def detect_format(path: Path, filename: str | None = None, *, max_unpacked_bytes: int = 1 << 30,
-                  registry: Registry | None = None) -> str:
+                  registry: Registry | None = None, settings: Settings | None = None) -> str:
     """The name of the input format, or a clear error (empty, encrypted, legacy, unsupported)."""
     from access.registry import get_registry
 
@@ -128,7 +129,8 @@ def detect_format(path: Path, filename: str | None = None, *, max_unpacked_bytes
     if best := _best(probe, [s for s in specs if s.container == "binary"]):
         return best
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        probe.members = list(check_zip(path, max_unpacked_bytes))
+        probe.members = list(check_zip_for(path, settings) if settings is not None
+                             else check_zip(path, max_unpacked_bytes))
         if best := _best(probe, [s for s in specs if s.container == "zip"]):
             return best
         kinds = ", ".join(s.description for s in specs if s.container == "zip" and s.description)

@@ -47,6 +47,7 @@ from access.config import Settings, get_settings
 from access.context import Context
 from access.errors import AccessError, Cancelled, Conflict, EngineUnavailable, StoreUnavailable, Timeout
 from access.leases import Lease, LeaseKeeper, owner_id, owner_is_dead
+from access.limits import memory_exceeded
 from access.models import AuditOptions, ConvertOptions, JobKind, JobStatus, Report, SourceFile
 from access.registry import Registry, get_registry
 from access.storage import Storage, write_atomic
@@ -238,6 +239,8 @@ def _conclude(rt: Runtime, job: Job, work: Work, *, may_retry: bool, token: str 
         raise
     except AccessError as exc:
         status, tell = _fail(rt, job.id, exc)
+    except MemoryError:                 # past the job memory ceiling (access.limits)
+        status, tell = _fail(rt, job.id, memory_exceeded(rt.settings.job_memory_limit))
     except Exception as exc:
         if is_transient(exc):
             _give_back(rt, job.id, token, exc)

@@ -12,6 +12,12 @@ audits the user's own machine) lift the refusal.
 :func:`check_redirect` re-checks every redirect hop; the web auditor also routes the browser
 through a guarding proxy (``auditors.web.guard_proxy``) that applies :func:`check_host` to every
 request the page makes and connects to the address it checked (no DNS-rebinding gap).
+
+Every other request the service makes from a URL a user gave (webhooks, robots.txt, sitemaps,
+linked documents) goes through :func:`guarded_client`: an httpx client whose connections resolve
+the host once, check every address, and connect to the checked address (pinning), keeping the
+URL's host name for the ``Host`` header and TLS SNI/certificate check. A DNS answer that changes
+between a check and the connect (rebinding) therefore cannot reach a private address.
 """
 
 from __future__ import annotations
@@ -20,8 +26,11 @@ import ipaddress
 import re
 import socket
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
+
+import httpcore
+import httpx
 
 from access.errors import UrlForbidden
 
@@ -164,10 +173,9 @@ def check_host(host: str, port: int, settings: Settings | None, *, allow_private
     return addresses
 
 
-def check_url(url: str, settings: Settings | None, *, allow_private: bool = False,
-              resolver: Resolver = system_resolver) -> str:
-    """Return ``url`` when it is an http(s) URL whose host may be reached; raise
-    :class:`UrlForbidden` (or UrlUnreachable when the name does not resolve) otherwise."""
+def url_target(url: str) -> tuple[str, int]:
+    """(host, port) of an http(s) URL, without resolving anything; :class:`UrlForbidden` for
+    another scheme, a user name or password in the URL, or a malformed URL."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -177,9 +185,15 @@ def check_url(url: str, settings: Settings | None, *, allow_private: bool = Fals
         raise UrlForbidden(f"Only http and https URLs can be audited, not {parts.scheme or 'no scheme'!r}.")
     if parts.username or parts.password:
         raise UrlForbidden("URLs with a user name or password cannot be audited.")
-    host = parts.hostname or ""
-    check_host(host, port or (443 if parts.scheme.lower() == "https" else 80), settings,
-               allow_private=allow_private, resolver=resolver)
+    return parts.hostname or "", port or (443 if parts.scheme.lower() == "https" else 80)
+
+
+def check_url(url: str, settings: Settings | None, *, allow_private: bool = False,
+              resolver: Resolver = system_resolver) -> str:
+    """Return ``url`` when it is an http(s) URL whose host may be reached; raise
+    :class:`UrlForbidden` (or UrlUnreachable when the name does not resolve) otherwise."""
+    host, port = url_target(url)
+    check_host(host, port, settings, allow_private=allow_private, resolver=resolver)
     return url.strip()
 
 
@@ -199,3 +213,53 @@ def host_checker(settings: Settings | None, *, allow_private: bool = False,
         return check_host(host, port, settings, allow_private=allow_private, resolver=resolver)
 
     return check
+
+
+# ----------------------------------------------------------------------------- pinned connections
+
+
+class PinnedBackend(httpcore.NetworkBackend):
+    """An httpcore network backend that resolves each host once through ``check`` (which raises
+    :class:`UrlForbidden` for a refused address) and connects to the addresses it returned, never to
+    a name: what was checked is what is connected to. TLS still uses the URL's host name (httpcore
+    passes the origin host as SNI and for the certificate check)."""
+
+    def __init__(self, check: Callable[[str, int], list[IPAddress]]) -> None:
+        self._check = check
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        addresses = self._check(host, port)
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                return self._inner.connect_tcp(str(address), port, timeout=timeout, local_address=local_address,
+                                               socket_options=socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        assert failure is not None
+        raise failure
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        raise UrlForbidden("Unix sockets cannot be reached from a URL.")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def guarded_client(settings: Settings | None, *, allow_private: bool = False,
+                   resolver: Resolver = system_resolver, **options: Any) -> httpx.Client:
+    """An httpx client for URLs that users give: every connection it opens (first request,
+    redirect hops, keep-alive reconnects) is resolved once, checked by :func:`check_host`, and made
+    to the checked address. Environment proxies are ignored (``trust_env=False``): a proxy would
+    resolve the name again, out of our sight. ``verify`` goes to the transport (the TLS check),
+    the other ``options`` to :class:`httpx.Client`."""
+    transport = httpx.HTTPTransport(verify=options.pop("verify", True))
+    pool = transport._pool
+    if not isinstance(pool, httpcore.ConnectionPool) or not hasattr(pool, "_network_backend"):
+        raise RuntimeError("httpx/httpcore changed: cannot pin connections")       # caught by the tests
+    pool._network_backend = PinnedBackend(host_checker(settings, allow_private=allow_private, resolver=resolver))
+    return httpx.Client(transport=transport, trust_env=False, **options)

@@ -31,7 +31,8 @@ def make_context(settings: Settings | None = None, **kwargs: Any) -> Context:
 def source_file(path: Path, filename: str | None = None, settings: Settings | None = None,
                 registry: Registry | None = None) -> SourceFile:
     settings = settings or get_settings()
-    fmt = detect_format(path, filename, max_unpacked_bytes=settings.max_unpacked_bytes, registry=registry)
+    fmt = detect_format(path, filename, max_unpacked_bytes=settings.max_unpacked_bytes, registry=registry,
+                        settings=settings)
     return SourceFile(path=str(path), filename=filename or path.name, format=fmt)
 
 

@@ -20,9 +20,10 @@ into a Celery retry with that countdown: no worker sleeps between attempts. Afte
 ``webhook_attempts`` attempts the message is ``failed``; ``POST /v1/jobs/{id}/deliveries`` sends
 the job again as a new message.
 
-:func:`post` is the one place a webhook leaves the service: the URL is checked against the
-network guard (:func:`access.netguard.check_url`) before every attempt, and redirects are not
-followed.
+:func:`post` is the one place a webhook leaves the service: every attempt resolves the host
+once, checks the address against the network guard and connects to that address
+(:func:`access.netguard.guarded_client`), so a name that answers a public address at submission
+and 127.0.0.1 at delivery (DNS rebinding) reaches nothing. Redirects are not followed.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from access import metrics
 from access.config import Settings
 from access.errors import UrlForbidden, UrlUnreachable
 from access.models import utcnow
-from access.netguard import check_url
+from access.netguard import guarded_client, url_target
 from access.store import DELIVERED, PENDING_DELIVERY, UNDELIVERED, Store, WebhookMessage
 
 SIGNATURE_HEADER = "X-Access-Signature"          # deprecated: the first release's signature
@@ -111,30 +112,25 @@ class AttemptResult:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-def post(url: str, body: bytes, headers: dict[str, str], settings: Settings,
-         client: httpx.Client | None = None) -> AttemptResult:
-    """POST one delivery: the only code that sends a webhook. The URL is checked by the network
-    guard first (a forbidden one is not tried again); redirects are not followed."""
+def post(url: str, body: bytes, headers: dict[str, str], settings: Settings) -> AttemptResult:
+    """POST one delivery: the only code that sends a webhook. The host is resolved once, checked by
+    the network guard and connected to at the checked address (a forbidden one is not tried
+    again); redirects are not followed."""
     start = time.monotonic()
 
     def took() -> int:
         return int((time.monotonic() - start) * 1000)
 
     try:
-        check_url(url, settings)
+        url_target(url)
+        with guarded_client(settings, timeout=settings.webhook_timeout, follow_redirects=False) as client:
+            response = client.post(url, content=body, headers=headers)
     except UrlForbidden as exc:
         return AttemptResult(None, exc.message, took(), retry=False)
     except UrlUnreachable as exc:
         return AttemptResult(None, exc.message, took(), retry=True)
-    own = client is None
-    client = client or httpx.Client(timeout=settings.webhook_timeout, follow_redirects=False)
-    try:
-        response = client.post(url, content=body, headers=headers)
     except httpx.HTTPError as exc:
         return AttemptResult(None, f"{type(exc).__name__}: {exc}"[:500], took(), retry=True)
-    finally:
-        if own:
-            client.close()
     error = None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
     return AttemptResult(response.status_code, error, took(), retry=True)
 
@@ -144,7 +140,7 @@ def backoff(attempt: int, settings: Settings) -> float:
     return min(settings.webhook_backoff_max, settings.webhook_backoff * BACKOFF_FACTOR ** (attempt - 1))
 
 
-def deliver(store: Store, settings: Settings, message_id: str, client: httpx.Client | None = None) -> float | None:
+def deliver(store: Store, settings: Settings, message_id: str) -> float | None:
     """Make the next attempt of a pending message and log it. Returns the seconds until the
     next attempt, or None when there is none to make (delivered, given up, gone, or this call
     was a duplicate of a task that already made the attempt)."""
@@ -161,7 +157,7 @@ def deliver(store: Store, settings: Settings, message_id: str, client: httpx.Cli
     secret = store.webhook_secret(job.tenant) or settings.webhook_secret or ""
     body = msg.body.encode()
     number = len(msg.attempts) + 1
-    result = post(msg.url, body, headers_for(msg.id, body, secret), settings, client)
+    result = post(msg.url, body, headers_for(msg.id, body, secret), settings)
     metrics.webhook_delivery(result.ok)
     status, wait = _after_attempt(result, number, settings)
     next_at = now + timedelta(seconds=wait) if wait is not None else None

@@ -20,6 +20,7 @@ from access.catalogue import Rule
 from access.context import Context
 from access.errors import AccessError, InvalidDocument
 from access.formats import HTML_SUFFIXES
+from access.limits import tree_limits
 from access.models import (
     AuditedPart,
     AuditOptions,
@@ -30,7 +31,7 @@ from access.models import (
     Standard,
 )
 from access.rulerun import RuleRun, run_rules
-from access.safezip import check_zip
+from access.safezip import check_zip_for, read_member
 from auditors.docreport import check_size
 from rules.html import RULES
 from rules.html.dom import Page
@@ -57,7 +58,7 @@ def audit_html(source: SourceFile, options: AuditOptions, ctx: Context) -> Repor
     report = Report(target=name, target_kind="html", standard=options.standard, engines=engine_info())
     ctx.progress(0, "parsing")
     check_size(Path(source.path), ctx.settings)
-    page = Page.parse(Path(source.path).read_bytes(), name=name)
+    page = Page.parse(Path(source.path).read_bytes(), name=name, **tree_limits(ctx.settings))
     ctx.check_cancelled()
     ctx.progress(30, "checking")
     run = audit_page(page, options.standard)
@@ -77,7 +78,7 @@ def audit_zip(source: SourceFile, options: AuditOptions, ctx: Context) -> Report
     settings = ctx.settings
     path = Path(source.path)
     name = source.filename or path.name
-    members = html_members(check_zip(path, settings.max_unpacked_bytes))
+    members = html_members(check_zip_for(path, settings))
     if not members:
         raise InvalidDocument("The zip file holds no HTML pages (.html, .htm).")
     report = Report(target=name, target_kind="html", standard=options.standard, engines=engine_info(),
@@ -94,7 +95,7 @@ def audit_zip(source: SourceFile, options: AuditOptions, ctx: Context) -> Report
                                                        "message": f"Only the first {limit} pages are audited."}))
                 continue
             try:
-                page = Page.parse(zf.read(member), name=member)
+                page = Page.parse(read_member(zf, member), name=member, **tree_limits(settings))
             except AccessError as exc:
                 report.parts.append(AuditedPart(id=member, status="failed",
                                                 error={"code": exc.code, "message": exc.message}))

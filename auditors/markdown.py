@@ -14,6 +14,7 @@ from pathlib import Path
 from access.auditing import FileAuditor
 from access.context import Context
 from access.errors import InvalidDocument
+from access.limits import tree_limits
 from access.markdown import render_markdown
 from access.models import AuditedPart, AuditOptions, Report, SourceFile
 from auditors.docreport import check_size
@@ -48,7 +49,7 @@ def audit_markdown(source: SourceFile, options: AuditOptions, ctx: Context) -> R
     check_size(Path(source.path), ctx.settings)
     ctx.progress(0, "rendering")
     rendered = render_markdown(decode_markdown(Path(source.path).read_bytes()))
-    page = Page.parse(rendered.html, name=name)
+    page = Page.parse(rendered.html, name=name, **tree_limits(ctx.settings))
     ctx.check_cancelled()
     ctx.progress(30, "checking")
     run = audit_page(page, options.standard)

@@ -26,6 +26,7 @@ def audit_pdf(source: SourceFile, options: AuditOptions, ctx: Context) -> Report
     check_size(Path(source.path), ctx.settings)
     ctx.progress(0, "opening PDF")
     facts = inspect_pdf(Path(source.path), max_pages=ctx.settings.max_pages,
+                        max_stream_bytes=ctx.settings.max_stream_bytes,
                         progress=lambda pct, stage: ctx.progress(pct * 0.9, stage),
                         check_cancelled=ctx.check_cancelled)
     inspected = time.perf_counter()

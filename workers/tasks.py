@@ -10,7 +10,7 @@ from typing import Any
 
 from celery import signals
 
-from access import jobs, logs, webhooks
+from access import jobs, limits, logs, webhooks
 from access.config import get_settings
 from access.errors import EngineUnavailable, StoreUnavailable
 from access.queue import RUN_JOB_TASK, RUN_UNITS_TASK, WEBHOOK_TASK, CeleryQueue
@@ -32,12 +32,13 @@ def runtime() -> jobs.Runtime:
 
 @signals.worker_process_init.connect
 def _reset_after_fork(**_: Any) -> None:
-    """A pool process starts: its own store, and the parent's connections left alone (never closed
-    from here, which would break them for the parent)."""
+    """A pool process starts: its own store, the parent's connections left alone (never closed
+    from here, which would break them for the parent), and the job memory ceiling (access.limits)."""
     global _runtime
     _runtime = None
     if _sweeper is not None:
         _sweeper.store.engine.dispose(close=False)
+    limits.apply_memory_ceiling(get_settings().job_memory_limit)
 
 
 @signals.worker_process_shutdown.connect

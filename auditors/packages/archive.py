@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from access.errors import InvalidDocument
-from access.safezip import check_tar, check_zip
+from access.safezip import check_tar, check_zip, read_member
 from auditors.packages.cache import ClosingCache
 from rules.paths import clean_member
 
@@ -56,7 +56,7 @@ class ZipFiles:
         return [n for n in self._open().namelist() if not n.endswith("/")]
 
     def read(self, name: str) -> bytes:
-        return self._open().read(name)
+        return read_member(self._open(), name)
 
     def close(self) -> None:
         with self._lock:

@@ -1,6 +1,7 @@
 """Plain HTTP fetches the crawl needs besides the browser (robots.txt, sitemaps, linked
-documents): every redirect hop is checked by the URL guard and waits its turn under the per-host
-politeness limit (:mod:`auditors.web.politeness`), and bodies are size-limited."""
+documents): every connection is resolved once, checked by the URL guard and made to the checked
+address (:func:`access.netguard.guarded_client`, no DNS-rebinding gap), every redirect hop waits its
+turn under the per-host politeness limit (:mod:`auditors.web.politeness`), and bodies are size-limited."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import httpx
 from access.config import Settings, plugin_settings
 from access.errors import AccessError, FileTooLarge, Timeout, UrlUnreachable
 from access.models import SitemapRead
-from access.netguard import check_redirect, check_url
+from access.netguard import guarded_client, url_target
 from auditors.web.crawl import parse_sitemap, robots_delay, sitemap_xml, sitemaps_in_robots
 from auditors.web.politeness import wait_turn
 from auditors.web.settings import WebSettings
@@ -40,17 +41,18 @@ def fetch(url: str, settings: Settings, *, allow_private: bool, max_bytes: int,
           check_cancelled: Callable[[], None] | None = None) -> Fetched:
     """GET ``url`` following at most five redirects, each checked like the first URL and each
     waiting its turn under the host's politeness limit (``crawl_delay``: what its robots.txt asks)."""
-    current = check_url(url, settings, allow_private=allow_private)
+    url_target(url)
+    current = url.strip()
     headers = {"User-Agent": USER_AGENT_HEADER}
     timeout = timeout or plugin_settings(WebSettings, settings).page_timeout
-    with httpx.Client(follow_redirects=False, timeout=timeout, trust_env=False) as client:
+    with guarded_client(settings, allow_private=allow_private, follow_redirects=False, timeout=timeout) as client:
         for _ in range(MAX_REDIRECTS + 1):
             wait_turn(current, settings, crawl_delay, check_cancelled)
             try:
                 with client.stream("GET", current, headers=headers) as response:
                     if response.is_redirect and "location" in response.headers:
-                        current = check_redirect(current, response.headers["location"], settings,
-                                                 allow_private=allow_private)
+                        current = urljoin(current, response.headers["location"])
+                        url_target(current)
                         continue
                     declared = int(response.headers.get("content-length") or 0)
                     if declared > max_bytes:

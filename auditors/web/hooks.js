@@ -1,3 +1,17 @@
+/* No WebRTC for audited pages (before any page script runs): RTCPeerConnection would send UDP to
+   stun:/turn: servers around the guarding proxy. The browser's WebRTC preferences refuse such UDP
+   too (auditors/web/browser.py WEBRTC_PREFS), in frames this script does not reach. */
+(() => {
+  const refuse = function () {
+    throw new DOMException("WebRTC is disabled in the accessibility audit browser.", "NotSupportedError");
+  };
+  for (const name of ["RTCPeerConnection", "webkitRTCPeerConnection", "RTCSessionDescription",
+                      "RTCIceCandidate", "RTCDataChannel", "RTCRtpSender", "RTCRtpReceiver"]) {
+    try {
+      if (name in window) Object.defineProperty(window, name, {value: refuse, writable: false, configurable: false});
+    } catch (e) { /* already locked */ }
+  }
+})();
 /* Preloaded into every document before its own scripts (with axe-core): remembers which
    elements got pointer/click listeners, so the keyboard rules can find click-only controls. */
 (() => {

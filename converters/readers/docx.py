@@ -17,7 +17,7 @@ from access.context import Context
 from access.conversion import ReaderSpec
 from access.errors import InvalidDocument
 from access.models import ConvertOptions, SourceFile
-from access.safezip import check_zip
+from access.safezip import check_zip_for
 from converters.readers.common import display_name, finish
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -38,7 +38,7 @@ def read_docx(source: SourceFile, options: ConvertOptions, ctx: Context) -> mode
     import docx
 
     path = Path(source.path)
-    check_zip(path, ctx.settings.max_unpacked_bytes)
+    check_zip_for(path, ctx.settings)
     try:
         word = docx.Document(str(path))
     except Exception as exc:

@@ -15,6 +15,7 @@ from access import document as model
 from access.context import Context
 from access.conversion import ReaderSpec
 from access.errors import InvalidDocument
+from access.limits import MAX_DEPTH, MAX_NODES, check_markup, check_tree, tree_limits
 from access.models import ConvertOptions, SourceFile
 from converters.readers.common import finish, read_bytes
 from converters.readers.text import decode
@@ -34,17 +35,19 @@ SVG_CASE = {n.lower(): n for n in ("viewBox", "preserveAspectRatio", "gradientUn
 
 
 def read_html(source: SourceFile, options: ConvertOptions, ctx: Context) -> model.Document:
-    doc = parse_html(decode(read_bytes(source)))
+    doc = parse_html(decode(read_bytes(source)), **tree_limits(ctx.settings))
     return finish(doc, source, options, "html")
 
 
-def parse_html(text: str) -> model.Document:
+def parse_html(text: str, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> model.Document:
+    check_markup(text, max_nodes)
     parser = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True,
                              encoding="utf-8")
     try:
         root = html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise InvalidDocument(f"The HTML could not be parsed: {exc}") from exc
+    check_tree(root, max_nodes=max_nodes, max_depth=max_depth)
     title_el = root.find(".//title")
     meta = model.Metadata(title=" ".join(title_el.text_content().split()) if title_el is not None else None,
                           language=root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"))
@@ -190,7 +193,7 @@ class _Walker:
         rows = []
         header_rows = 0
         cap = el.find("caption")
-        for tr in el.iter("tr"):
+        for tr in own_rows(el):
             cells = []
             for c in tr:
                 if getattr(c, "tag", "") not in ("td", "th"):
@@ -206,6 +209,20 @@ class _Walker:
             else 0
         return model.Table(rows=rows, header_rows=header_rows, header_cols=header_cols,
                            caption=" ".join(cap.text_content().split()) if cap is not None else None)
+
+
+def own_rows(table: Any) -> list[Any]:
+    """A table's own rows (its ``tr`` children and those of its thead/tbody/tfoot), not the rows
+    of tables nested in its cells: walking every descendant ``tr`` made nested tables cost
+    2^depth (10,000 nested tables never ended)."""
+    rows = []
+    for child in table:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "tr":
+            rows.append(child)
+        elif tag in ("thead", "tbody", "tfoot"):
+            rows.extend(c for c in child if c.tag == "tr")
+    return rows
 
 
 NAVIGATION_CLASS = re.compile(r"\bnav(?:header|footer|bar|igation|-links)?\b|\bbreadcrumbs?\b", re.I)

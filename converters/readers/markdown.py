@@ -27,6 +27,7 @@ import yaml
 from access.context import Context
 from access.conversion import ReaderSpec
 from access.document import Document
+from access.limits import MAX_DEPTH, MAX_NODES, tree_limits
 from access.models import ConvertOptions, SourceFile
 from converters.readers.common import clean_language, finish, read_bytes
 from converters.readers.html import parse_html
@@ -103,9 +104,10 @@ def render_markdown(text: str) -> RenderedMarkdown:
     return out
 
 
-def parse_markdown(text: str) -> Document:
+def parse_markdown(text: str, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> Document:
     rendered = render_markdown(text)
-    doc = parse_html(f"<html><body><main>{rendered.html}</main></body></html>")
+    doc = parse_html(f"<html><body><main>{rendered.html}</main></body></html>", max_nodes=max_nodes,
+                     max_depth=max_depth)
     meta = rendered.front_matter
     title = meta.get("title")
     if isinstance(title, str) and title.strip():
@@ -128,7 +130,7 @@ def parse_markdown(text: str) -> Document:
 
 
 def read_markdown(source: SourceFile, options: ConvertOptions, ctx: Context) -> Document:
-    doc = parse_markdown(decode(read_bytes(source)))
+    doc = parse_markdown(decode(read_bytes(source)), **tree_limits(ctx.settings))
     return finish(doc, source, options, "markdown")
 
 

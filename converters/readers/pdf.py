@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from access.context import Context
 from access.conversion import ReaderSpec
 from access.document import Document, Figure, Metadata, SourceQuality
 from access.errors import EmptyFile, EncryptedDocument, InvalidDocument
+from access.limits import check_pdf_streams
 from access.models import ConvertOptions, SourceFile
 from converters.readers.common import SOURCE_TEXT_CAP, check_page_limit, clean_language, display_name, finish
 from converters.readers.language import contradicts, identify
@@ -34,26 +36,55 @@ SCANNED_TEXT_CHARS = 20      # a page with less text than this and a page-sized 
 BOLD_STROKE_RATIO = 1.25     # an OCR line whose strokes are this much wider than the median line's is bold
 UNMAPPED_MIN_GLYPHS = 20     # a page with at least this many unreadable glyphs,
 UNMAPPED_SHARE = 0.1         # making up this share of its text, is OCR'd
+MAX_LAYOUT_CONTENT = 4 * 2**20  # bytes of page content past which tables and boxes are not searched
 MAX_DRAWINGS = 2000          # pages drawn with more vector paths (charts, maps) are not searched for infoboxes
 IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif"}
 
 
 def read_pdf(source: SourceFile, options: ConvertOptions, ctx: Context) -> Document:
-    import pymupdf
-
     path = Path(source.path)
     if path.stat().st_size == 0:
         raise EmptyFile(f"The file {display_name(source)!r} is empty.")
+    with tempfile.TemporaryDirectory(prefix="access-pdf-") as tmp:
+        pdf, fixed = open_pdf(path, Path(tmp))
+        return _read_pdf(pdf, fixed, source, options, ctx, damaged=fixed != path)
+
+
+def open_pdf(path: Path, tmp: Path) -> tuple[Any, Path]:
+    """The PDF opened with pymupdf, and the path the other engines should read. A damaged file
+    (pymupdf had to rebuild its cross-reference table) is first rewritten by qpdf (pikepdf) into
+    ``tmp`` and read from there: MuPDF's own repair left some damaged files in a state where text
+    extraction freed memory twice and aborted the worker process (found by the fuzz test). The
+    structure-collecting text extraction (tagged PDFs) is not used on damaged files either (MuPDF
+    1.28 aborts on some of them even once qpdf repaired them): their layout is inferred."""
+    import pikepdf
+    import pymupdf
+
     try:
         pdf = pymupdf.open(path, filetype="pdf")
     except Exception as exc:  # pymupdf raises its own FileDataError / RuntimeError types
         raise InvalidDocument(f"The PDF could not be opened: {exc}") from exc
+    if not pdf.is_repaired or pdf.needs_pass or pdf.is_encrypted:
+        return pdf, path
+    pdf.close()
+    fixed = tmp / "repaired.pdf"
+    try:
+        with pikepdf.open(path) as damaged:
+            damaged.save(fixed)
+        return pymupdf.open(fixed, filetype="pdf"), fixed
+    except Exception as exc:
+        raise InvalidDocument(f"The PDF is damaged and could not be repaired: {exc}") from exc
+
+
+def _read_pdf(pdf: Any, path: Path, source: SourceFile, options: ConvertOptions, ctx: Context, *,
+              damaged: bool) -> Document:
     with pdf:
         if pdf.needs_pass or pdf.is_encrypted:
             raise EncryptedDocument("The PDF is password-protected; remove the password and submit it again.")
         if pdf.page_count == 0:
             raise InvalidDocument("The PDF has no pages.")
         check_page_limit(pdf.page_count, ctx)
+        check_pdf_streams(pdf, ctx.settings.max_stream_bytes)
         meta = pdf.metadata or {}
         declared = clean_language(_catalog_string(pdf, "Lang"))
         tagged = _is_tagged(pdf)
@@ -62,8 +93,8 @@ def read_pdf(source: SourceFile, options: ConvertOptions, ctx: Context) -> Docum
         warnings: list[str] = []
         quality = SourceQuality(declared_language=declared, unmapped_pages=unmapped)
         layout: Layout | None = None
-        blocks = read_structure(pdf, ctx, figure_alts(path), warnings, language) if tagged and not unmapped \
-            else None
+        blocks = read_structure(pdf, ctx, figure_alts(path), warnings, language) \
+            if tagged and not unmapped and not damaged else None
         structure = "tags" if blocks is not None else "inferred"
         if blocks is None and tagged and not unmapped:
             from converters.readers.pdf_struct import read_struct_tree
@@ -289,9 +320,13 @@ def extract_pages(pdf: Any, options: ConvertOptions, ctx: Context, ocr: OcrRun, 
             if scanned and big_image and not options.ocr:
                 warnings.append(f"Page {n + 1} is a scanned image and OCR is switched off: its text is missing.")
             text_layer.append(page.get_text("text"))
-            if _has_rules(page):
-                items.tables = _tables(page)
-            items.boxes = _filled_boxes(page)
+            if _drawing_heavy(page):
+                warnings.append(f"Page {n + 1} is drawn with more than {MAX_LAYOUT_CONTENT // 2**20} MB of "
+                                "drawing instructions: it was not searched for tables and boxes.")
+            else:
+                if _has_rules(page):
+                    items.tables = _tables(page)
+                items.boxes = _filled_boxes(page)
         pages.append(items)
     if quality.ocr_pages:
         warnings.append(f"Text of {len(quality.ocr_pages)} page(s) was recognised by OCR "
@@ -340,6 +375,15 @@ def _to_png(data: bytes) -> tuple[str | None, bytes | None]:
 
 def _has_images(page: Any) -> bool:
     return bool(page.get_images(full=False))
+
+
+def _drawing_heavy(page: Any) -> bool:
+    """Whether a page's content stream is too big for the table and box searches, which list every
+    vector path (a 48 MB stream of paths held a conversion for minutes)."""
+    try:
+        return len(page.read_contents()) > MAX_LAYOUT_CONTENT
+    except Exception:
+        return False
 
 
 def _has_rules(page: Any) -> bool:

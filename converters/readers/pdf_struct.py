@@ -21,6 +21,7 @@ from typing import Any
 
 from access import document as model
 from access.context import Context
+from access.errors import AccessError
 from converters.readers.marks import SUB, SUP, continue_paragraph, mark, marked_paragraph, plain
 from converters.readers.pdf_layout import Layout
 from converters.readers.pdf_tagged import add_nested, headed_table, labelled_list
@@ -84,7 +85,12 @@ def read_struct_tree(path: Path, pdf: Any, ctx: Context, language: str | None,
         return None
     if root is None:
         return None
-    texts, boxes, artifacts = marked_content(path, ctx)
+    try:
+        texts, boxes, artifacts = marked_content(path, ctx)
+    except AccessError:                         # cancelled
+        raise
+    except Exception:                           # pdfminer cannot read what pymupdf repaired: infer
+        return None
     covered = sum(len(t.text) for t in texts.values())
     if covered == 0 or covered < 0.5 * (covered + artifacts.chars):
         return None

@@ -12,7 +12,7 @@ from access.context import Context
 from access.conversion import ReaderSpec
 from access.errors import InvalidDocument
 from access.models import ConvertOptions, SourceFile
-from access.safezip import check_zip
+from access.safezip import check_zip_for
 from converters.blocks import text_cell, text_paragraph
 from converters.readers.common import check_page_limit, clean_language, display_name, finish
 
@@ -23,12 +23,16 @@ def read_pptx(source: SourceFile, options: ConvertOptions, ctx: Context) -> mode
     from pptx import Presentation
 
     path = Path(source.path)
-    check_zip(path, ctx.settings.max_unpacked_bytes)
+    check_zip_for(path, ctx.settings)
     try:
         prs = Presentation(str(path))
     except Exception as exc:
         raise InvalidDocument(f"The PowerPoint file {display_name(source)!r} could not be read: {exc}") from exc
-    slides = list(prs.slides)
+    try:
+        slides = list(prs.slides)           # a slide part missing or misnamed: a KeyError here
+    except (KeyError, ValueError, AttributeError) as exc:
+        raise InvalidDocument(f"The PowerPoint file {display_name(source)!r} is damaged: a slide cannot be "
+                              f"read ({exc}).") from exc
     check_page_limit(len(slides), ctx, "slides")
     props = prs.core_properties
     doc = model.Document(metadata=model.Metadata(

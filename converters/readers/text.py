@@ -25,6 +25,7 @@ from access.conversion import ReaderSpec
 from access.document import Document, ListBlock, ListItem, Metadata, PageBreak, Paragraph, Span
 from access.document import Heading as HeadingBlock
 from access.errors import InvalidDocument
+from access.limits import check_lines
 from access.models import ConvertOptions, SourceFile
 from converters.readers.common import finish, read_bytes
 from converters.readers.reflow import (
@@ -71,6 +72,7 @@ def read_text(source: SourceFile, options: ConvertOptions, ctx: Context) -> Docu
     text = decode(read_bytes(source))
     if "\x00" in text:
         raise InvalidDocument("The file holds binary data, not text.")
+    check_lines(text.replace("\r", "\n"), ctx.settings.max_paragraph_chars)
     doc = parse_text(text)
     return finish(doc, source, options, "text")
 
@@ -106,7 +108,7 @@ def _prepare(text: str) -> tuple[list[str], list[str]]:
                 if url not in links:
                     links.append(url)
                 continue
-            if FOOTER.match(line):
+            if FOOTER.match(line.lstrip()):        # (stripped: leading spaces made it backtrack n²)
                 continue
             lines.append(line if line.strip() else "")
     return lines, links

@@ -46,7 +46,12 @@ def parse_xml(data: bytes) -> etree._Element:
 
 
 def local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    if not isinstance(el.tag, str):
+        return ""
+    try:
+        return etree.QName(el).localname
+    except ValueError:            # a name the recovering HTML parser kept but QName refuses
+        return el.tag.rpartition("}")[2]
 
 
 def squash(text: str | None) -> str:

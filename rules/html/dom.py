@@ -18,6 +18,7 @@ from bs4.dammit import UnicodeDammit
 from lxml import etree
 
 from access.errors import InvalidDocument
+from access.limits import MAX_DEPTH, MAX_NODES, check_markup, check_tree
 from access.models import Location
 
 SNIPPET_MAX = 250
@@ -54,7 +55,11 @@ class Page:
     _places: dict[etree._Element, tuple[str, str]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def parse(cls, data: bytes | str, name: str = "page.html") -> Page:
+    def parse(cls, data: bytes | str, name: str = "page.html", *, max_nodes: int = MAX_NODES,
+              max_depth: int = MAX_DEPTH) -> Page:
+        """Parse a page; ``limit_exceeded`` past ``max_nodes`` elements or ``max_depth`` levels
+        (libxml2 itself keeps at most 256 levels and drops what is deeper)."""
+        check_markup(data, max_nodes)
         text = decode_html(data) if isinstance(data, bytes) else data
         text = XML_DECLARATION.sub("", text, count=1)
         if not text.strip():
@@ -65,6 +70,7 @@ class Page:
             raise InvalidDocument(f"{name}: the file could not be parsed as HTML: {exc}") from exc
         if root is None:
             raise InvalidDocument(f"{name}: the file holds no HTML.")
+        check_tree(root, max_nodes=max_nodes, max_depth=max_depth)
         page = cls(name=name, root=root)
         page._ids = Counter(el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id"))
         return page

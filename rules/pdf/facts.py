@@ -22,6 +22,7 @@ import pikepdf
 import pymupdf
 
 from access.errors import EmptyFile, EncryptedDocument, InvalidDocument, LimitExceeded
+from access.limits import check_pdf_streams
 from rules.pdf.render import RenderedPage, render_pages
 from rules.pdf.uafacts import (
     ContentScan,
@@ -221,8 +222,10 @@ class PdfFacts:
 # ----------------------------------------------------------------------------- opening
 
 
-def open_checked(path: Path, max_pages: int) -> tuple[pymupdf.Document, pikepdf.Pdf]:
-    """Open both engines or raise the right AccessError."""
+def open_checked(path: Path, max_pages: int, max_stream_bytes: int = 256 * 1024 * 1024,
+                 ) -> tuple[pymupdf.Document, pikepdf.Pdf]:
+    """Open both engines or raise the right AccessError (``limit_exceeded`` for too many pages or
+    streams that inflate to more than ``max_stream_bytes``)."""
     size = path.stat().st_size
     if size == 0:
         raise EmptyFile("The PDF file is empty.")
@@ -260,6 +263,12 @@ def open_checked(path: Path, max_pages: int) -> tuple[pymupdf.Document, pikepdf.
         doc.close()
         pdf.close()
         raise LimitExceeded(f"The PDF has {count} pages; this service audits at most {max_pages}.")
+    try:
+        check_pdf_streams(doc, max_stream_bytes)
+    except LimitExceeded:
+        doc.close()
+        pdf.close()
+        raise
     return doc, pdf
 
 
@@ -709,7 +718,8 @@ def fonts_of(doc: pymupdf.Document, page: pymupdf.Page, fonts: dict[int, FontFac
                                 encoding=encoding or "", pages=[page.number + 1])
 
 
-def inspect_pdf(path: Path, *, max_pages: int = 1000, small_pt: float = 7.0, text: bool = True,
+def inspect_pdf(path: Path, *, max_pages: int = 1000, max_stream_bytes: int = 256 * 1024 * 1024,
+                small_pt: float = 7.0, text: bool = True,
                 progress: Callable[[float, str], None] | None = None,
                 check_cancelled: Callable[[], None] | None = None) -> PdfFacts:
     """Open, validate and inspect a PDF; pages are visited one at a time.
@@ -717,7 +727,7 @@ def inspect_pdf(path: Path, *, max_pages: int = 1000, small_pt: float = 7.0, tex
     ``text=False`` gathers only the structure facts (catalog, structure tree, annotations, tab
     order, untagged content) and skips text extraction, fonts and contrast rendering.
     """
-    doc, pdf = open_checked(path, max_pages)
+    doc, pdf = open_checked(path, max_pages, max_stream_bytes)
     try:
         facts = document_facts(doc, pdf, path)
         sample: list[str] = []
