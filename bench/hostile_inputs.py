@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.reliability.hostile import HOSTILE  # noqa: E402
+from tests.reliability.hostile import HOSTILE, run_as_worker  # noqa: E402
 
 TARGETS = {"text-1mb-line": ["mp3", "easy-read"]}
 TIMEOUT = 180
@@ -33,25 +33,9 @@ TIMEOUT = 180
 
 def run_one(name: str, mode: str, path: Path) -> None:
     """In the child: the job as a worker runs it; prints the outcome code."""
-    from access import services
     from access.config import get_settings
-    from access.errors import AccessError
-    from access.limits import job_limits
-    from access.models import AuditOptions, ConvertOptions
 
-    settings = get_settings()
-    try:
-        with job_limits(settings):
-            source = services.source_file(path, path.name, settings)
-            ctx = services.make_context(settings)
-            if mode == "audit":
-                services.audit_file(source, AuditOptions(), ctx)
-            else:
-                with tempfile.TemporaryDirectory() as out:
-                    services.convert(source, ConvertOptions(targets=TARGETS.get(name, ["html"])), Path(out), ctx)
-        print("ok")
-    except AccessError as exc:
-        print(f"{exc.code}: {exc.message[:150]}")
+    print(run_as_worker(path, mode, TARGETS.get(name, ["html"]), get_settings())[:154])
 
 
 def measure(name: str, mode: str, path: Path) -> dict[str, object]:

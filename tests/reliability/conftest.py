@@ -5,14 +5,15 @@ Every test here is marked ``reliability``; run them with ``pytest tests/reliabil
 from __future__ import annotations
 
 import subprocess
-import time
 import uuid
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import pytest
 
 from access.models import JobKind
+from tests.conftest import wait_for
 
 RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
 
@@ -58,12 +59,5 @@ def html_job(dep: Any, store: Any, html: bytes, tenant: str = "ops") -> str:
     return job.id
 
 
-def wait_until(predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.2) -> Any:
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what} (last: {last!r})")
+# tests.conftest.wait_for, polling every 0.2 s (real processes and services take their time)
+wait_until = partial(wait_for, interval=0.2)

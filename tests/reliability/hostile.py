@@ -3,10 +3,15 @@ issue 14. Used by tests/reliability/test_limits_*.py and bench/hostile_inputs.py
 
 from __future__ import annotations
 
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from access.config import Settings
 
 MB = 1024 * 1024
 
@@ -109,3 +114,25 @@ HOSTILE: dict[str, tuple[str, Callable[[Path], Path], tuple[str, ...]]] = {
     "html-1m-paragraphs": ("paragraphs.html", html_many_paragraphs, ("audit", "convert")),
     "zip-889mb-html": ("big.zip", zip_huge_member, ("audit",)),
 }
+
+
+def run_as_worker(path: Path, mode: str, targets: list[str], settings: Settings, **convert: object) -> str:
+    """Audit or convert ``path`` as a worker runs a job (under the job limits): ``"ok"`` or
+    ``"<code>: <message>"``."""
+    from access import services
+    from access.errors import AccessError
+    from access.limits import job_limits
+    from access.models import AuditOptions, ConvertOptions
+
+    try:
+        with job_limits(settings):
+            source = services.source_file(path, path.name, settings)
+            ctx = services.make_context(settings)
+            if mode == "audit":
+                services.audit_file(source, AuditOptions(), ctx)
+            else:
+                with tempfile.TemporaryDirectory() as out:
+                    services.convert(source, ConvertOptions(targets=targets, **convert), Path(out), ctx)
+    except AccessError as exc:
+        return f"{exc.code}: {exc.message}"
+    return "ok"

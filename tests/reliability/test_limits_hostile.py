@@ -10,17 +10,14 @@ bench/hostile_inputs.py measures the real sizes (time, peak RSS); the figures ar
 from __future__ import annotations
 
 import multiprocessing
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from access import services
 from access.config import Settings
 from access.errors import AccessError
 from access.limits import MB, job_limits
-from access.models import AuditOptions, ConvertOptions
 from tests.reliability import hostile
 
 TIMEOUT = 120.0
@@ -31,19 +28,7 @@ def settings(**values: object) -> Settings:
 
 
 def _job(path: Path, mode: str, targets: list[str], values: dict[str, object]) -> str:
-    s = settings(**values)
-    try:
-        with job_limits(s):
-            source = services.source_file(path, path.name, s)
-            ctx = services.make_context(s)
-            if mode == "audit":
-                services.audit_file(source, AuditOptions(), ctx)
-            else:
-                with tempfile.TemporaryDirectory() as out:
-                    services.convert(source, ConvertOptions(targets=targets, validation="off"), Path(out), ctx)
-    except AccessError as exc:
-        return f"{exc.code}: {exc.message}"
-    return "ok"
+    return hostile.run_as_worker(path, mode, targets, settings(**values), validation="off")
 
 
 def _child(work: Callable[[], str], conn: multiprocessing.connection.Connection) -> None:
